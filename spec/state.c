@@ -1,0 +1,289 @@
+/* The container state: its JSON form, both the OCI one `rlite state`
+ * prints and the state file the store keeps. */
+#include "state.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_tree.h>
+
+#include "config_internal.h"
+#include "json.h"
+
+/* rlite's own keys.  The "rlite." prefix keeps them apart from any field a
+ * later runtime-spec may add to the state. */
+#define K_INIT_START	"rlite.initStartTime"
+#define K_EXIT_STATUS	"rlite.exitStatus"
+#define K_FINISHED	"rlite.finished"
+#define K_MONITOR_PID	"rlite.monitorPid"
+#define K_MONITOR_START "rlite.monitorStartTime"
+
+static const char *const status_names[] = {
+    [RL_STATUS_CREATING] = "creating", [RL_STATUS_CREATED] = "created",
+    [RL_STATUS_RUNNING] = "running",   [RL_STATUS_PAUSED] = "paused",
+    [RL_STATUS_STOPPED] = "stopped",
+};
+
+#define N_STATUS (sizeof(status_names) / sizeof(status_names[0]))
+
+const char *rl_status_name(enum rl_status s)
+{
+	if ((size_t)s >= N_STATUS)
+		return NULL;
+	return status_names[s];
+}
+
+int rl_status_from_name(const char *name)
+{
+	for (size_t i = 0; name && i < N_STATUS; i++)
+		if (strcmp(name, status_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *rl_rfc3339_nano(int64_t sec, long nsec, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t t = (time_t)sec;
+	size_t n;
+
+	if (len < 40 || nsec < 0 || nsec > 999999999 || !gmtime_r(&t, &tm))
+		return NULL;
+	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (n == 0 || (size_t)snprintf(buf + n, len - n, ".%09ldZ", nsec) >= len - n)
+		return NULL;
+	return buf;
+}
+
+/* ---- writer ---------------------------------------------------------- */
+
+static int write_private(yajl_gen g, const struct rl_state *st)
+{
+	if (rl_gen_key_u64(g, K_INIT_START, st->init_start_time) < 0)
+		return -1;
+	if (st->has_exit_status && rl_gen_key_i64(g, K_EXIT_STATUS, st->exit_status) < 0)
+		return -1;
+	if (rl_gen_key_str(g, K_FINISHED, st->finished) < 0)
+		return -1;
+	if (st->monitor_pid && (rl_gen_key_i64(g, K_MONITOR_PID, st->monitor_pid) < 0 ||
+				rl_gen_key_u64(g, K_MONITOR_START, st->monitor_start_time) < 0))
+		return -1;
+	return 0;
+}
+
+/* The OCI fields in runc's order; annotations only when there are some,
+ * as runc does. */
+static int write_state(yajl_gen g, const struct rl_state *st, bool with_private)
+{
+	const char *status = rl_status_name(st->status);
+
+	if (!status || yajl_gen_map_open(g) != yajl_gen_status_ok ||
+	    rl_gen_key_str(g, "ociVersion", st->oci_version) < 0 ||
+	    rl_gen_key_str(g, "id", st->id) < 0 || rl_gen_key_i64(g, "pid", st->pid) < 0 ||
+	    rl_gen_key_str(g, "status", status) < 0 ||
+	    rl_gen_key_str(g, "bundle", st->bundle) < 0 ||
+	    rl_gen_key_str(g, "rootfs", st->rootfs) < 0 ||
+	    rl_gen_key_str(g, "created", st->created) < 0 ||
+	    rl_gen_key_str(g, "owner", st->owner) < 0 ||
+	    rl_gen_key_map(g, "annotations", &st->annotations) < 0)
+		return -1;
+	if (with_private && write_private(g, st) < 0)
+		return -1;
+	return yajl_gen_map_close(g) == yajl_gen_status_ok ? 0 : -1;
+}
+
+int rl_state_to_json(const struct rl_state *st, bool with_private, char **out, size_t *len,
+		     struct rl_error *err)
+{
+	const unsigned char *buf = NULL;
+	size_t n = 0;
+	yajl_gen g = yajl_gen_alloc(NULL);
+	char *s = NULL;
+
+	if (!g)
+		return rl_error_set(err, ENOMEM, "state: generating JSON");
+	yajl_gen_config(g, yajl_gen_beautify, 1);
+	yajl_gen_config(g, yajl_gen_indent_string, "  ");
+	if (write_state(g, st, with_private) < 0) {
+		yajl_gen_free(g);
+		return rl_error_set(err, 0, "state of \"%s\": generating JSON failed",
+				    st->id ? st->id : "");
+	}
+	yajl_gen_get_buf(g, &buf, &n);
+	s = malloc(n + 1);
+	if (s) {
+		memcpy(s, buf, n);
+		s[n] = '\0';
+	}
+	yajl_gen_free(g);
+	if (!s)
+		return rl_error_set(err, ENOMEM, "state: generating JSON");
+	*out = s;
+	if (len)
+		*len = n;
+	return 0;
+}
+
+/* ---- parser ---------------------------------------------------------- */
+
+static int parse_int(struct rl_jctx *c, yajl_val root, const char *key, int64_t min, int64_t max,
+		     bool required, int64_t *out, bool *found)
+{
+	yajl_val v = rl_jget(root, key);
+
+	if (found)
+		*found = v != NULL;
+	if (!v)
+		return required ? rl_jerr(c, key, "is required") : 0;
+	return rl_jint(c, v, key, min, max, out);
+}
+
+static int parse_u64(struct rl_jctx *c, yajl_val root, const char *key, uint64_t *out)
+{
+	yajl_val v = rl_jget(root, key);
+
+	return v ? rl_juint(c, v, key, UINT64_MAX, out) : 0;
+}
+
+static int parse_oci(struct rl_jctx *c, yajl_val root, struct rl_state *st)
+{
+	char *status = NULL;
+	int64_t pid = 0;
+	int s;
+
+	if (rl_jstr_req(c, root, "", "ociVersion", &st->oci_version) < 0 ||
+	    rl_jstr_req(c, root, "", "id", &st->id) < 0 ||
+	    rl_jstr_req(c, root, "", "status", &status) < 0)
+		goto fail;
+	s = rl_status_from_name(status);
+	if (s < 0) {
+		rl_jerr(c, "status", "unknown status \"%s\"", status);
+		goto fail;
+	}
+	st->status = (enum rl_status)s;
+	free(status);
+	status = NULL;
+	if (parse_int(c, root, "pid", 0, INT_MAX, true, &pid, NULL) < 0)
+		goto fail;
+	st->pid = (int)pid;
+	if (rl_jstr_req(c, root, "", "bundle", &st->bundle) < 0 ||
+	    rl_jstr_opt(c, root, "", "rootfs", &st->rootfs) < 0 ||
+	    rl_jstr_opt(c, root, "", "created", &st->created) < 0 ||
+	    rl_jstr_opt(c, root, "", "owner", &st->owner) < 0 ||
+	    rl_jmap_opt(c, root, "", "annotations", &st->annotations) < 0)
+		goto fail;
+	if (!st->owner && !(st->owner = strdup("")))
+		return rl_error_set(c->err, ENOMEM, "%s", c->name);
+	return 0;
+fail:
+	free(status);
+	return -1;
+}
+
+/* rlite's own keys: all optional (a state file from an older rlite lacks
+ * some), but strictly typed when present. */
+static int parse_private(struct rl_jctx *c, yajl_val root, struct rl_state *st)
+{
+	int64_t v = 0;
+	bool found = false;
+
+	if (parse_u64(c, root, K_INIT_START, &st->init_start_time) < 0)
+		return -1;
+	if (parse_int(c, root, K_EXIT_STATUS, 0, 255, false, &v, &found) < 0)
+		return -1;
+	st->has_exit_status = found;
+	st->exit_status = (int)v;
+	if (rl_jstr_opt(c, root, "", K_FINISHED, &st->finished) < 0)
+		return -1;
+	v = 0;
+	if (parse_int(c, root, K_MONITOR_PID, 0, INT_MAX, false, &v, NULL) < 0)
+		return -1;
+	st->monitor_pid = (int)v;
+	return parse_u64(c, root, K_MONITOR_START, &st->monitor_start_time);
+}
+
+/* yajl builds (and frees) its tree recursively: refuse deep nesting before
+ * that.  A state is two levels deep; brackets inside strings do not count,
+ * ones inside comments do (a state file has none). */
+#define STATE_MAX_DEPTH 16
+
+static bool too_deep(const char *s, size_t len)
+{
+	size_t depth = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"') {
+			for (i++; i < len && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+		} else if (s[i] == '[' || s[i] == '{') {
+			if (++depth > STATE_MAX_DEPTH)
+				return true;
+		} else if ((s[i] == ']' || s[i] == '}') && depth) {
+			depth--;
+		}
+	}
+	return false;
+}
+
+int rl_state_parse(const char *text, size_t len, const char *name, struct rl_state **out,
+		   struct rl_error *err)
+{
+	struct rl_jctx c = {.name = name, .err = err};
+	char ebuf[256] = "";
+	struct rl_state *st = NULL;
+	yajl_val root = NULL;
+	char *copy = NULL;
+	int r = -1;
+
+	/* yajl_tree_parse wants a NUL-terminated string; the copy also stops
+	 * a NUL inside the input from hiding the rest of it silently. */
+	if (memchr(text, '\0', len))
+		return rl_jerr(&c, "", "invalid JSON: contains a NUL byte");
+	if (too_deep(text, len))
+		return rl_jerr(&c, "", "invalid JSON: nested deeper than %d levels",
+			       STATE_MAX_DEPTH);
+	copy = strndup(text, len);
+	st = calloc(1, sizeof(*st));
+	if (!copy || !st) {
+		rl_error_set(err, ENOMEM, "%s", name);
+		goto out;
+	}
+	root = yajl_tree_parse(copy, ebuf, sizeof(ebuf));
+	if (!root) {
+		ebuf[strcspn(ebuf, "\n")] = '\0';
+		rl_jerr(&c, "", "invalid JSON: %s", ebuf);
+		goto out;
+	}
+	if (rl_jexpect_object(&c, root, "") < 0 || parse_oci(&c, root, st) < 0 ||
+	    parse_private(&c, root, st) < 0)
+		goto out;
+	*out = st;
+	st = NULL;
+	r = 0;
+out:
+	yajl_tree_free(root);
+	free(copy);
+	rl_state_free(st);
+	return r;
+}
+
+void rl_state_free(struct rl_state *st)
+{
+	if (!st)
+		return;
+	free(st->oci_version);
+	free(st->id);
+	free(st->bundle);
+	free(st->rootfs);
+	free(st->created);
+	free(st->owner);
+	rl_map_free(&st->annotations);
+	free(st->finished);
+	free(st);
+}
