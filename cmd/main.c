@@ -1,0 +1,190 @@
+/* rlite: global flags, the command table, and the only place that turns an
+ * error into a message and an exit status. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libmount.h>
+#include <seccomp.h>
+#include <yajl/yajl_version.h>
+
+#include "cmd/cmd.h"
+#include "spec/config.h"
+
+static const struct rl_command commands[] = {
+	{"spec", rl_cmd_spec, "write a default config.json for a bundle"},
+	{"run", rl_cmd_run, "create a container and run its process in the foreground"},
+};
+
+static const char usage_text[] =
+	"usage: rlite [global options] COMMAND [options] [ARGS]\n"
+	"\n"
+	"A small OCI container runtime with runc's command line.\n"
+	"\n"
+	"Global options (before COMMAND; --opt=V and --opt V both work):\n"
+	"  --root DIR              state directory (default /run/rlite)\n"
+	"  --log FILE              also write errors and debug lines to FILE\n"
+	"  --log-format text|json  format of the --log lines\n"
+	"  --debug                 write debug lines to the log\n"
+	"  --systemd-cgroup, --cgroup-manager M, --rootless, --criu P, --no-subreaper\n"
+	"                          accepted for runc compatibility, not acted on yet\n"
+	"  --version, -v           print versions\n"
+	"  --help, -h              this text\n"
+	"\n"
+	"Commands:\n";
+
+static void print_usage(FILE *f)
+{
+	fputs(usage_text, f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nRun 'rlite COMMAND --help' for a command's options.\n", f);
+}
+
+static void print_version(void)
+{
+	const struct scmp_version *sv = seccomp_version();
+	const char *mver = NULL;
+
+	mnt_get_library_version(&mver);
+	printf("rlite version %s\n", RL_VERSION);
+	printf("spec: %s\n", RL_OCI_VERSION);
+	printf("yajl: %d.%d.%d\n", YAJL_MAJOR, YAJL_MINOR, YAJL_MICRO);
+	printf("libmount: %s\n", mver ? mver : "unknown");
+	printf("libseccomp: %u.%u.%u\n", sv ? sv->major : 0, sv ? sv->minor : 0,
+	       sv ? sv->micro : 0);
+	printf("libcap-ng: linked\n");
+}
+
+int rl_cmd_usage(const char *text)
+{
+	fputs(text, stdout);
+	return 0;
+}
+
+int rl_opt_value(int argc, char **argv, int *i, const char *name, const char **val,
+		 struct rl_error *err)
+{
+	const char *arg = argv[*i];
+	size_t n = strlen(name);
+
+	/* runc's flag parser also takes a single dash ("-root"). */
+	if (arg[0] == '-' && arg[1] == '-')
+		arg += 2;
+	else if (arg[0] == '-')
+		arg += 1;
+	else
+		return 0;
+	if (strncmp(arg, name, n) != 0)
+		return 0;
+	if (arg[n] == '=') {
+		*val = arg + n + 1;
+		return 1;
+	}
+	if (arg[n] != '\0')
+		return 0;
+	if (*i + 1 >= argc)
+		return rl_error_set(err, 0, "option --%s needs a value", name);
+	*i += 1;
+	*val = argv[*i];
+	return 1;
+}
+
+static int flag_is(const char *arg, const char *name)
+{
+	if (arg[0] == '-' && arg[1] == '-')
+		arg += 2;
+	else if (arg[0] == '-')
+		arg += 1;
+	else
+		return 0;
+	return strcmp(arg, name) == 0;
+}
+
+/* Parses the global flags; returns the index of the subcommand, or -1. */
+static int parse_globals(int argc, char **argv, struct rl_globals *g, struct rl_error *err)
+{
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		const char *v = NULL;
+		int r;
+
+		if (strcmp(argv[i], "--") == 0)
+			return i + 1;
+		if ((r = rl_opt_value(argc, argv, &i, "root", &g->root, err)) != 0) {
+			if (r < 0)
+				return -1;
+		} else if ((r = rl_opt_value(argc, argv, &i, "log", &g->log, err)) != 0) {
+			if (r < 0)
+				return -1;
+		} else if ((r = rl_opt_value(argc, argv, &i, "log-format", &v, err)) != 0) {
+			if (r < 0)
+				return -1;
+			if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0)
+				return rl_error_set(err, 0,
+						    "--log-format: must be text or json, not \"%s\"",
+						    v);
+			g->log_format = v;
+		} else if ((r = rl_opt_value(argc, argv, &i, "cgroup-manager", &v, err)) != 0) {
+			if (r < 0)
+				return -1;
+			g->cgroup_manager = v;
+		} else if ((r = rl_opt_value(argc, argv, &i, "criu", &v, err)) != 0) {
+			if (r < 0)
+				return -1;
+		} else if (strncmp(argv[i], "--rootless=", 11) == 0) {
+			/* runc takes --rootless=true|false|auto */
+			g->rootless = strcmp(argv[i] + 11, "false") != 0;
+		} else if (flag_is(argv[i], "rootless")) {
+			g->rootless = true;
+		} else if (flag_is(argv[i], "debug")) {
+			g->debug = true;
+		} else if (flag_is(argv[i], "systemd-cgroup")) {
+			g->systemd_cgroup = true;
+		} else if (flag_is(argv[i], "no-subreaper")) {
+			/* runc's own legacy flag; nothing to do */
+		} else if (flag_is(argv[i], "help") || strcmp(argv[i], "-h") == 0) {
+			print_usage(stdout);
+			exit(0);
+		} else if (flag_is(argv[i], "version") || strcmp(argv[i], "-v") == 0) {
+			print_version();
+			exit(0);
+		} else {
+			return rl_error_set(err, 0, "unknown global option \"%s\"", argv[i]);
+		}
+	}
+	return i;
+}
+
+int main(int argc, char **argv)
+{
+	struct rl_globals g = {.root = "/run/rlite", .log_format = "text"};
+	struct rl_error err = {0};
+	char buf[RL_ERROR_MSG_MAX + 128];
+	int first, status = -1;
+
+	first = parse_globals(argc, argv, &g, &err);
+	if (first >= 0 && first >= argc) {
+		print_usage(stderr);
+		return 2;
+	}
+	if (first >= 0) {
+		const struct rl_command *cmd = NULL;
+
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			if (strcmp(argv[first], commands[i].name) == 0)
+				cmd = &commands[i];
+		if (!cmd)
+			rl_error_set(&err, 0, "unknown command \"%s\" (see rlite --help)",
+				     argv[first]);
+		else
+			status = cmd->fn(&g, argc - first, argv + first, &err);
+	}
+	if (status >= 0)
+		return status;
+	fprintf(stderr, "rlite: %s\n", rl_error_text(&err, buf, sizeof(buf)));
+	return g.exit_code ? g.exit_code : 1;
+}

@@ -1,0 +1,175 @@
+#!/usr/bin/env bats
+# The command line as a user meets it: global options, and `rlite spec`.
+
+load helpers
+
+setup() {
+	rl_tmpdir_setup
+}
+
+teardown() {
+	rl_tmpdir_teardown
+}
+
+@test "--version prints the rlite, spec and library versions" {
+	run -0 --separate-stderr rlite --version
+	[[ "${lines[0]}" =~ ^rlite\ version\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	[[ "$output" =~ (^|$'\n')spec:\ 1\.[0-9]+\.[0-9]+($'\n'|$) ]]
+	[[ "$output" == *$'\n'yajl:\ * ]]
+	[[ "$output" == *$'\n'libmount:\ * ]]
+	[[ "$output" == *$'\n'libseccomp:\ * ]]
+	[ -z "$stderr" ]
+}
+
+@test "--help lists the commands on stdout" {
+	run -0 --separate-stderr rlite --help
+	[[ "$output" == usage:\ rlite* ]]
+	[[ "$output" == *Commands:* ]]
+	[[ "$output" =~ $'\n'\ +spec\ +write\ a\ default\ config\.json ]]
+	[ -z "$stderr" ]
+}
+
+@test "no command prints the usage to stderr and fails" {
+	run -2 --separate-stderr rlite
+	[ -z "$output" ]
+	[[ "$stderr" == usage:\ rlite* ]]
+}
+
+@test "an unknown command fails with a clear message" {
+	run -1 --separate-stderr rlite frobnicate
+	[ "$stderr" = 'rlite: unknown command "frobnicate" (see rlite --help)' ]
+	[ -z "$output" ]
+}
+
+@test "an unknown global option fails with a clear message" {
+	run -1 --separate-stderr rlite --frobnicate spec
+	[ "$stderr" = 'rlite: unknown global option "--frobnicate"' ]
+	# the command after it must not have run
+	cd "$RL_TMP"
+	[ ! -e config.json ]
+}
+
+@test "a global option without its value fails" {
+	run -1 --separate-stderr rlite --root
+	[ "$stderr" = 'rlite: option --root needs a value' ]
+}
+
+@test "spec writes a default config.json in the current directory" {
+	cd "$RL_TMP"
+	run -0 --separate-stderr rlite spec
+	[ -z "$output" ]
+	[ -z "$stderr" ]
+	[ -f config.json ]
+	jq -e . config.json >/dev/null
+	# nothing else left behind (no temporary file)
+	[ "$(ls -A)" = config.json ]
+	[ "$(stat -c %a config.json)" = 644 ]
+
+	jq -e '.ociVersion == "1.2.0"' config.json
+	jq -e '.process.terminal == false' config.json
+	jq -e '.process.user == {"uid": 0, "gid": 0}' config.json
+	jq -e '.process.args == ["sh"]' config.json
+	jq -e '.process.env == ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "TERM=xterm"]' config.json
+	jq -e '.process.cwd == "/"' config.json
+	jq -e '.process.noNewPrivileges == true' config.json
+	jq -e '.process.capabilities | (.bounding | sort) == ["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"] and .bounding == .effective and .bounding == .permitted' config.json
+	jq -e '.process.rlimits == [{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}]' config.json
+	jq -e '.root == {"path": "rootfs", "readonly": true}' config.json
+	jq -e '.hostname == "rlite"' config.json
+	jq -e '[.mounts[].destination] == ["/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup"]' config.json
+	jq -e '.mounts[] | select(.destination == "/dev/pts") | .type == "devpts" and .options == ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]' config.json
+	jq -e '.mounts[] | select(.destination == "/sys") | .type == "sysfs" and (.options | index("ro"))' config.json
+	jq -e '[.linux.namespaces[].type] == ["pid", "network", "ipc", "uts", "mount", "cgroup"]' config.json
+	jq -e '.linux.maskedPaths | index("/proc/kcore") and index("/sys/firmware") and length == 11' config.json
+	jq -e '.linux.readonlyPaths == ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]' config.json
+}
+
+@test "spec refuses to overwrite an existing config.json" {
+	cd "$RL_TMP"
+	echo '{"mine": true}' >config.json
+	run -1 --separate-stderr rlite spec
+	[ "$stderr" = 'rlite: config.json already exists in "." (use --force to overwrite)' ]
+	[ "$(cat config.json)" = '{"mine": true}' ]
+	[ "$(ls -A)" = config.json ]
+}
+
+@test "spec refuses a second time after a first spec, leaving the file unchanged" {
+	run -0 rlite spec --bundle "$RL_TMP"
+	sum=$(sha256sum <"$RL_TMP/config.json")
+	run -1 --separate-stderr rlite spec --bundle "$RL_TMP"
+	[ "$stderr" = "rlite: config.json already exists in \"$RL_TMP\" (use --force to overwrite)" ]
+	[ "$(sha256sum <"$RL_TMP/config.json")" = "$sum" ]
+}
+
+@test "spec --force overwrites" {
+	cd "$RL_TMP"
+	echo '{"mine": true}' >config.json
+	run -0 --separate-stderr rlite spec --force
+	[ -z "$stderr" ]
+	jq -e '.ociVersion == "1.2.0" and (has("mine") | not)' config.json
+	[ "$(ls -A)" = config.json ]
+}
+
+@test "spec --bundle DIR, --bundle=DIR and -b DIR write into DIR" {
+	mkdir "$RL_TMP/a" "$RL_TMP/b" "$RL_TMP/c" "$RL_TMP/cwd"
+	cd "$RL_TMP/cwd"
+	run -0 rlite spec --bundle "$RL_TMP/a"
+	run -0 rlite spec --bundle="$RL_TMP/b"
+	run -0 rlite spec -b ../c
+	for d in a b c; do
+		jq -e '.process.args == ["sh"]' "$RL_TMP/$d/config.json"
+	done
+	[ ! -e config.json ]
+}
+
+@test "spec --bundle without a value fails" {
+	run -1 --separate-stderr rlite spec --bundle
+	[ "$stderr" = 'rlite: option --bundle needs a value' ]
+}
+
+@test "spec in a missing directory fails naming it" {
+	run -1 --separate-stderr rlite spec --bundle "$RL_TMP/missing"
+	[ "$stderr" = "rlite: write config.json in \"$RL_TMP/missing\": No such file or directory" ]
+	[ ! -e "$RL_TMP/missing" ]
+}
+
+@test "spec in a read-only directory fails naming it" {
+	mkdir "$RL_TMP/ro"
+	if [ "$(id -u)" = 0 ]; then
+		# root ignores directory modes: use a read-only mount instead
+		mount -t tmpfs -o ro,size=64k tmpfs "$RL_TMP/ro"
+		want="Read-only file system"
+	else
+		chmod 555 "$RL_TMP/ro"
+		want="Permission denied"
+	fi
+	run -1 --separate-stderr rlite spec --bundle "$RL_TMP/ro"
+	[ "$stderr" = "rlite: write config.json in \"$RL_TMP/ro\": $want" ]
+	[ -z "$(ls -A "$RL_TMP/ro")" ]
+}
+
+@test "spec --rootless is refused for now and writes nothing" {
+	cd "$RL_TMP"
+	run -1 --separate-stderr rlite spec --rootless
+	[ "$stderr" = 'rlite: --rootless: not supported yet' ]
+	[ ! -e config.json ]
+}
+
+@test "spec --help prints its usage to stdout and writes nothing" {
+	cd "$RL_TMP"
+	run -0 --separate-stderr rlite spec --help
+	[[ "$output" == usage:\ rlite\ spec* ]]
+	[[ "$output" == *--force* ]]
+	[[ "$output" == *terminal\ is\ false* ]]
+	[ -z "$stderr" ]
+	[ ! -e config.json ]
+}
+
+@test "spec with an unknown option or an argument fails" {
+	cd "$RL_TMP"
+	run -1 --separate-stderr rlite spec --frob
+	[ "$stderr" = 'rlite: spec: unknown option "--frob" (see rlite spec --help)' ]
+	run -1 --separate-stderr rlite spec extra
+	[ "$stderr" = 'rlite: spec: unexpected argument "extra"' ]
+	[ ! -e config.json ]
+}
