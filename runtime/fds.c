@@ -1,0 +1,105 @@
+/* File descriptor hygiene before execve.
+ *
+ * Nothing the runtime opened may leak into the container: an inherited
+ * directory fd or a host socket is an escape route (CVE-2024-21626 was a
+ * leaked cgroup directory fd used as the cwd).  The runtime opens everything
+ * O_CLOEXEC already; this is the belt to those braces, for fds inherited from
+ * whoever started the runtime. */
+#include "fds.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+int rl_fds_listen_count(void)
+{
+	const char *s = getenv("LISTEN_FDS");
+	char *end = NULL;
+	long n;
+
+	if (!s || !*s)
+		return 0;
+	errno = 0;
+	n = strtol(s, &end, 10);
+	/* sd_listen_fds() refuses garbage; so do we, rather than keeping a
+	 * random number of fds open. */
+	if (errno || *end || n <= 0 || n > INT_MAX - 3)
+		return 0;
+	return (int)n;
+}
+
+static int set_cloexec(int fd, bool on)
+{
+	int fl = fcntl(fd, F_GETFD);
+
+	if (fl < 0)
+		return -1;
+	if (!!(fl & FD_CLOEXEC) == on)
+		return 0;
+	return fcntl(fd, F_SETFD, on ? fl | FD_CLOEXEC : fl & ~FD_CLOEXEC);
+}
+
+/* Without close_range (kernel < 5.11, or a seccomp profile of the runtime's
+ * caller returning ENOSYS for it): walk /proc/self/fd. */
+static int cloexec_from_slow(int first, struct rl_error *err)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+
+	if (!d)
+		return rl_error_set(err, errno, "fds: open /proc/self/fd");
+	while ((de = readdir(d))) {
+		char *end = NULL;
+		long fd = strtol(de->d_name, &end, 10);
+
+		if (*end || end == de->d_name || fd < first || fd == dirfd(d))
+			continue;
+		if (set_cloexec((int)fd, true) < 0 && errno != EBADF) {
+			int e = errno;
+
+			closedir(d);
+			return rl_error_set(err, e, "fds: mark fd %ld close-on-exec", fd);
+		}
+	}
+	closedir(d);
+	return 0;
+}
+
+int rl_fds_prepare(int n_keep, int keep_fd, struct rl_error *err)
+{
+	int first;
+
+	if (n_keep < 0 || n_keep > INT_MAX - 3)
+		return rl_error_set(err, EINVAL, "fds: %d fds to preserve", n_keep);
+	first = 3 + n_keep;
+	/* Mark rather than close: keep_fd must stay usable to report an error
+	 * after this point, and libraries may hold fds of their own. */
+	if (close_range((unsigned)first, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		if (errno != ENOSYS && errno != EINVAL)
+			return rl_error_set(err, errno, "fds: close_range %d..: mark close-on-exec",
+					    first);
+		if (cloexec_from_slow(first, err) < 0)
+			return -1;
+	}
+	/* The preserved fds and stdio must really survive execve: a caller may
+	 * well have opened them O_CLOEXEC.  A gap in the range is allowed (EBADF),
+	 * as with runc's --preserve-fds. */
+	for (int fd = 0; fd < first; fd++) {
+		if (fd == keep_fd)
+			continue;
+		if (set_cloexec(fd, false) < 0 && errno != EBADF)
+			return rl_error_set(err, errno, "fds: clear close-on-exec on fd %d", fd);
+	}
+	if (keep_fd >= 0 && set_cloexec(keep_fd, true) < 0)
+		return rl_error_set(err, errno, "fds: mark sync fd %d close-on-exec", keep_fd);
+	return 0;
+}

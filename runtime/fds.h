@@ -1,0 +1,19 @@
+/* File descriptor hygiene for the container process: what survives execve. */
+#ifndef RL_RUNTIME_FDS_H
+#define RL_RUNTIME_FDS_H
+
+#include "spec/error.h"
+
+/* How many socket-activation fds (3 .. 3+N-1) the runtime was handed by its
+ * caller, from LISTEN_FDS in the runtime's own environment (sd_listen_fds(3)).
+ * 0 when absent or malformed. */
+int rl_fds_listen_count(void);
+
+/* Keeps fds 0, 1, 2 and 3 .. 3+n_keep-1 open across execve (their
+ * close-on-exec flag is cleared) and marks every fd from 3+n_keep up
+ * close-on-exec.  keep_fd (the sync channel, -1 when none) stays open until
+ * execve but is always close-on-exec, so the parent sees EOF exactly when
+ * the exec succeeds. */
+int rl_fds_prepare(int n_keep, int keep_fd, struct rl_error *err);
+
+#endif

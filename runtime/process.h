@@ -1,0 +1,40 @@
+/* The last steps before execve, inside the container after the rootfs is
+ * final: oom_score_adj, rlimits, user and groups, umask, capabilities,
+ * no_new_privs, seccomp, env, cwd, fds, and the exec itself. */
+#ifndef RL_RUNTIME_PROCESS_H
+#define RL_RUNTIME_PROCESS_H
+
+#include "spec/config.h"
+#include "spec/error.h"
+#include "spec/state.h"
+
+struct rl_exec_opts {
+	const struct rl_process *process;
+	int preserve_fds;		  /* fds 3 .. 3+N-1 survive besides stdio */
+	int keep_fd;			  /* the sync channel fd, closed on exec; -1 when none */
+	const struct rl_seccomp *seccomp; /* linux.seccomp; NULL: no filter */
+	/* SCMP_ACT_NOTIFY only: a socket the conductor connected to
+	 * linux.seccomp.listenerPath before pivot_root, when the host path was
+	 * still reachable (closed after use); <= 0 (fd 0 is stdin, never the
+	 * listener): rl_process_exec connects to the path itself, as root. */
+	int seccomp_listener_fd;
+	const struct rl_state *state; /* id, pid, bundle for the listener; may be NULL */
+};
+
+/* Resolves process.args[0] like execvp (PATH from process.env, else a
+ * default PATH) inside the current root.  On failure sets err and returns
+ * -127 (not found) or -126 (found, not executable). */
+int rl_process_lookup(const struct rl_process *p, char **path, struct rl_error *err);
+
+/* The environment of the process: exactly process.env, plus LISTEN_FDS=n
+ * and LISTEN_PID=pid when n_listen > 0 (socket activation passed through, as
+ * runc).  *out is one malloc'd array of pointers into p->env and buf (which
+ * must hold 64 bytes); free(*out) only. */
+int rl_process_env(const struct rl_process *p, int n_listen, int pid, char *buf, char ***out,
+		   struct rl_error *err);
+
+/* Applies everything and calls execve; returns only on failure, with err
+ * set: -127 / -126 as rl_process_lookup, -1 otherwise. */
+int rl_process_exec(const struct rl_exec_opts *o, struct rl_error *err);
+
+#endif
