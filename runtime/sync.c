@@ -1,0 +1,107 @@
+/* The parent <-> container child channel (see sync.h). */
+#include "runtime/sync.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int rl_sync_pair(int fds[2], int min_fd, struct rl_error *err)
+{
+	int sv[2];
+
+	/* SEQPACKET keeps message boundaries, so a short read can never split
+	 * an error report, and it still gives EOF like a stream. */
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return rl_error_set(err, errno, "socketpair for the sync channel");
+	if (sv[1] < min_fd) {
+		int fd = fcntl(sv[1], F_DUPFD_CLOEXEC, min_fd);
+
+		if (fd < 0) {
+			int e = errno;
+
+			close(sv[0]);
+			close(sv[1]);
+			return rl_error_set(err, e, "move the sync channel above fd %d", min_fd);
+		}
+		close(sv[1]);
+		sv[1] = fd;
+	}
+	fds[0] = sv[0];
+	fds[1] = sv[1];
+	return 0;
+}
+
+int rl_sync_send(int fd, const struct rl_sync_msg *m)
+{
+	/* Only the used part of the text goes over the wire. */
+	size_t len = offsetof(struct rl_sync_msg, text) + strnlen(m->text, sizeof(m->text)) + 1;
+	ssize_t n;
+
+	if (len > sizeof(*m))
+		len = sizeof(*m);
+	do
+		n = send(fd, m, len, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	/* A datagram goes whole or not at all. */
+	return 0;
+}
+
+int rl_sync_send_type(int fd, enum rl_sync_type type)
+{
+	struct rl_sync_msg m = {.type = type};
+
+	return rl_sync_send(fd, &m);
+}
+
+int rl_sync_send_error(int fd, const struct rl_error *e, int hint)
+{
+	struct rl_sync_msg m = {.type = RL_SYNC_ERROR, .errnum = e->errnum, .hint = hint};
+
+	snprintf(m.text, sizeof(m.text), "%s", e->msg);
+	return rl_sync_send(fd, &m);
+}
+
+int rl_sync_recv(int fd, struct rl_sync_msg *m, struct rl_error *err)
+{
+	ssize_t n;
+
+	memset(m, 0, sizeof(*m));
+	do
+		n = recv(fd, m, sizeof(*m), 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return rl_error_set(err, errno, "read the sync channel");
+	if (n == 0)
+		return 0;
+	if ((size_t)n < offsetof(struct rl_sync_msg, text) || m->type < RL_SYNC_USERNS ||
+	    m->type > RL_SYNC_ERROR)
+		return rl_error_set(err, EPROTO, "sync channel: malformed message");
+	m->text[sizeof(m->text) - 1] = '\0';
+	return 1;
+}
+
+int rl_sync_expect(int fd, enum rl_sync_type type, struct rl_error *err)
+{
+	struct rl_sync_msg m;
+	int r = rl_sync_recv(fd, &m, err);
+
+	if (r < 0)
+		return -1;
+	if (r == 0)
+		return rl_error_set(err, EPIPE, "sync channel: the runtime went away");
+	if (m.type != type)
+		return rl_error_set(err, EPROTO, "sync channel: unexpected message %u", m.type);
+	return 0;
+}
+
+void rl_sync_to_error(const struct rl_sync_msg *m, struct rl_error *err)
+{
+	err->errnum = m->errnum;
+	snprintf(err->msg, sizeof(err->msg), "%s", m->text);
+}

@@ -1,0 +1,136 @@
+/* User namespace id maps (see userns.h). */
+#include "runtime/userns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* One line is at most 3 * 10 digits + 3 separators; the kernel reads a map
+ * in one write of at most a page. */
+#define MAP_BUF 4096
+
+static void close_fdp(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+#define _cleanup_fd_ __attribute__((cleanup(close_fdp)))
+
+int rl_userns_format(const struct rl_idmap *m, size_t n, const char *what, char *buf, size_t len,
+		     struct rl_error *err)
+{
+	size_t off = 0;
+
+	if (n == 0)
+		return rl_error_set(err, 0, "config.json: %s: required with a new user namespace",
+				    what);
+	if (n > RL_USERNS_MAX_LINES)
+		return rl_error_set(err, 0, "config.json: %s: more than %d mappings", what,
+				    RL_USERNS_MAX_LINES);
+	for (size_t i = 0; i < n; i++) {
+		int w;
+
+		if (m[i].size == 0)
+			return rl_error_set(err, 0, "config.json: %s[%zu].size: must not be 0",
+					    what, i);
+		if ((uint64_t)m[i].container_id + m[i].size > UINT32_MAX ||
+		    (uint64_t)m[i].host_id + m[i].size > UINT32_MAX)
+			return rl_error_set(err, 0, "config.json: %s[%zu]: range out of bounds",
+					    what, i);
+		w = snprintf(buf + off, len - off, "%u %u %u\n", m[i].container_id, m[i].host_id,
+			     m[i].size);
+		if (w < 0 || (size_t)w >= len - off)
+			return rl_error_set(err, E2BIG, "config.json: %s", what);
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+bool rl_userns_maps_root(const struct rl_idmap *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (m[i].container_id == 0 && m[i].size > 0)
+			return true;
+	return false;
+}
+
+static int write_proc(pid_t pid, const char *name, const char *text, struct rl_error *err)
+{
+	char path[64];
+	_cleanup_fd_ int fd = -1;
+	size_t len = strlen(text);
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return rl_error_set(err, errno, "open %s", path);
+	/* The whole map must go in a single write(): the kernel accepts a map
+	 * once and refuses a partial one (user_namespaces(7)). */
+	do
+		n = write(fd, text, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return rl_error_set(err, errno, "write %s", path);
+	if ((size_t)n != len)
+		return rl_error_set(err, EIO, "write %s: short write", path);
+	return 0;
+}
+
+/* CAP_SETGID in our own user namespace, in the effective set. */
+static bool have_setgid(void)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2] = {{0}};
+
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return false;
+	return (data[CAP_SETGID / 32].effective & (1u << (CAP_SETGID % 32))) != 0;
+}
+
+int rl_userns_write_maps(pid_t pid, const struct rl_linux *lx, struct rl_error *err)
+{
+	char buf[MAP_BUF];
+
+	/* Since Linux 3.19 an unprivileged writer of gid_map must first deny
+	 * setgroups(2) in the namespace (CVE-2014-8989); with CAP_SETGID in the
+	 * parent namespace that is not needed, and denying would break
+	 * process.user.additionalGids. */
+	if (!have_setgid() && write_proc(pid, "setgroups", "deny", err) < 0)
+		return -1;
+	if (rl_userns_format(lx->uid_mappings, lx->n_uid_mappings, "linux.uidMappings", buf,
+			     sizeof(buf), err) < 0)
+		return -1;
+	if (write_proc(pid, "uid_map", buf, err) < 0)
+		return rl_error_prefix(err, "config.json: linux.uidMappings");
+	if (rl_userns_format(lx->gid_mappings, lx->n_gid_mappings, "linux.gidMappings", buf,
+			     sizeof(buf), err) < 0)
+		return -1;
+	if (write_proc(pid, "gid_map", buf, err) < 0)
+		return rl_error_prefix(err, "config.json: linux.gidMappings");
+	return 0;
+}
+
+int rl_userns_become_root(bool required, struct rl_error *err)
+{
+	/* Our credentials still hold the host ids, which the new namespace
+	 * may not map: files we would create get EOVERFLOW.  setres[ug]id(0)
+	 * inside it moves us to the host ids mapped to 0; capabilities in the
+	 * namespace stay (the owner of a user ns has them all). */
+	if (setresgid(0, 0, 0) < 0) {
+		if (!required && errno == EINVAL)
+			return 0;
+		return rl_error_set(err, errno, "setresgid(0) in the user namespace");
+	}
+	if (setresuid(0, 0, 0) < 0) {
+		if (!required && errno == EINVAL)
+			return 0;
+		return rl_error_set(err, errno, "setresuid(0) in the user namespace");
+	}
+	return 0;
+}
