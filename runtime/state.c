@@ -1,0 +1,681 @@
+/* The state store: ROOT/ID/state.json, locking, listing.  See state.h. */
+#include "state.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runtime/procid.h"
+#include "runtime/safepath.h"
+
+#define STATE_FILE     "state.json"
+#define STATE_TMP      ".state.json.tmp"
+#define STATE_SIZE_MAX (16 << 20) /* annotations can be big, not this big */
+
+static void freep(void *p)
+{
+	free(*(void **)p);
+}
+#define _free_ __attribute__((cleanup(freep)))
+
+static void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+#define _closedir_ __attribute__((cleanup(closedirp)))
+
+static void state_freep(struct rl_state **st)
+{
+	rl_state_free(*st);
+}
+#define _state_free_ __attribute__((cleanup(state_freep)))
+
+static int no_container(struct rl_error *err)
+{
+	return rl_error_set(err, ENOENT, "container does not exist");
+}
+
+/* ---- ids and the root --------------------------------------------------- */
+
+static bool id_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '.' || c == '+' || c == '-';
+}
+
+int rl_id_validate(const char *id, struct rl_error *err)
+{
+	size_t len = id ? strlen(id) : 0;
+
+	if (len == 0)
+		return rl_error_set(err, 0, "invalid container id \"\": must not be empty");
+	/* The id becomes a path component; a long one is cut in the message. */
+	if (len > RL_ID_MAX)
+		return rl_error_set(err, 0,
+				    "invalid container id \"%.32s...\": longer than %d "
+				    "characters",
+				    id, RL_ID_MAX);
+	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+		return rl_error_set(err, 0,
+				    "invalid container id \"%s\": must not be \".\" or "
+				    "\"..\"",
+				    id);
+	/* Dot names under the root belong to the store (reservations). */
+	if (id[0] == '.')
+		return rl_error_set(err, 0, "invalid container id \"%s\": must not start with '.'",
+				    id);
+	if (strchr(id, '/'))
+		return rl_error_set(err, 0, "invalid container id \"%s\": must not contain '/'",
+				    id);
+	for (const char *p = id; *p; p++)
+		if (!id_char((unsigned char)*p))
+			return rl_error_set(err, 0,
+					    "invalid container id \"%s\": only "
+					    "[A-Za-z0-9_.+-] are allowed",
+					    id);
+	return 0;
+}
+
+static int check_dir(const char *path, struct rl_error *err)
+{
+	struct stat s;
+
+	if (stat(path, &s) < 0)
+		return rl_error_set(err, errno, "stat \"%s\"", path);
+	if (!S_ISDIR(s.st_mode))
+		return rl_error_set(err, ENOTDIR, "state root \"%s\"", path);
+	return 0;
+}
+
+int rl_state_root_ensure(const char *root, struct rl_error *err)
+{
+	_free_ char *path = NULL;
+
+	if (!root || !*root)
+		return rl_error_set(err, EINVAL, "state root \"\"");
+	/* The usual case: the root exists, or only its last component is
+	 * missing. */
+	if (mkdir(root, 0700) == 0)
+		return 0;
+	if (errno == EEXIST)
+		return check_dir(root, err);
+	if (errno != ENOENT)
+		return rl_error_set(err, errno, "mkdir \"%s\"", root);
+	/* Parents missing too: make each missing component, 0700 as runc does;
+	 * existing ones answer EEXIST and are left alone. */
+	path = strdup(root);
+	if (!path)
+		return rl_error_set(err, ENOMEM, "state root \"%s\"", root);
+	for (char *p = path + 1;; p++) {
+		char c = *p;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) < 0 && errno != EEXIST)
+			return rl_error_set(err, errno, "mkdir \"%s\"", path);
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	return check_dir(root, err);
+}
+
+/* ---- locks -------------------------------------------------------------- */
+
+void rl_state_unlock(struct rl_state_lock *lock)
+{
+	if (lock->fd >= 0)
+		close(lock->fd);
+	lock->fd = -1;
+	free(lock->dir);
+	lock->dir = NULL;
+	lock->exclusive = false;
+}
+
+static int flock_retry(int fd, int op)
+{
+	int r;
+
+	do
+		r = flock(fd, op);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* After the lock is ours: is the directory we locked still ROOT/ID?  A
+ * delete that held the lock before us removed it (nlink 0), and a create
+ * may even have made a new ROOT/ID since (another inode under the name).
+ * Either way the container we waited for is gone. */
+static bool still_there(int fd, int atfd, const char *name)
+{
+	struct stat mine, now;
+
+	if (fstat(fd, &mine) < 0 || mine.st_nlink == 0)
+		return false;
+	if (fstatat(atfd, name, &now, AT_SYMLINK_NOFOLLOW) < 0)
+		return false;
+	return mine.st_dev == now.st_dev && mine.st_ino == now.st_ino;
+}
+
+static char *join(const char *a, const char *b)
+{
+	char *s = NULL;
+
+	return asprintf(&s, "%s/%s", a, b) < 0 ? NULL : s;
+}
+
+int rl_state_lock(const char *root, const char *id, bool exclusive, struct rl_state_lock *lock,
+		  struct rl_error *err)
+{
+	_free_ char *dir = NULL;
+	_rl_fd_ int fd = -1;
+
+	if (rl_id_validate(id, err) < 0)
+		return -1;
+	dir = join(root, id);
+	if (!dir)
+		return rl_error_set(err, ENOMEM, "container \"%s\"", id);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? no_container(err)
+				       : rl_error_set(err, errno, "open \"%s\"", dir);
+	if (flock_retry(fd, exclusive ? LOCK_EX : LOCK_SH) < 0)
+		return rl_error_set(err, errno, "flock \"%s\"", dir);
+	if (!still_there(fd, AT_FDCWD, dir))
+		return no_container(err);
+	lock->fd = rl_fd_steal(&fd);
+	lock->dir = dir;
+	dir = NULL;
+	lock->exclusive = exclusive;
+	return 0;
+}
+
+/* Filesystems without RENAME_NOREPLACE: mkdir reserves the id just as
+ * atomically, but the lock comes a moment after the name appears. */
+static int create_by_mkdir(const char *dir, struct rl_state_lock *lock, struct rl_error *err)
+{
+	_rl_fd_ int fd = -1;
+
+	if (mkdir(dir, 0700) < 0)
+		return errno == EEXIST
+			   ? rl_error_set(err, EEXIST, "container with given ID already exists")
+			   : rl_error_set(err, errno, "mkdir \"%s\"", dir);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return rl_error_set(err, errno, "open \"%s\"", dir);
+	if (flock_retry(fd, LOCK_EX) < 0)
+		return rl_error_set(err, errno, "flock \"%s\"", dir);
+	/* Someone deleted it in that moment: we lost the id as a creator would
+	 * have. */
+	if (!still_there(fd, AT_FDCWD, dir))
+		return rl_error_set(err, EEXIST, "container with given ID already exists");
+	lock->fd = rl_fd_steal(&fd);
+	return 0;
+}
+
+/* The reservation is built under a private name and locked before it
+ * takes the id's name with one rename(RENAME_NOREPLACE): the name appears
+ * already locked, so no command ever sees an unlocked container without
+ * state, and of concurrent creators exactly one rename succeeds. */
+static int create_by_rename(const char *root, const char *dir, struct rl_state_lock *lock,
+			    struct rl_error *err)
+{
+	_free_ char *tmp = join(root, ".new-XXXXXX");
+	_rl_fd_ int fd = -1;
+	int r = -1;
+
+	if (!tmp)
+		return rl_error_set(err, ENOMEM, "reserve \"%s\"", dir);
+	if (!mkdtemp(tmp)) /* mode 0700 */
+		return rl_error_set(err, errno, "mkdir \"%s\"", tmp);
+	fd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		rl_error_set(err, errno, "open \"%s\"", tmp);
+	} else if (flock_retry(fd, LOCK_EX) < 0) {
+		rl_error_set(err, errno, "flock \"%s\"", tmp);
+	} else if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_NOREPLACE) == 0) {
+		lock->fd = rl_fd_steal(&fd);
+		return 0;
+	} else if (errno == EEXIST) {
+		rl_error_set(err, EEXIST, "container with given ID already exists");
+	} else if (errno == EINVAL || errno == ENOSYS) {
+		r = 1; /* no RENAME_NOREPLACE (or renameat2) here */
+	} else {
+		rl_error_set(err, errno, "rename \"%s\" to \"%s\"", tmp, dir);
+	}
+	rmdir(tmp);
+	return r;
+}
+
+int rl_state_create(const char *root, const char *id, struct rl_state_lock *lock,
+		    struct rl_error *err)
+{
+	_free_ char *dir = NULL;
+	int r;
+
+	if (rl_id_validate(id, err) < 0 || rl_state_root_ensure(root, err) < 0)
+		return -1;
+	dir = join(root, id);
+	if (!dir)
+		return rl_error_set(err, ENOMEM, "container \"%s\"", id);
+	r = create_by_rename(root, dir, lock, err);
+	if (r > 0)
+		r = create_by_mkdir(dir, lock, err);
+	if (r < 0)
+		return -1;
+	lock->dir = dir;
+	dir = NULL;
+	lock->exclusive = true;
+	return 0;
+}
+
+/* ---- state.json --------------------------------------------------------- */
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int write_tmp(int dirfd, const char *dir, const char *text, size_t len, struct rl_error *err)
+{
+	_rl_fd_ int fd = -1;
+	int r;
+
+	fd = openat(dirfd, STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return rl_error_set(err, errno, "open \"%s/" STATE_TMP "\"", dir);
+	if (write_all(fd, text, len) < 0)
+		return rl_error_set(err, errno, "write \"%s/" STATE_TMP "\"", dir);
+	/* The data must be on disk before the rename makes it the state: a
+	 * crash in between must leave the old file, not an empty new one. */
+	if (fsync(fd) < 0)
+		return rl_error_set(err, errno, "fsync \"%s/" STATE_TMP "\"", dir);
+	r = close(rl_fd_steal(&fd));
+	if (r < 0)
+		return rl_error_set(err, errno, "close \"%s/" STATE_TMP "\"", dir);
+	return 0;
+}
+
+int rl_state_save(const struct rl_state_lock *lock, const struct rl_state *st, struct rl_error *err)
+{
+	_free_ char *text = NULL;
+	const char *slash;
+	size_t len = 0;
+
+	if (lock->fd < 0 || !lock->exclusive)
+		return rl_error_set(err, EINVAL, "save state of \"%s\": not locked exclusively",
+				    lock->dir ? lock->dir : "");
+	/* A state under another id's name would be refused by every listing. */
+	slash = strrchr(lock->dir, '/');
+	if (!st->id || !slash || strcmp(st->id, slash + 1) != 0)
+		return rl_error_set(err, EINVAL, "save state of \"%s\": its id is \"%s\"",
+				    lock->dir, st->id ? st->id : "");
+	if (rl_state_to_json(st, true, &text, &len, err) < 0)
+		return -1;
+	if (write_tmp(lock->fd, lock->dir, text, len, err) < 0) {
+		unlinkat(lock->fd, STATE_TMP, 0);
+		return -1;
+	}
+	if (renameat(lock->fd, STATE_TMP, lock->fd, STATE_FILE) < 0) {
+		rl_error_set(err, errno, "rename \"%s/" STATE_TMP "\" to \"%s/" STATE_FILE "\"",
+			     lock->dir, lock->dir);
+		unlinkat(lock->fd, STATE_TMP, 0);
+		return -1;
+	}
+	/* ... and the rename itself is durable only once the directory is. */
+	if (fsync(lock->fd) < 0)
+		return rl_error_set(err, errno, "fsync \"%s\"", lock->dir);
+	return 0;
+}
+
+static int read_all(int fd, char **out, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return -1;
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			char *p = cap >= STATE_SIZE_MAX ? NULL : realloc(buf, cap * 2);
+
+			if (!p) {
+				free(buf);
+				errno = cap >= STATE_SIZE_MAX ? EFBIG : ENOMEM;
+				return -1;
+			}
+			buf = p;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+
+			free(buf);
+			errno = e;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* Loads dir/state.json through dirfd.  errnum ENOENT only when the file is
+ * missing. */
+static int load_at(int dirfd, const char *dir, struct rl_state **out, struct rl_error *err)
+{
+	_free_ char *text = NULL;
+	_free_ char *name = join(dir, STATE_FILE);
+	_rl_fd_ int fd = -1;
+	size_t len = 0;
+
+	if (!name)
+		return rl_error_set(err, ENOMEM, "%s/" STATE_FILE, dir);
+	fd = openat(dirfd, STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return rl_error_set(err, errno, "open \"%s\"", name);
+	if (read_all(fd, &text, &len) < 0)
+		return rl_error_set(err, errno, "read \"%s\"", name);
+	return rl_state_parse(text, len, name, out, err);
+}
+
+int rl_state_load(const struct rl_state_lock *lock, struct rl_state **out, struct rl_error *err)
+{
+	if (lock->fd < 0)
+		return rl_error_set(err, EINVAL, "load state: not locked");
+	return load_at(lock->fd, lock->dir, out, err);
+}
+
+/* ---- removal ------------------------------------------------------------ */
+
+static int empty_dir(int dirfd, const char *dir, bool subdirs, struct rl_error *err);
+
+static int remove_subdir(int dirfd, const char *dir, const char *name, struct rl_error *err)
+{
+	_free_ char *sub = join(dir, name);
+	_rl_fd_ int fd = -1;
+
+	if (!sub)
+		return rl_error_set(err, ENOMEM, "remove \"%s/%s\"", dir, name);
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return rl_error_set(err, errno, "open \"%s\"", sub);
+	if (empty_dir(fd, sub, false, err) < 0)
+		return -1;
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0)
+		return rl_error_set(err, errno, "rmdir \"%s\"", sub);
+	return 0;
+}
+
+/* Unlinks every non-directory in dir; with subdirs, also empties and
+ * removes its subdirectories (one level: the store never nests deeper, so
+ * anything deeper was not put there by rlite and makes rmdir fail). */
+static int empty_dir(int dirfd, const char *dir, bool subdirs, struct rl_error *err)
+{
+	_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return rl_error_set(err, errno, "open \"%s\"", dir);
+	}
+	while ((errno = 0, de = readdir(d))) {
+		const char *n = de->d_name;
+
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+			continue;
+		/* d_type may be DT_UNKNOWN: unlink answers EISDIR for a dir. */
+		if (de->d_type != DT_DIR && unlinkat(dirfd, n, 0) == 0)
+			continue;
+		if (de->d_type != DT_DIR && errno != EISDIR)
+			return rl_error_set(err, errno, "unlink \"%s/%s\"", dir, n);
+		if (!subdirs) {
+			if (unlinkat(dirfd, n, AT_REMOVEDIR) < 0)
+				return rl_error_set(err, errno, "rmdir \"%s/%s\"", dir, n);
+			continue;
+		}
+		if (remove_subdir(dirfd, dir, n, err) < 0)
+			return -1;
+	}
+	if (errno)
+		return rl_error_set(err, errno, "read directory \"%s\"", dir);
+	return 0;
+}
+
+int rl_state_remove(struct rl_state_lock *lock, struct rl_error *err)
+{
+	if (lock->fd < 0 || !lock->exclusive)
+		return rl_error_set(err, EINVAL, "remove \"%s\": not locked exclusively",
+				    lock->dir ? lock->dir : "");
+	if (empty_dir(lock->fd, lock->dir, true, err) < 0)
+		return -1;
+	/* Still under the lock: whoever waits on it wakes up to a directory
+	 * with nlink 0 and reports the container gone (still_there). */
+	if (rmdir(lock->dir) < 0)
+		return rl_error_set(err, errno, "rmdir \"%s\"", lock->dir);
+	rl_state_unlock(lock);
+	return 0;
+}
+
+/* ---- listing ------------------------------------------------------------ */
+
+/* Arrays grow at 8, 16, 32, ... entries. */
+static void *grow(void *v, size_t n, size_t size)
+{
+	if (n != 0 && (n < 8 || (n & (n - 1)) != 0))
+		return v;
+	return reallocarray(v, n ? n * 2 : 8, size);
+}
+
+static int add_warning(struct rl_state_list *l, struct rl_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int add_warning(struct rl_state_list *l, struct rl_error *err, const char *fmt, ...)
+{
+	char **v = grow(l->warnings, l->n_warnings, sizeof(*v));
+	char *s = NULL;
+	va_list ap;
+	int r;
+
+	if (!v)
+		return rl_error_set(err, ENOMEM, "list containers");
+	l->warnings = v;
+	va_start(ap, fmt);
+	r = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return rl_error_set(err, ENOMEM, "list containers");
+	l->warnings[l->n_warnings++] = s;
+	return 0;
+}
+
+static int add_state(struct rl_state_list *l, struct rl_state **st, struct rl_error *err)
+{
+	struct rl_state **v = grow(l->states, l->n, sizeof(*v));
+
+	if (!v)
+		return rl_error_set(err, ENOMEM, "list containers");
+	l->states = v;
+	l->states[l->n++] = *st;
+	*st = NULL;
+	return 0;
+}
+
+static int warn_error(struct rl_state_list *l, const struct rl_error *e, struct rl_error *err)
+{
+	char buf[RL_ERROR_MSG_MAX + 64];
+
+	return add_warning(l, err, "%s", rl_error_text(e, buf, sizeof(buf)));
+}
+
+/* One entry of the root.  Returns -1 only when out of memory: whatever is
+ * wrong with the entry itself becomes a warning. */
+static int list_entry(int rootfd, const char *dir, const char *name, struct rl_state_list *l,
+		      struct rl_error *err)
+{
+	struct rl_error e = {0};
+	_state_free_ struct rl_state *st = NULL;
+	_rl_fd_ int fd = -1;
+	bool locked;
+
+	if (rl_id_validate(name, &e) < 0)
+		return add_warning(l, err, "skipping \"%s\": %s", dir, e.msg);
+	fd = openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0 && errno == ENOENT)
+		return 0; /* deleted since readdir */
+	if (fd < 0)
+		return add_warning(l, err, "skipping \"%s\": %s", dir, strerror(errno));
+	/* Never wait: a command holding the lock may take long (a create runs
+	 * hooks) or hang.  Without the lock the file is still whole, since it
+	 * is only ever replaced by rename. */
+	locked = flock_retry(fd, LOCK_SH | LOCK_NB) == 0;
+	if (!locked && errno != EWOULDBLOCK)
+		return add_warning(l, err, "skipping \"%s\": flock: %s", dir, strerror(errno));
+	if (locked && !still_there(fd, rootfd, name))
+		return 0; /* deleted before we got the lock */
+	if (load_at(fd, dir, &st, &e) < 0) {
+		/* Busy and no state.json: being created (before the first save)
+		 * or being deleted; not an error of the entry. */
+		if (!locked && e.errnum == ENOENT)
+			return 0;
+		return warn_error(l, &e, err);
+	}
+	if (!st->id || strcmp(st->id, name) != 0)
+		return add_warning(l, err, "skipping \"%s\": its state has id \"%s\"", dir,
+				   st->id ? st->id : "");
+	return add_state(l, &st, err);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The entry names of d, without the store's own dot names, sorted. */
+static int read_names(DIR *d, const char *root, char ***out, size_t *n_out, struct rl_error *err)
+{
+	char **names = NULL, **v;
+	size_t n = 0;
+	struct dirent *de;
+
+	while ((errno = 0, de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		v = grow(names, n, sizeof(*v));
+		if (!v || !(v[n] = strdup(de->d_name))) {
+			free_names(v ? v : names, n);
+			return rl_error_set(err, ENOMEM, "list \"%s\"", root);
+		}
+		names = v;
+		n++;
+	}
+	if (errno) {
+		free_names(names, n);
+		return rl_error_set(err, errno, "read directory \"%s\"", root);
+	}
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_names);
+	*out = names;
+	*n_out = n;
+	return 0;
+}
+
+static int list_names(int rootfd, const char *root, char **names, size_t n, struct rl_state_list *l,
+		      struct rl_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		_free_ char *dir = join(root, names[i]);
+
+		if (!dir)
+			return rl_error_set(err, ENOMEM, "list \"%s\"", root);
+		if (list_entry(rootfd, dir, names[i], l, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int rl_state_list(const char *root, struct rl_state_list *out, struct rl_error *err)
+{
+	struct rl_state_list l = {0};
+	_closedir_ DIR *d = NULL;
+	char **names = NULL;
+	size_t n = 0;
+	int fd, r;
+
+	*out = l;
+	fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : rl_error_set(err, errno, "open \"%s\"", root);
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return rl_error_set(err, errno, "open \"%s\"", root);
+	}
+	if (read_names(d, root, &names, &n, err) < 0)
+		return -1;
+	r = list_names(dirfd(d), root, names, n, &l, err);
+	free_names(names, n);
+	if (r < 0) {
+		rl_state_list_free(&l);
+		return -1;
+	}
+	*out = l;
+	return 0;
+}
+
+void rl_state_list_free(struct rl_state_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		rl_state_free(l->states[i]);
+	free(l->states);
+	for (size_t i = 0; i < l->n_warnings; i++)
+		free(l->warnings[i]);
+	free(l->warnings);
+	*l = (struct rl_state_list){0};
+}
+
+/* ---- status ------------------------------------------------------------- */
+
+enum rl_status rl_state_status(const struct rl_state *st)
+{
+	if (st->pid > 0 && rl_proc_alive(st->pid, st->init_start_time))
+		return st->status;
+	return RL_STATUS_STOPPED;
+}

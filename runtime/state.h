@@ -1,0 +1,124 @@
+/* The state store: one directory per container under the root (--root,
+ * default /run/rlite), ROOT/ID/state.json inside it.
+ *
+ *   - An id is reserved by making ROOT/ID appear atomically (rl_state_create);
+ *     of any number of concurrent creators of one id exactly one wins, the
+ *     others get "container with given ID already exists".
+ *   - Every command on an id holds a flock on an fd of ROOT/ID for as long
+ *     as it works on the container (rl_state_lock): exclusive to change it,
+ *     shared to read it, so commands on one id are serialised.
+ *   - state.json is replaced atomically (temp file, fsync, rename, fsync of
+ *     the directory): a reader sees the old state or the new one, never a
+ *     mix, even across a crash.
+ *   - Names under ROOT starting with '.' are the store's own (ids never start
+ *     with '.'): reservations in progress.  Listings skip them.
+ *
+ * The pure helpers (rl_id_validate, rl_state_status) are unit-tested with
+ * the rest in tests/unit/test_state_store.c. */
+#ifndef RL_RUNTIME_STATE_H
+#define RL_RUNTIME_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "spec/error.h"
+#include "spec/state.h"
+
+#define RL_STATE_ROOT_DEFAULT "/run/rlite"
+#define RL_ID_MAX	      1024
+
+/* Container ids: non-empty, at most RL_ID_MAX bytes of [A-Za-z0-9_.+-],
+ * not "." or "..", not starting with '.'.  Error:
+ * `invalid container id "X": <rule>`.  Pure. */
+int rl_id_validate(const char *id, struct rl_error *err);
+
+/* Creates root (and missing parents) with mode 0700 when it does not exist;
+ * an existing root is left as it is. */
+int rl_state_root_ensure(const char *root, struct rl_error *err);
+
+/* A held lock on one container.  Owns the fd and the path. */
+struct rl_state_lock {
+	int fd;	   /* O_DIRECTORY of ROOT/ID, flocked; -1 when not held */
+	char *dir; /* "ROOT/ID", for messages and the final rmdir */
+	bool exclusive;
+};
+
+#define RL_STATE_LOCK_INIT                                                                         \
+	{                                                                                          \
+		.fd = -1, .dir = NULL, .exclusive = false                                          \
+	}
+
+/* The lock belongs to the open file behind lock->fd.  fork() shares it: a
+ * child forked while the lock is held holds it too, until the child closes
+ * its copy (exec does, the fd is O_CLOEXEC) or exits.  A forked child that
+ * lives on without exec (the monitor of a detached container) must call
+ * rl_state_unlock() on its copy first, or every later command on the id
+ * blocks forever.  rl_state_unlock() closes and never uses LOCK_UN, which
+ * would drop the lock for the parent as well.
+ *
+ * Releases the lock (closing the fd drops the flock) and frees the path.
+ * Safe on an initialised lock that is not held, and twice. */
+void rl_state_unlock(struct rl_state_lock *lock);
+#define _rl_state_lock_ __attribute__((cleanup(rl_state_unlock)))
+
+/* Reserves id: creates root if needed, then makes ROOT/ID (mode 0700) appear
+ * already locked exclusively, so no other command can see the container
+ * before its creator holds it.  The caller saves a first state (status
+ * creating) and keeps the lock until the container is created.  Taken id:
+ * errnum EEXIST, message "container with given ID already exists". */
+int rl_state_create(const char *root, const char *id, struct rl_state_lock *lock,
+		    struct rl_error *err);
+
+/* Locks an existing container, blocking until the lock is free.  A missing
+ * container, or one deleted while we waited for the lock: errnum ENOENT,
+ * message "container does not exist". */
+int rl_state_lock(const char *root, const char *id, bool exclusive, struct rl_state_lock *lock,
+		  struct rl_error *err);
+
+/* Replaces state.json atomically.  Needs an exclusive lock, and st->id
+ * must be the locked id. */
+int rl_state_save(const struct rl_state_lock *lock, const struct rl_state *st,
+		  struct rl_error *err);
+
+/* Reads state.json; errors name the file ("ROOT/ID/state.json: ..."). */
+int rl_state_load(const struct rl_state_lock *lock, struct rl_state **out, struct rl_error *err);
+
+/* Removes everything in ROOT/ID (files, and the files of subdirectories one
+ * level down), then ROOT/ID itself, and releases the lock.  Needs an
+ * exclusive lock.  Waiting lockers then get "container does not exist". */
+int rl_state_remove(struct rl_state_lock *lock, struct rl_error *err);
+
+/* ---- listing ----------------------------------------------------------- */
+
+struct rl_state_list {
+	struct rl_state **states; /* loaded entries, in id order */
+	size_t n;
+	char **warnings; /* one message per entry that could not be loaded */
+	size_t n_warnings;
+};
+
+/* Every container under root, in id (strcmp) order.  An entry that cannot
+ * be loaded (corrupt, half-written, unreadable, not a directory, bad name)
+ * does not fail the listing: it is left out and described in warnings,
+ * which the caller prints.  Entries deleted while listing vanish silently.
+ * A missing root lists nothing.  Fails only when root cannot be read or
+ * memory runs out.
+ *
+ * Each entry is read under a shared lock; when the lock is taken by a
+ * command working on that container, the file is read without waiting
+ * (rename keeps it whole), so a slow or hung command never stalls the
+ * listing.  A container being created that has no state.json yet is left
+ * out without a warning. */
+int rl_state_list(const char *root, struct rl_state_list *out, struct rl_error *err);
+void rl_state_list_free(struct rl_state_list *l);
+
+/* ---- status ------------------------------------------------------------ */
+
+/* The status a command reports now, from a loaded state: the stored status
+ * (created, running, paused, creating) while the init recorded in it, the
+ * pair (pid, init_start_time), is alive; stopped otherwise: no init yet or
+ * any more, a zombie init not reaped yet, or a recycled pid (its start time
+ * differs).  Reads /proc. */
+enum rl_status rl_state_status(const struct rl_state *st);
+
+#endif
