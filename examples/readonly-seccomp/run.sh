@@ -1,0 +1,17 @@
+#!/bin/sh
+# usage: run.sh [RLITE_BINARY]
+# Builds the busybox rootfs next to this file on first use, then runs the
+# readonly-seccomp container in the foreground.  Run as root.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd -P)
+top=$(cd "$here/../.." && pwd -P)
+rlite=${1:-$top/rlite}
+
+[ -x "$rlite" ] || { echo "run.sh: $rlite: not found (run make first)" >&2; exit 1; }
+
+"$top/rootfs-tools/busybox-rootfs" "$here/rootfs"
+# the rootfs is mounted read-only in the container; the script goes in first
+install -m 0755 "$here/demo.sh" "$here/rootfs/demo.sh"
+
+exec "$rlite" run --bundle "$here" "readonly-seccomp-$$"

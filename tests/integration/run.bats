@@ -1,0 +1,412 @@
+#!/usr/bin/env bats
+# rlite run: real containers from a busybox rootfs, checked from inside.
+# Needs root.  Each test has its own bundle, --root and container id.
+
+# jq filters and container scripts are in single quotes on purpose.
+# shellcheck disable=SC2016
+
+load run_helpers
+
+setup_file() {
+	rr_setup_file
+}
+
+teardown_file() {
+	rr_teardown_file
+}
+
+setup() {
+	rr_setup
+}
+
+teardown() {
+	rr_teardown
+}
+
+# ---- namespaces -------------------------------------------------------------
+
+@test "run: a new pid namespace shows only the container's processes" {
+	rr_sh 'echo "me=$$ parent=$PPID"; ps -o pid,ppid,comm'
+	rr_run
+	[ "$status" -eq 0 ]
+	# ps lists pid 1 (ppid 0: nothing above it in this namespace) and at
+	# most one process more: the shell, a child of pid 1 when pid 1 is the
+	# runtime's reaper.  No host process is visible.
+	local me parent procs
+	me=$(printf '%s\n' "$output" | sed -n 's/^me=\([0-9]*\) .*/\1/p')
+	parent=$(printf '%s\n' "$output" | sed -n 's/.* parent=\([0-9]*\)$/\1/p')
+	procs=$(printf '%s\n' "$output" | awk '$1 ~ /^[0-9]+$/ { print $1 ":" $2 }' | sort -n | tr '\n' ' ')
+	echo "me=$me parent=$parent ps: $procs"
+	if [ "$me" = 1 ]; then
+		[ "$parent" = 0 ]
+		[ "$procs" = "1:0 " ]
+	else
+		[ "$parent" = 1 ]
+		[ "$procs" = "1:0 $me:1 " ]
+	fi
+}
+
+@test "run: the hostname comes from the config, the host's is untouched" {
+	local host_name
+	host_name=$(hostname)
+	rr_jq '.hostname = "rr-box"'
+	rr_sh 'hostname; cat /proc/sys/kernel/hostname'
+	rr_run
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "rr-box" ]
+	[ "${lines[1]}" = "rr-box" ]
+	[ "$(hostname)" = "$host_name" ]
+}
+
+@test "run: a new network namespace has only lo" {
+	rr_sh 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "; ip -o link | cut -d: -f2'
+	rr_run
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "${lines[0]}" = "lo" ]
+	[ "${lines[1]}" = " lo" ]
+}
+
+@test "run: joins a network namespace given by path" {
+	RR_NETNS=rl-test-$$-$BATS_TEST_NUMBER
+	ip netns add "$RR_NETNS"
+	ip -n "$RR_NETNS" link add rr-join0 type bridge
+	rr_jq '.linux.namespaces = [.linux.namespaces[] |
+		if .type == "network" then .path = $p else . end]' --arg p "/var/run/netns/$RR_NETNS"
+	rr_sh 'ip -o link | cut -d: -f2 | tr -d " "'
+	rr_run
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "lo" ]
+	[ "${lines[1]}" = "rr-join0" ]
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "run: a user namespace maps container root to host uid 100000" {
+	rr_jq '.linux.namespaces += [{"type": "user"}]
+		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+	rr_sh 'cat /proc/self/uid_map /proc/self/gid_map; id -u; id -g; exec sleep 1'
+	rr_run_bg
+	# from the host, the container's processes run as uid 100000
+	local host_ids="" p
+	for _ in $(seq 40); do
+		for p in $(rr_tagged_pids); do
+			if [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sleep ]; then
+				host_ids=$(awk '$1 == "Uid:" || $1 == "Gid:" { printf "%s ", $2 }' "/proc/$p/status")
+			fi
+		done
+		[ -n "$host_ids" ] && break
+		sleep 0.05
+	done
+	rr_wait_bg
+	echo "host uid and gid of the container's sleep: $host_ids"
+	[ "$status" -eq 0 ]
+	[ "$host_ids" = "100000 100000 " ]
+	[ "$(echo "${lines[0]}" | tr -s ' ' | sed 's/^ //')" = "0 100000 65536" ]
+	[ "$(echo "${lines[1]}" | tr -s ' ' | sed 's/^ //')" = "0 100000 65536" ]
+	[ "${lines[2]}" = 0 ]
+	[ "${lines[3]}" = 0 ]
+}
+
+@test "run: a time namespace shifts the boot clock by timeOffsets" {
+	local host_up
+	rr_jq '.linux.namespaces += [{"type": "time"}]
+		| .linux.timeOffsets = {"boottime": {"secs": 864000, "nanosecs": 0},
+					"monotonic": {"secs": 864000, "nanosecs": 0}}'
+	rr_sh 'cut -d" " -f1 /proc/uptime'
+	host_up=$(cut -d' ' -f1 /proc/uptime)
+	rr_run
+	[ "$status" -eq 0 ]
+	# 10 days more than the host's uptime, give or take the run itself
+	local diff
+	diff=$(awk -v in_="${lines[0]}" -v host="$host_up" 'BEGIN { printf "%d", in_ - host }')
+	echo "uptime inside ${lines[0]}, host $host_up, difference $diff"
+	[ "$diff" -ge 864000 ]
+	[ "$diff" -le 864030 ]
+}
+
+# ---- file system --------------------------------------------------------------
+
+@test "run: the mount table has proc, /dev tmpfs, devpts, mqueue and sysfs ro" {
+	rr_sh 'cat /proc/self/mounts'
+	rr_run
+	[ "$status" -eq 0 ]
+	[[ "$(rr_mount_of /proc)" == "proc "* ]]
+	[[ "$(rr_mount_of /dev)" == "tmpfs "* ]]
+	[[ "$(rr_mount_of /dev/pts)" == "devpts "* ]]
+	[[ "$(rr_mount_of /dev/shm)" == "tmpfs "* ]]
+	[[ "$(rr_mount_of /dev/mqueue)" == "mqueue "* ]]
+	[[ "$(rr_mount_of /sys)" == "sysfs ro,"* ]]
+	[[ "$(rr_mount_of /)" == *" ro,"* ]]
+	# nothing of the host's mounts beyond what the config asks for
+	local extra
+	extra=$(printf '%s\n' "$output" | awk 'NF == 6 { print $2 }' |
+		grep -E '^/(home|boot|run|var|tmp|work|root)(/|$)' || true)
+	echo "unexpected mounts: $extra"
+	[ -z "$extra" ]
+}
+
+@test "run: a read-only root refuses writes" {
+	rr_sh 'touch /x; echo "touch=$?"; mkdir -p /tmp/d; echo "mkdir=$?"'
+	rr_run
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"touch: /x: Read-only file system"* ]]
+	[[ "$output" == *"touch=1"* ]]
+	[[ "$output" == *"mkdir=1"* ]]
+	[ ! -e "$RR_BUNDLE/rootfs/x" ]
+}
+
+@test "run: a writable root when root.readonly is false" {
+	rr_jq '.root.readonly = false'
+	rr_sh 'touch /x && echo written'
+	rr_run
+	[ "$status" -eq 0 ]
+	[ "$output" = written ]
+	[ -f "$RR_BUNDLE/rootfs/x" ]
+}
+
+@test "run: a read-only bind mount with a source relative to the bundle" {
+	# config.md "Mounts": bind sources are absolute or relative to the bundle
+	mkdir "$RR_BUNDLE/shared"
+	echo "from the bundle" >"$RR_BUNDLE/shared/note"
+	rr_jq '.mounts += [{"destination": "/mnt/shared", "type": "bind", "source": "shared",
+			    "options": ["rbind", "ro"]}]'
+	rr_sh 'cat /mnt/shared/note; touch /mnt/shared/new; echo "touch=$?"'
+	rr_run
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "from the bundle" ]
+	[[ "$output" == *"touch: /mnt/shared/new: Read-only file system"* ]]
+	[[ "$output" == *"touch=1"* ]]
+	[ ! -e "$RR_BUNDLE/shared/new" ]
+}
+
+@test "run: masked paths show nothing" {
+	# (/proc/kcore does not exist on every kernel; timer_list and keys do)
+	rr_sh 'echo "kcore=$(cat /proc/kcore 2>/dev/null | wc -c)"
+		echo "keys=$(cat /proc/keys 2>/dev/null | wc -c)"
+		echo "timer_list=$(cat /proc/timer_list 2>/dev/null | wc -c)"
+		echo "firmware=$(ls -A /sys/firmware 2>/dev/null | wc -l)"'
+	rr_run
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"kcore=0"* ]]
+	[[ "$output" == *"keys=0"* ]]
+	[[ "$output" == *"timer_list=0"* ]]
+	[[ "$output" == *"firmware=0"* ]]
+	# the same files are not empty on the host
+	[ "$(head -c 100 /proc/timer_list | wc -c)" -gt 0 ]
+}
+
+@test "run: /proc/sys is read-only" {
+	rr_sh 'echo rr-domain > /proc/sys/kernel/domainname; echo "write=$?"'
+	rr_run
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Read-only file system"* ]]
+	[[ "$output" == *"write=1"* ]]
+}
+
+# ---- process ------------------------------------------------------------------
+
+@test "run: uid, gid and additional groups from process.user" {
+	rr_jq '.process.user = {"uid": 1000, "gid": 1000, "additionalGids": [10, 20]}'
+	rr_sh 'id -u; id -g; grep -E "^(Uid|Gid|Groups):" /proc/self/status'
+	rr_run
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1000 ]
+	[ "${lines[1]}" = 1000 ]
+	[ "$(rr_line_of Uid | tr -s '\t ' ' ')" = "1000 1000 1000 1000" ]
+	[ "$(rr_line_of Gid | tr -s '\t ' ' ')" = "1000 1000 1000 1000" ]
+	[ "$(rr_line_of Groups | tr -s '\t ' ' ' | sed 's/ $//')" = "10 20" ]
+}
+
+@test "run: the default capabilities, exactly, and no_new_privs" {
+	rr_sh 'grep -E "^(Cap|NoNewPrivs)" /proc/self/status'
+	rr_run
+	[ "$status" -eq 0 ]
+	# CAP_KILL (5), CAP_NET_BIND_SERVICE (10), CAP_AUDIT_WRITE (29)
+	[ "$(rr_line_of CapBnd)" = 0000000020000420 ]
+	[ "$(rr_line_of CapEff)" = 0000000020000420 ]
+	[ "$(rr_line_of CapPrm)" = 0000000020000420 ]
+	[ "$(rr_line_of CapInh)" = 0000000000000000 ]
+	[ "$(rr_line_of CapAmb)" = 0000000000000000 ]
+	[ "$(rr_line_of NoNewPrivs)" = 1 ]
+}
+
+@test "run: rlimits from the config, soft and hard" {
+	rr_jq '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 1000, "hard": 1024}]'
+	rr_sh 'ulimit -Sn; ulimit -Hn'
+	rr_run
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1000 ]
+	[ "${lines[1]}" = 1024 ]
+}
+
+@test "run: oom_score_adj from the config" {
+	rr_jq '.process.oomScoreAdj = 500'
+	rr_sh 'cat /proc/self/oom_score_adj'
+	rr_run
+	[ "$status" -eq 0 ]
+	[ "$output" = 500 ]
+}
+
+@test "run: umask from process.user.umask" {
+	rr_jq '.process.user.umask = 23'
+	rr_sh 'umask'
+	rr_run
+	[ "$status" -eq 0 ]
+	[ "$output" = 0027 ]
+}
+
+@test "run: a seccomp rule denies mkdir with the configured errno" {
+	rr_jq '.root.readonly = false
+		| .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+			"architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"],
+			"syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO",
+				      "errnoRet": 38}]}'
+	rr_sh 'mkdir /tmp/d; echo "mkdir=$?"; touch /tmp/f && echo touched; grep "^Seccomp:" /proc/self/status'
+	rr_run
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"mkdir: can't create directory '/tmp/d': Function not implemented"* ]]
+	[[ "$output" == *"mkdir=1"* ]]
+	[[ "$output" == *touched* ]]
+	[ "$(rr_line_of Seccomp)" = 2 ]
+	[ ! -e "$RR_BUNDLE/rootfs/tmp/d" ]
+}
+
+# ---- exit status ----------------------------------------------------------------
+
+@test "run: exit status 0" {
+	rr_jq '.process.args = ["true"]'
+	rr_run
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+}
+
+@test "run: exit status 42 is passed on" {
+	rr_sh 'echo bye; exit 42'
+	rr_run
+	[ "$status" -eq 42 ]
+	[ "$output" = bye ]
+}
+
+@test "run: a missing binary exits 127 and names it" {
+	rr_jq '.process.args = ["/bin/no-such-program", "arg"]'
+	rr_snapshot
+	rr_run -127
+	[ "$status" -eq 127 ]
+	[[ "$output" == *"/bin/no-such-program"* ]]
+	rr_assert_nothing_left
+}
+
+@test "run: a command not in PATH exits 127 and names it" {
+	rr_jq '.process.args = ["no-such-command"]'
+	rr_run -127
+	[ "$status" -eq 127 ]
+	[[ "$output" == *"no-such-command"* ]]
+}
+
+@test "run: a file that is not executable exits 126" {
+	printf 'echo hi\n' >"$RR_BUNDLE/rootfs/not-exec"
+	chmod 0644 "$RR_BUNDLE/rootfs/not-exec"
+	rr_jq '.process.args = ["/not-exec"]'
+	rr_run
+	[ "$status" -eq 126 ]
+	[[ "$output" == *"/not-exec"* ]]
+}
+
+@test "run: a workload killed by SIGKILL exits 137" {
+	rr_sh 'kill -9 $$; echo survived'
+	rr_run
+	[ "$status" -eq 137 ]
+	[[ "$output" != *survived* ]]
+}
+
+# ---- bad bundles ----------------------------------------------------------------
+
+@test "run: a missing rootfs is an error naming it, nothing left behind" {
+	rm -rf "$RR_BUNDLE/rootfs"
+	rr_snapshot
+	rr_run
+	[ "$status" -ne 0 ]
+	[[ "$output" == *rootfs* ]]
+	rr_assert_nothing_left
+}
+
+@test "run: a missing config.json is an error naming it, nothing left behind" {
+	rm -f "$RR_BUNDLE/config.json"
+	rr_snapshot
+	rr_run
+	[ "$status" -ne 0 ]
+	[[ "$output" == *config.json* ]]
+	rr_assert_nothing_left
+}
+
+@test "run: an invalid config.json is an error naming it, nothing left behind" {
+	printf '{"ociVersion": "1.2.0", "process": ' >"$RR_BUNDLE/config.json"
+	rr_snapshot
+	rr_run
+	[ "$status" -ne 0 ]
+	[[ "$output" == *config.json* ]]
+	rr_assert_nothing_left
+}
+
+@test "run: a config without process.args names the field" {
+	rr_jq 'del(.process.args)'
+	rr_snapshot
+	rr_run
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"process.args"* ]]
+	rr_assert_nothing_left
+}
+
+@test "run: a mount on a symlink pointing out of the rootfs stays inside it" {
+	RR_HOST_TARGET=$(mktemp -d /tmp/rr-host-target.XXXXXX)
+	ln -s "/../../../..$RR_HOST_TARGET" "$RR_BUNDLE/rootfs/evil"
+	rr_jq '.mounts += [{"destination": "/evil", "type": "tmpfs", "source": "tmpfs"}]'
+	rr_sh 'touch /evil/planted; echo done'
+	rr_snapshot
+	rr_run
+	# the run may succeed (the mount lands inside the rootfs) or fail;
+	# the host's directory must stay as it was: empty, not a mount point
+	echo "host target: $(ls -A "$RR_HOST_TARGET")"
+	[ -z "$(ls -A "$RR_HOST_TARGET")" ]
+	if mountpoint -q "$RR_HOST_TARGET"; then
+		echo "$RR_HOST_TARGET: is a mount point"
+		false
+	fi
+	rr_assert_nothing_left
+}
+
+@test "run: a linux.devices path escaping /dev is refused" {
+	rr_jq '.linux.devices = [{"path": "/dev/../etc/evil", "type": "c", "major": 1, "minor": 3,
+				  "fileMode": 438, "uid": 0, "gid": 0}]'
+	rr_snapshot
+	rr_run
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"/dev/../etc/evil"* || "$output" == *"linux.devices"* ]]
+	[ ! -e "$RR_BUNDLE/rootfs/etc/evil" ]
+	rr_assert_nothing_left
+}
+
+# ---- rootfs-tools ---------------------------------------------------------------
+
+@test "run: a rootfs from host-rootfs runs a dynamically linked host binary" {
+	rm -rf "$RR_BUNDLE/rootfs"
+	"$RR_TOOLS/host-rootfs" "$RR_BUNDLE/rootfs" /usr/bin/env
+	[ ! -e "$RR_BUNDLE/rootfs/bin/busybox" ]
+	rr_jq '.process.args = ["/usr/bin/env"] | .process.env = ["GREETING=from-host-rootfs"]'
+	rr_run
+	[ "$status" -eq 0 ]
+	[ "$output" = "GREETING=from-host-rootfs" ]
+}
+
+# ---- compatibility --------------------------------------------------------------
+
+@test "run: a config made by runc spec runs" {
+	rm -f "$RR_BUNDLE/config.json"
+	runc spec --bundle "$RR_BUNDLE"
+	rr_jq '.process.terminal = false | .process.args = ["sh", "-c", "echo ok"]
+		| .process.env += ["RR_TAG=" + $tag]' --arg tag "$RR_ID"
+	rr_run
+	[ "$status" -eq 0 ]
+	[ "$output" = ok ]
+}

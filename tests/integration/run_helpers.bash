@@ -1,0 +1,199 @@
+# Helpers for run.bats: real containers from a busybox rootfs.  Load with
+# `load run_helpers`.
+#
+# setup_file builds one busybox rootfs (rr_setup_file); every test gets its
+# own directory with a bundle (a copy of that rootfs and the config from
+# `rlite spec`), a state directory for --root and a unique container id
+# (rr_setup).  rr_teardown removes all of it, also after a failure: the
+# container if still known, every process carrying the test's tag, network
+# namespaces the test added, mounts below its directory.
+#
+# Everything lives below a 0755 directory in /tmp (not below bats' 0700
+# temporary directories) so that a container in a user namespace, whose root
+# is an unprivileged host uid, can still reach its rootfs.
+
+# jq filters and container scripts are in single quotes on purpose.
+# shellcheck disable=SC2016
+
+bats_require_minimum_version 1.5.0
+
+RLITE_BIN=${RLITE_BIN:-$BATS_TEST_DIRNAME/../../rlite}
+RR_TOOLS=$BATS_TEST_DIRNAME/../../rootfs-tools
+
+rr_setup_file() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "run.bats needs root: it makes real containers" >&2
+		return 1
+	fi
+	if [ ! -x "$RLITE_BIN" ]; then
+		echo "$RLITE_BIN: not found (make first, or set RLITE_BIN)" >&2
+		return 1
+	fi
+	RR_BASE=$(mktemp -d /tmp/rlite-run.XXXXXX)
+	chmod 0755 "$RR_BASE"
+	export RR_BASE
+	"$RR_TOOLS/busybox-rootfs" "$RR_BASE/cache"
+}
+
+rr_teardown_file() {
+	[ -n "${RR_BASE:-}" ] && [ -d "$RR_BASE" ] || return 0
+	rr_umount_below "$RR_BASE"
+	rm -rf --one-file-system "$RR_BASE"
+}
+
+# Mount points at or below $1, deepest first.
+rr_mounts_below() {
+	awk -v d="$1" '$5 == d || index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo |
+		sort -r
+}
+
+rr_umount_below() {
+	local m
+	for m in $(rr_mounts_below "$1"); do
+		umount -l "$m" 2>/dev/null || true
+	done
+}
+
+rr_setup() {
+	RR_DIR=$RR_BASE/t$BATS_TEST_NUMBER
+	RR_BUNDLE=$RR_DIR/bundle
+	RR_STATE=$RR_DIR/state
+	RR_ID=t-$BATS_TEST_NUMBER-$$
+	RR_NETNS=
+	RR_HOST_TARGET=
+	mkdir -p "$RR_BUNDLE" "$RR_STATE"
+	chmod 0755 "$RR_DIR" "$RR_BUNDLE"
+	"$RR_TOOLS/busybox-rootfs" --cache "$RR_BASE/cache" "$RR_BUNDLE/rootfs"
+	"$RLITE_BIN" spec --bundle "$RR_BUNDLE"
+	# The tag finds the container's processes from the host at teardown.
+	rr_jq '.process.env += ["RR_TAG=" + $tag]' --arg tag "$RR_ID"
+}
+
+# Kills every process whose environment holds this test's tag: the runtime
+# and its pid-1 child got it from `env` in rr_run, the workload from
+# process.env.
+rr_kill_tagged() {
+	local pid
+	for pid in $(rr_tagged_pids); do
+		[ "$pid" != "$$" ] && kill -9 "$pid" 2>/dev/null
+	done
+	return 0
+}
+
+rr_tagged_pids() {
+	grep -lzx "RR_TAG=$RR_ID" /proc/[0-9]*/environ 2>/dev/null |
+		sed -e 's|^/proc/||' -e 's|/environ$||'
+}
+
+rr_teardown() {
+	[ -n "${RR_DIR:-}" ] || return 0
+	if [ -d "$RR_STATE" ]; then
+		timeout 10 "$RLITE_BIN" --root "$RR_STATE" delete --force "$RR_ID" >/dev/null 2>&1 || true
+	fi
+	rr_kill_tagged
+	# cgroups named after the container (cgroupsPath defaults to its id)
+	find /sys/fs/cgroup -depth -type d -name "*$RR_ID*" -exec rmdir {} + 2>/dev/null || true
+	if [ -n "$RR_NETNS" ]; then
+		ip netns del "$RR_NETNS" 2>/dev/null || true
+	fi
+	rr_umount_below "$RR_DIR"
+	rm -rf --one-file-system "$RR_DIR"
+	if [ -n "$RR_HOST_TARGET" ] && [ -d "$RR_HOST_TARGET" ]; then
+		umount -l "$RR_HOST_TARGET" 2>/dev/null || true
+		rm -rf --one-file-system "$RR_HOST_TARGET"
+	fi
+}
+
+# rr_jq FILTER [JQ ARGS...]: edits the bundle's config.json in place.
+rr_jq() {
+	local filter=$1
+	shift
+	jq "$@" "$filter" "$RR_BUNDLE/config.json" >"$RR_BUNDLE/config.json.new"
+	mv "$RR_BUNDLE/config.json.new" "$RR_BUNDLE/config.json"
+}
+
+# rr_sh SCRIPT: the container runs `sh -c SCRIPT`.
+rr_sh() {
+	rr_jq '.process.args = ["sh", "-c", $s]' --arg s "$1"
+}
+
+# rr_run [-N]: `rlite run` of the test's bundle in the foreground, through
+# bats' `run` (status, output with stderr merged, lines); -N is run's check
+# of the exit status (needed for 127).  What it did is printed, so a failing
+# test shows the config's process and the container's output.
+rr_run() {
+	local rc=0
+	run "$@" timeout -k 5 30 env RR_TAG="$RR_ID" \
+		"$RLITE_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID" </dev/null || rc=$?
+	rr_show
+	return "$rc"
+}
+
+rr_show() {
+	echo "--- args: $(jq -c .process.args "$RR_BUNDLE/config.json" 2>/dev/null)"
+	echo "--- rlite run exited $status; output:"
+	printf '%s\n' "$output"
+	echo "---"
+}
+
+# rr_line_of KEY: the value of "KEY:<tab>value" in $output (the format of
+# /proc/self/status), e.g. rr_line_of CapEff.
+rr_line_of() {
+	printf '%s\n' "$output" | awk -v k="$1:" '$1 == k { $1 = ""; sub(/^ /, ""); print; exit }'
+}
+
+# rr_mount_of DIR: "TYPE OPTIONS" of the mount on DIR in $output, which holds
+# /proc/self/mounts as the container saw it (the last mount on DIR wins).
+rr_mount_of() {
+	printf '%s\n' "$output" | awk -v d="$1" 'NF == 6 && $2 == d { r = $3 " " $4 } END { print r }'
+}
+
+# The host's mount table and the test's leftovers, before and after a run
+# that must leave nothing behind.
+rr_snapshot() {
+	cat /proc/self/mountinfo >"$RR_DIR/mountinfo.before"
+}
+
+rr_assert_nothing_left() {
+	local pids
+	cat /proc/self/mountinfo >"$RR_DIR/mountinfo.after"
+	if ! diff -u "$RR_DIR/mountinfo.before" "$RR_DIR/mountinfo.after"; then
+		echo "the host's mount table changed (above)"
+		return 1
+	fi
+	pids=$(rr_tagged_pids)
+	if [ -n "$pids" ]; then
+		echo "processes left behind:"
+		local p
+		for p in $pids; do
+			printf '%s: %s\n' "$p" "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)"
+		done
+		return 1
+	fi
+	if [ -e "$RR_STATE/$RR_ID" ]; then
+		echo "state left behind: $RR_STATE/$RR_ID"
+		ls -la "$RR_STATE/$RR_ID"
+		return 1
+	fi
+}
+
+# rr_run_bg, then rr_wait_bg: rr_run with the container in the background
+# in between, for tests that look at it from the host while it runs.
+rr_run_bg() {
+	(
+		timeout -k 5 30 env RR_TAG="$RR_ID" \
+			"$RLITE_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID" \
+			</dev/null >"$RR_DIR/bg.out" 2>&1
+		echo $? >"$RR_DIR/bg.status"
+	) &
+	RR_BG_PID=$!
+}
+
+rr_wait_bg() {
+	wait "$RR_BG_PID" || true
+	status=$(cat "$RR_DIR/bg.status")
+	output=$(cat "$RR_DIR/bg.out")
+	# shellcheck disable=SC2034 # lines is bats' variable, read by the tests
+	mapfile -t lines <<<"$output"
+	rr_show
+}
