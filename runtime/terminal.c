@@ -1,0 +1,495 @@
+/* process.terminal: the pty inside the container, the console socket that
+ * hands its master to the caller, and the proxy of a foreground `run`.
+ *
+ * The pty is made by the container child, after pivot_root, from the
+ * container's own devpts instance (mounted newinstance,ptmxmode=0666 with
+ * /dev/ptmx -> pts/ptmx by rootfs.c): a pty from the host's devpts would
+ * carry a host pty number and be invisible under the container's /dev/pts,
+ * so `tty` inside would print "not a tty".  This is what runc and crun do. */
+#include "terminal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "safepath.h"
+
+/* ---- deciding ---------------------------------------------------------------- */
+
+int rl_terminal_mode(const struct rl_process *p, const char *console_socket, bool detached,
+		     int host_in, struct rl_error *err)
+{
+	bool terminal = p && p->terminal;
+
+	if (!terminal && console_socket)
+		return rl_error_set(err, 0,
+				    "--console-socket: cannot use a console socket if "
+				    "process.terminal is false (set terminal to true)");
+	if (!terminal)
+		return RL_TERMINAL_NONE;
+	/* runc refuses a console socket in a foreground run; we accept it,
+	 * the caller asked for the master and gets it. */
+	if (console_socket)
+		return RL_TERMINAL_SOCKET;
+	if (detached)
+		return rl_error_set(err, 0,
+				    "config.json: process.terminal: cannot allocate a tty "
+				    "for a detached container without --console-socket");
+	if (!isatty(host_in))
+		return rl_error_set(err, 0,
+				    "config.json: process.terminal: stdin is not a terminal and "
+				    "no --console-socket was given (set terminal to false)");
+	return RL_TERMINAL_PROXY;
+}
+
+/* ---- the console socket ---------------------------------------------------------- */
+
+int rl_console_connect(const char *path, struct rl_error *err)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	_rl_fd_ int fd = -1;
+
+	if (!path || !*path)
+		return rl_error_set(err, EINVAL, "--console-socket: empty path");
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return rl_error_set(err, ENAMETOOLONG, "--console-socket \"%s\"", path);
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return rl_error_set(err, errno, "--console-socket: socket");
+	/* connect() is not restartable after EINTR (the connection may be
+	 * under way); a signal here is not expected: the caller blocks them. */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return rl_error_set(err, errno, "--console-socket: connect to \"%s\"", path);
+	return rl_fd_steal(&fd);
+}
+
+int rl_console_socketpair(int sv[2], struct rl_error *err)
+{
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return rl_error_set(err, errno, "terminal: socketpair");
+	return 0;
+}
+
+int rl_console_send(int sock, int fd, const char *name, struct rl_error *err)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	const char *payload = name && *name ? name : "pty";
+	struct iovec iov = {.iov_base = (void *)payload, .iov_len = strlen(payload)};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	memset(&u, 0, sizeof(u));
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	/* One sendmsg: the payload is short, so a stream socket takes it
+	 * whole (a partial send would only happen for a huge payload). */
+	do
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return rl_error_set(err, errno, "console socket: send the pty master");
+	if ((size_t)n != iov.iov_len)
+		return rl_error_set(err, EIO, "console socket: short send of the pty master");
+	return 0;
+}
+
+/* The fds of the SCM_RIGHTS messages in msg, at most max into fds; any
+ * beyond max are closed at once.  Returns how many came in all. */
+static int take_fds(struct msghdr *msg, int *fds, int max)
+{
+	int n = 0;
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+		for (size_t i = 0; i < k; i++, n++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (n < max)
+				fds[n] = fd;
+			else
+				close(fd);
+		}
+	}
+	return n;
+}
+
+int rl_console_recv(int sock, int *master, struct rl_error *err)
+{
+	union {
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	char payload[256];
+	struct iovec iov = {.iov_base = payload, .iov_len = sizeof(payload)};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	int fds[4];
+	ssize_t n;
+	int nfds;
+
+	*master = -1;
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return rl_error_set(err, errno, "console socket: receive the pty master");
+	nfds = take_fds(&msg, fds, 4);
+	if (n == 0 && nfds == 0)
+		return rl_error_set(err, 0,
+				    "console socket: closed before the pty master was sent");
+	if (n > 0 && nfds == 1 && !(msg.msg_flags & MSG_CTRUNC)) {
+		*master = fds[0];
+		return 0;
+	}
+	for (int i = 0; i < nfds && i < 4; i++)
+		close(fds[i]);
+	return rl_error_set(err, EBADMSG,
+			    "console socket: expected one fd and a name, got %d fd(s) and %zd "
+			    "byte(s)",
+			    nfds, n);
+}
+
+/* ---- in the container child --------------------------------------------------------- */
+
+/* The slave of master, O_RDWR|O_NOCTTY|O_CLOEXEC.  TIOCGPTPEER (4.13)
+ * opens it from the master itself, with no path lookup that something in
+ * the rootfs could redirect; ptsname is the fallback for older kernels. */
+static int open_slave(int master, const char *name, struct rl_error *err)
+{
+	int fd = -1;
+
+#ifdef TIOCGPTPEER
+	fd = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	if (errno != EINVAL && errno != ENOTTY)
+		return rl_error_set(err, errno, "terminal: open the pty slave (TIOCGPTPEER)");
+#endif
+	fd = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return rl_error_set(err, errno, "terminal: open the pty slave \"%s\"", name);
+	return fd;
+}
+
+/* A new session with the slave as its controlling terminal, so the
+ * workload gets ^C as SIGINT and job control works (credentials(7)). */
+static int make_ctty(int slave, const char *name, struct rl_error *err)
+{
+	/* EPERM: already a process group leader; fine if we already lead the
+	 * session (the conductor may have called setsid itself). */
+	if (setsid() < 0 && !(errno == EPERM && getsid(0) == getpid()))
+		return rl_error_set(err, errno, "terminal: setsid");
+	if (ioctl(slave, TIOCSCTTY, 0) < 0)
+		return rl_error_set(err, errno, "terminal: make \"%s\" the controlling terminal",
+				    name);
+	return 0;
+}
+
+/* dup2 onto 0, 1, 2 (dup2 clears close-on-exec on the new fd).  dup2 of
+ * an fd onto itself keeps its flags, so a slave that already is 0..2
+ * gets close-on-exec cleared by hand.  Returns 0 or -1. */
+static int dup_stdio(int *slave, struct rl_error *err)
+{
+	for (int i = 0; i <= 2; i++)
+		if (*slave != i && dup2(*slave, i) < 0)
+			return rl_error_set(err, errno, "terminal: dup2 the pty slave onto fd %d",
+					    i);
+	if (*slave <= 2) {
+		if (fcntl(*slave, F_SETFD, 0) < 0)
+			return rl_error_set(err, errno, "terminal: fcntl fd %d", *slave);
+		*slave = -1; /* it is stdio now, not ours to close */
+	}
+	return 0;
+}
+
+static int open_master(char *name, size_t len, struct rl_error *err)
+{
+	_rl_fd_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	int e;
+
+	if (master < 0)
+		return rl_error_set(err, errno, "terminal: open \"/dev/ptmx\"");
+	if (unlockpt(master) < 0)
+		return rl_error_set(err, errno, "terminal: unlockpt");
+	e = ptsname_r(master, name, len);
+	if (e != 0)
+		return rl_error_set(err, e, "terminal: ptsname");
+	return rl_fd_steal(&master);
+}
+
+int rl_terminal_setup_child(int console_fd, const struct rl_process *p, struct rl_error *err)
+{
+	_rl_fd_ int sock = console_fd;
+	_rl_fd_ int master = -1;
+	_rl_fd_ int slave = -1;
+	char name[64];
+
+	master = open_master(name, sizeof(name), err);
+	if (master < 0)
+		return -1;
+	slave = open_slave(master, name, err);
+	if (slave < 0)
+		return -1;
+	/* config.md: consoleSize is in characters; runc applies it only when
+	 * both are set, 0x0 meaning "unknown". */
+	if (p->has_console_size && p->console_height && p->console_width) {
+		struct winsize ws = {.ws_row = p->console_height, .ws_col = p->console_width};
+
+		if (ioctl(master, TIOCSWINSZ, &ws) < 0)
+			return rl_error_set(err, errno, "terminal: set process.consoleSize");
+	}
+	/* As runc: the workload's user owns its terminal (so mesg, write and
+	 * tty(1)-based tools work); the group stays devpts' gid=5 (tty). */
+	if (fchown(slave, p->user.uid, (gid_t)-1) < 0)
+		return rl_error_set(err, errno, "terminal: chown \"%s\" to uid %u", name,
+				    p->user.uid);
+	if (rl_console_send(sock, master, name, err) < 0)
+		return -1;
+	/* Closed before the dup2s: with stdio closed by the caller, master or
+	 * sock may sit on 0..2, where the slave is about to go. */
+	close(rl_fd_steal(&master));
+	close(rl_fd_steal(&sock));
+	return make_ctty(slave, name, err) < 0 || dup_stdio(&slave, err) < 0 ? -1 : 0;
+}
+
+/* ---- the foreground proxy ------------------------------------------------------------ */
+
+void rl_terminal_init(struct rl_terminal *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->host_in = -1;
+	t->host_out = -1;
+	t->master = -1;
+}
+
+int rl_terminal_resize(int master, int host_fd, struct rl_error *err)
+{
+	struct winsize ws;
+
+	if (ioctl(host_fd, TIOCGWINSZ, &ws) < 0) {
+		if (errno == ENOTTY || errno == EINVAL)
+			return 0;
+		return rl_error_set(err, errno, "terminal: get the window size");
+	}
+	if (ioctl(master, TIOCSWINSZ, &ws) < 0)
+		return rl_error_set(err, errno, "terminal: set the window size");
+	return 0;
+}
+
+int rl_terminal_raw(struct rl_terminal *t, int host_in, int host_out, int master,
+		    struct rl_error *err)
+{
+	struct termios raw;
+	int fl;
+
+	t->host_in = host_in;
+	t->host_out = host_out;
+	t->master = master;
+	/* Non-blocking: a workload that does not read its input must not
+	 * stop us from copying its output (the two queues are separate). */
+	fl = fcntl(master, F_GETFL);
+	if (fl < 0 || fcntl(master, F_SETFL, fl | O_NONBLOCK) < 0)
+		return rl_error_set(err, errno, "terminal: make the pty master non-blocking");
+	if (tcgetattr(host_in, &t->saved) < 0)
+		return rl_error_set(err, errno, "terminal: stdin: get the terminal attributes");
+	raw = t->saved;
+	/* No echo, no line editing, no ISIG: ^C, ^Z and ^\ reach the
+	 * container's pty as bytes, and its line discipline turns them into
+	 * signals for the workload.  OPOST off: the inner pty already did
+	 * the \n -> \r\n translation. */
+	cfmakeraw(&raw);
+	if (tcsetattr(host_in, TCSADRAIN, &raw) < 0)
+		return rl_error_set(err, errno, "terminal: stdin: set raw mode");
+	t->raw = true;
+	return rl_terminal_resize(master, host_in, err);
+}
+
+void rl_terminal_restore(struct rl_terminal *t)
+{
+	if (t->raw) {
+		/* EINTR: tcsetattr is an ioctl and may be interrupted while
+		 * draining; retrying is harmless. */
+		while (tcsetattr(t->host_in, TCSADRAIN, &t->saved) < 0 && errno == EINTR)
+			;
+		t->raw = false;
+	}
+	if (t->master >= 0)
+		close(t->master);
+	t->master = -1;
+}
+
+static int write_all(int fd, const char *p, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* master -> host_out, one buffer.  Returns 1 when the master hung up (EIO
+ * once every slave fd is closed, or POLLHUP with nothing left to read),
+ * 0 when there is nothing more for now, -1 on error. */
+static int copy_out(struct rl_terminal *t, bool hup, struct rl_error *err)
+{
+	char buf[RL_TERMINAL_BUF];
+	ssize_t n;
+
+	do
+		n = read(t->master, buf, sizeof(buf));
+	while (n < 0 && errno == EINTR);
+	if (n == 0 || (n < 0 && errno == EIO) || (n < 0 && errno == EAGAIN && hup))
+		return 1;
+	if (n < 0 && errno == EAGAIN)
+		return 0;
+	if (n < 0)
+		return rl_error_set(err, errno, "terminal: read from the pty master");
+	if (write_all(t->host_out, buf, (size_t)n) < 0)
+		return rl_error_set(err, errno, "terminal: write the container's output");
+	return 0;
+}
+
+/* Copies what the master still holds once the workload has exited: its
+ * output is already queued (the slave closed at its exit), so poll with
+ * no timeout.  Bounded, since a process left behind could keep writing. */
+static int drain_out(struct rl_terminal *t, struct rl_error *err)
+{
+	struct pollfd pf = {.fd = t->master, .events = POLLIN};
+
+	for (int i = 0; i < 4096; i++) {
+		int r;
+
+		if (poll(&pf, 1, 0) <= 0 || !(pf.revents & (POLLIN | POLLHUP | POLLERR)))
+			return 0;
+		r = copy_out(t, (pf.revents & (POLLHUP | POLLERR)) != 0, err);
+		if (r != 0)
+			return r < 0 ? -1 : 0;
+	}
+	return 0;
+}
+
+/* host_in -> in_buf.  EOF or a hung-up terminal stop the reading only. */
+static int read_in(struct rl_terminal *t, struct rl_error *err)
+{
+	ssize_t n;
+
+	do
+		n = read(t->host_in, t->in_buf, sizeof(t->in_buf));
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EAGAIN)
+		return 0;
+	if (n == 0 || (n < 0 && errno == EIO)) {
+		t->in_eof = true;
+		return 0;
+	}
+	if (n < 0)
+		return rl_error_set(err, errno, "terminal: read stdin");
+	t->in_off = 0;
+	t->in_len = (size_t)n;
+	return 0;
+}
+
+/* in_buf -> master, as much as it takes without blocking. */
+static int flush_in(struct rl_terminal *t, struct rl_error *err)
+{
+	ssize_t n;
+
+	do
+		n = write(t->master, t->in_buf + t->in_off, t->in_len - t->in_off);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EAGAIN)
+		return 0;
+	if (n < 0 && errno == EIO) { /* hung up: the output side will see it */
+		t->in_off = t->in_len = 0;
+		return 0;
+	}
+	if (n < 0)
+		return rl_error_set(err, errno, "terminal: write to the pty master");
+	t->in_off += (size_t)n;
+	if (t->in_off == t->in_len)
+		t->in_off = t->in_len = 0;
+	return 0;
+}
+
+enum { PF_MASTER, PF_IN, PF_EXTRA };
+
+/* One poll round; returns 1 when done (hang-up or the workload exited),
+ * 0 to go on, <0 on error. */
+static int proxy_round(struct rl_terminal *t, int extra_fd, rl_terminal_cb cb, void *arg,
+		       struct rl_error *err)
+{
+	bool pending = t->in_len > t->in_off;
+	struct pollfd pf[3] = {
+	    [PF_MASTER] = {.fd = t->master, .events = POLLIN | (pending ? POLLOUT : 0)},
+	    [PF_IN] = {.fd = t->in_eof || pending ? -1 : t->host_in, .events = POLLIN},
+	    [PF_EXTRA] = {.fd = cb ? extra_fd : -1, .events = POLLIN},
+	};
+	short rev;
+	int r;
+
+	if (poll(pf, 3, -1) < 0)
+		return errno == EINTR ? 0 : rl_error_set(err, errno, "terminal: poll");
+	rev = pf[PF_MASTER].revents;
+	if (rev & (POLLIN | POLLHUP | POLLERR)) {
+		r = copy_out(t, (rev & (POLLHUP | POLLERR)) && !(rev & POLLIN), err);
+		if (r != 0)
+			return r;
+	}
+	if ((rev & POLLOUT) && flush_in(t, err) < 0)
+		return -1;
+	if ((pf[PF_IN].revents & (POLLIN | POLLHUP | POLLERR)) && read_in(t, err) < 0)
+		return -1;
+	if (pf[PF_IN].revents & POLLNVAL)
+		t->in_eof = true;
+	if (pf[PF_EXTRA].revents) {
+		r = cb(arg, err);
+		if (r < 0)
+			return r;
+		if (r > 0)
+			return drain_out(t, err) < 0 ? -1 : 1;
+	}
+	return 0;
+}
+
+int rl_terminal_proxy(struct rl_terminal *t, int extra_fd, rl_terminal_cb cb, void *arg,
+		      struct rl_error *err)
+{
+	int r;
+
+	if (t->master < 0)
+		return rl_error_set(err, EBADF, "terminal: no pty master to proxy");
+	do
+		r = proxy_round(t, extra_fd, cb, arg, err);
+	while (r == 0);
+	return r < 0 ? r : 0;
+}
