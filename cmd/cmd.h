@@ -33,6 +33,13 @@ struct rl_command {
 
 rl_cmd_fn rl_cmd_spec;
 rl_cmd_fn rl_cmd_run;
+rl_cmd_fn rl_cmd_create;
+rl_cmd_fn rl_cmd_start;
+rl_cmd_fn rl_cmd_state;
+rl_cmd_fn rl_cmd_kill;
+rl_cmd_fn rl_cmd_delete;
+rl_cmd_fn rl_cmd_list;
+rl_cmd_fn rl_cmd_logs;
 
 /* A subcommand's --help text goes to stdout and is not an error. */
 int rl_cmd_usage(const char *text);
@@ -43,5 +50,22 @@ int rl_cmd_usage(const char *text);
  * missing. */
 int rl_opt_value(int argc, char **argv, int *i, const char *name, const char **val,
 		 struct rl_error *err);
+
+/* "--name" or "-name" exactly (runc's flag parser takes one dash too). */
+bool rl_cmd_flag(const char *arg, const char *name);
+
+/* One option at argv[*i] for rl_cmd_args: 1 handled (*i advanced past a
+ * value), 0 not known, -1 error. */
+typedef int rl_cmd_opt_fn(void *ctx, int argc, char **argv, int *i, struct rl_error *err);
+
+/* The options and arguments of a subcommand (cmd/create.c): options first
+ * (through opt, which may be NULL), "--help"/"-h" prints usage, then
+ * between min and max arguments into pos.  Returns their number, -2 when
+ * the usage was printed (exit 0), -1 with err set. */
+int rl_cmd_args(int argc, char **argv, const char *usage, rl_cmd_opt_fn *opt, void *ctx,
+		const char **pos, int min, int max, struct rl_error *err);
+
+/* create's and run's shared options; ctx is a struct rl_run_opts. */
+int rl_cmd_create_opt(void *ctx, int argc, char **argv, int *i, struct rl_error *err);
 
 #endif

@@ -11,11 +11,19 @@
 #include <yajl/yajl_version.h>
 
 #include "cmd/cmd.h"
+#include "runtime/log.h"
 #include "spec/config.h"
 
 static const struct rl_command commands[] = {
 	{"spec", rl_cmd_spec, "write a default config.json for a bundle"},
 	{"run", rl_cmd_run, "create a container and run its process in the foreground"},
+	{"create", rl_cmd_create, "create a container; its process waits for 'start'"},
+	{"start", rl_cmd_start, "run the process of a created container"},
+	{"state", rl_cmd_state, "print the state of a container as JSON"},
+	{"kill", rl_cmd_kill, "send a signal to a container's init (or all its processes)"},
+	{"delete", rl_cmd_delete, "remove a stopped container (--force: stop it first)"},
+	{"list", rl_cmd_list, "list the containers under --root"},
+	{"logs", rl_cmd_logs, "print what a detached container wrote (--follow)"},
 };
 
 static const char usage_text[] =
@@ -55,7 +63,7 @@ static void print_version(void)
 	printf("libmount: %s\n", mver ? mver : "unknown");
 	printf("libseccomp: %u.%u.%u\n", sv ? sv->major : 0, sv ? sv->minor : 0,
 	       sv ? sv->micro : 0);
-	printf("libcap-ng: linked\n");
+	printf("libcap-ng: %s (built with)\n", RL_CAPNG_VERSION);
 }
 
 int rl_cmd_usage(const char *text)
@@ -159,14 +167,32 @@ static int parse_globals(int argc, char **argv, struct rl_globals *g, struct rl_
 	return i;
 }
 
+/* GUIDE §4: a failure is one error line in the log (callers such as conmon
+ * read its msg) and the plain message on stderr; success prints nothing. */
+static int fail(const struct rl_globals *g, const struct rl_error *err)
+{
+	char buf[RL_ERROR_MSG_MAX + 128];
+	const char *text = rl_error_text(err, buf, sizeof(buf));
+
+	if (rl_log_has_file())
+		rl_log("error", "%s", text);
+	fprintf(stderr, "rlite: %s\n", text);
+	return g->exit_code ? g->exit_code : 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct rl_globals g = {.root = "/run/rlite", .log_format = "text"};
 	struct rl_error err = {0};
-	char buf[RL_ERROR_MSG_MAX + 128];
 	int first, status = -1;
 
 	first = parse_globals(argc, argv, &g, &err);
+	/* Opened even when a later global flag was bad, so that error is
+	 * logged too. */
+	if (g.log && rl_log_open(g.log, g.log_format, g.debug, &err) < 0)
+		return fail(&g, &err);
+	if (!g.log)
+		rl_log_open(NULL, g.log_format, g.debug, NULL);
 	if (first >= 0 && first >= argc) {
 		print_usage(stderr);
 		return 2;
@@ -185,6 +211,5 @@ int main(int argc, char **argv)
 	}
 	if (status >= 0)
 		return status;
-	fprintf(stderr, "rlite: %s\n", rl_error_text(&err, buf, sizeof(buf)));
-	return g.exit_code ? g.exit_code : 1;
+	return fail(&g, &err);
 }

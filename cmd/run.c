@@ -1,7 +1,5 @@
 /* rlite run: create a container from a bundle and run its process in the
- * foreground. */
-#include <errno.h>
-#include <limits.h>
+ * foreground (create + start + wait + delete). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,98 +12,47 @@ static const char run_usage[] =
     "Create a container from the bundle and run its process in the foreground,\n"
     "with this terminal's stdio; exit with the process's status (its exit code,\n"
     "or 128+signal).  127/126: the program was not found / not executable.\n"
+    "While it runs, 'rlite state', 'list' and 'kill' see it under --root.\n"
     "\n"
     "Options (--opt=V and --opt V both work):\n"
-    "  --bundle, -b DIR     the bundle: DIR/config.json (default: current directory)\n"
-    "  --no-pivot           MS_MOVE + chroot instead of pivot_root (rootfs on a ramdisk)\n"
-    "  --preserve-fds N     pass fds 3 .. 3+N-1 to the process besides stdio\n"
-    "  --no-new-keyring     keep the caller's session keyring\n"
-    "  --help, -h           this text\n";
+    "  --bundle, -b DIR        the bundle: DIR/config.json (default: current directory)\n"
+    "  --detach, -d            return once the container runs; a monitor waits\n"
+    "  --pid-file FILE         write the init's host pid to FILE\n"
+    "  --console-socket PATH   send the pty master of a terminal over this socket\n"
+    "  --no-pivot              MS_MOVE + chroot instead of pivot_root (rootfs on a ramdisk)\n"
+    "  --preserve-fds N        pass fds 3 .. 3+N-1 to the process besides stdio\n"
+    "  --no-new-keyring        keep the caller's session keyring\n"
+    "  --help, -h              this text\n";
 
-static int is_flag(const char *arg, const char *name)
+struct run_args {
+	struct rl_run_opts o;
+	bool detach;
+};
+
+static int run_opt(void *ctx, int argc, char **argv, int *i, struct rl_error *err)
 {
-	if (arg[0] == '-' && arg[1] == '-')
-		arg += 2;
-	else if (arg[0] == '-')
-		arg += 1;
-	else
-		return 0;
-	return strcmp(arg, name) == 0;
-}
+	struct run_args *a = ctx;
 
-static int parse_fds(const char *v, int *out, struct rl_error *err)
-{
-	char *end = NULL;
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (!v[0] || *end || errno || n < 0 || n > INT_MAX - 3)
-		return rl_error_set(err, 0,
-				    "--preserve-fds: must be a non-negative integer, not "
-				    "\"%s\"",
-				    v);
-	*out = (int)n;
-	return 0;
-}
-
-/* One option at argv[*i]: 1 handled, 0 not an option we know, -1 error. */
-static int parse_opt(int argc, char **argv, int *i, struct rl_run_opts *o, struct rl_error *err)
-{
-	const char *v = NULL;
-	int r;
-
-	if ((r = rl_opt_value(argc, argv, i, "bundle", &o->bundle, err)) != 0 ||
-	    (r = rl_opt_value(argc, argv, i, "b", &o->bundle, err)) != 0)
-		return r;
-	if ((r = rl_opt_value(argc, argv, i, "preserve-fds", &v, err)) != 0)
-		return r < 0 ? -1 : (parse_fds(v, &o->preserve_fds, err) < 0 ? -1 : 1);
-	if (is_flag(argv[*i], "no-pivot"))
-		o->no_pivot = true;
-	else if (is_flag(argv[*i], "no-new-keyring"))
-		o->no_new_keyring = true;
-	else
-		return 0;
-	return 1;
+	if (rl_cmd_flag(argv[*i], "detach") || rl_cmd_flag(argv[*i], "d")) {
+		a->detach = true;
+		return 1;
+	}
+	return rl_cmd_create_opt(&a->o, argc, argv, i, err);
 }
 
 int rl_cmd_run(struct rl_globals *g, int argc, char **argv, struct rl_error *err)
 {
-	struct rl_run_opts o = {.root = g->root};
+	struct run_args a = {.o = {.root = g->root}};
 	const char *id = NULL;
 	int status = 0, r;
 
-	for (int i = 1; i < argc; i++) {
-		bool rest = strcmp(argv[i], "--") == 0;
-
-		if (!rest && argv[i][0] == '-' && argv[i][1]) {
-			if (is_flag(argv[i], "help") || strcmp(argv[i], "-h") == 0)
-				return rl_cmd_usage(run_usage);
-			r = parse_opt(argc, argv, &i, &o, err);
-			if (r < 0)
-				return -1;
-			if (r == 0)
-				return rl_error_set(err, 0,
-						    "run: unknown option \"%s\" (see rlite "
-						    "run --help)",
-						    argv[i]);
-			continue;
-		}
-		/* Options come before the ID, as with runc. */
-		i += rest;
-		if (i + 1 < argc)
-			return rl_error_set(err, 0,
-					    "run: unexpected argument \"%s\" after the "
-					    "container ID",
-					    argv[i + 1]);
-		id = i < argc ? argv[i] : NULL;
-		break;
-	}
-	if (!id)
-		return rl_error_set(err, 0,
-				    "run: a container ID is required (see rlite run --help)");
-	o.id = id;
-	r = rl_container_run(&o, &status, err);
+	r = rl_cmd_args(argc, argv, run_usage, run_opt, &a, &id, 1, 1, err);
+	if (r < 0)
+		return r == -2 ? 0 : -1;
+	a.o.id = id;
+	if (a.detach)
+		return rl_container_run_detached(&a.o, err) < 0 ? -1 : 0;
+	r = rl_container_run(&a.o, &status, err);
 	if (r == -2) {
 		/* The program was not found or not executable (127/126), or
 		 * a signal interrupted the setup (128+signal): the message,

@@ -1,4 +1,6 @@
-/* Container lifecycle conductor: `run` in the foreground.
+/* Container lifecycle conductor: building the container, shared by
+ * `create` and `run` (create.c drives both; lifecycle.c has the commands
+ * that act on an existing container).
  *
  * Parent (this process)                 Child (the container init)
  * ---------------------                 --------------------------
@@ -10,11 +12,24 @@
  *                       --- GO ------>  become root of the user ns
  *                                       time ns: unshare + offsets
  *   new init pid        <-- PID ------- [slow path with a pid ns: fork]
- *                                       keyring, hostname, rootfs, personality
+ *                                       keyring, hostname
+ *   prestart, createRuntime <- HOOKS -  [only when the config has them]
+ *                       --- GO ------>  createContainer hooks
+ *                                       rootfs, personality
+ *                                       [console: pty, master sent]
+ *                                       rl_process_exec: rlimits, cwd, user,
+ *                                       caps, early seccomp, args[0] lookup,
+ *                                       then its before_exec (child_ready):
  *                       <-- READY ----
+ *   run: record state   --- GO ------>  run: released over the channel
+ *   create: record state, exit          create: open exec.fifo for writing,
+ *   start: read exec.fifo ------------>   blocks until `start` reads it
+ *                                       startContainer hooks
+ *   start: reads "0"    <-- "0" ------  (create: through the fifo)
  *                       <-- ERROR ----  (any step; then _exit)
- *   EOF = execve done                   rl_process_exec -> execve
- * forward signals, wait, exit status
+ *   EOF = execve done                   late seccomp, execve
+ *   poststart hooks
+ * run: forward signals, wait, exit status; poststop hooks
  *
  * Everything the child mounted lives in its mount namespace and goes away
  * with it, so tearing down is killing and reaping the child. */
@@ -39,70 +54,23 @@
 #include <unistd.h>
 
 #include "runtime/clone.h"
+#include "runtime/hooks.h"
+#include "runtime/launch.h"
+#include "runtime/netns.h"
 #include "runtime/process.h"
 #include "runtime/rootfs.h"
+#include "runtime/safepath.h"
 #include "runtime/seccomp.h"
+#include "runtime/state.h"
 #include "runtime/sync.h"
+#include "runtime/terminal.h"
 #include "runtime/userns.h"
-
-#define ID_MAX 1024
-
-/* Signals `run` passes on to the container init, as runc does. */
-static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
-
-struct run_ctx {
-	const struct rl_run_opts *o;
-	struct rl_config *cfg;
-	char *bundle; /* absolute */
-	char *rootfs; /* absolute, symlinks resolved */
-	struct rl_ns_plan plan;
-	int sync[2]; /* [0] parent end, [1] child end */
-	int sigfd;
-	bool masked; /* oldmask must be restored */
-	sigset_t oldmask;
-	bool subreaper;
-	bool execed;	   /* the workload runs: signals go to it */
-	sigset_t deferred; /* non-fatal signals seen during setup */
-	int abort_sig;	   /* a terminating signal seen during setup */
-	pid_t init;	   /* the container init as far as we know it; 0 when none */
-	int listener_fd;   /* child: socket to linux.seccomp.listenerPath, or -1 */
-};
 
 /* ---- validation (pure) ------------------------------------------------ */
 
 int rl_container_check_id(const char *id, struct rl_error *err)
 {
-	size_t len = id ? strlen(id) : 0;
-
-	if (len == 0)
-		return rl_error_set(err, 0, "invalid container id \"\": must not be empty");
-	if (len > ID_MAX)
-		return rl_error_set(err, 0,
-				    "invalid container id \"%.32s...\": longer than %d "
-				    "characters",
-				    id, ID_MAX);
-	if (strchr(id, '/'))
-		return rl_error_set(err, 0, "invalid container id \"%s\": must not contain '/'",
-				    id);
-	if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
-		return rl_error_set(err, 0,
-				    "invalid container id \"%s\": must not be \".\" or "
-				    "\"..\"",
-				    id);
-	if (id[0] == '.')
-		return rl_error_set(err, 0, "invalid container id \"%s\": must not start with '.'",
-				    id);
-	for (const char *p = id; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9') || strchr("_.+-", ch)))
-			return rl_error_set(err, 0,
-					    "invalid container id \"%s\": only "
-					    "[A-Za-z0-9_.+-] are allowed",
-					    id);
-	}
-	return 0;
+	return rl_id_validate(id, err);
 }
 
 static int check_userns(const struct rl_linux *lx, const struct rl_ns_plan *plan,
@@ -175,12 +143,8 @@ int rl_container_check_config(const struct rl_config *cfg, struct rl_ns_plan *pl
 {
 	if (!cfg->process)
 		return rl_error_set(err, 0, "config.json: process: is required to run a container");
-	/* A terminal needs a console socket or a pty owned by us; that is a
-	 * later issue, so refuse like runc without --console-socket. */
-	if (cfg->process->terminal)
-		return rl_error_set(err, 0,
-				    "config.json: process.terminal: a terminal needs "
-				    "--console-socket (or set terminal to false)");
+	/* process.terminal depends on --console-socket and on who waits:
+	 * rl_terminal_mode decides it in rl_launch_prepare. */
 	if (!cfg->has_root || !cfg->root.path || !cfg->root.path[0])
 		return rl_error_set(err, 0, "config.json: root.path: is required");
 	if (rl_clone_flags(cfg->linux_, plan, err) < 0)
@@ -239,7 +203,7 @@ static int child_timens(const struct rl_linux *lx, struct rl_error *err)
  * we create would have no owner (EOVERFLOW).  The maps of a non-dumpable
  * task are owned by the global root, so be dumpable while they are written:
  * nothing of the container runs yet. */
-static int child_userns(struct run_ctx *c, struct rl_error *err)
+static int child_userns(struct rl_launch *c, struct rl_error *err)
 {
 	const struct rl_linux *lx = c->cfg->linux_;
 	int fd = c->sync[1];
@@ -261,7 +225,7 @@ static int child_userns(struct run_ctx *c, struct rl_error *err)
 
 /* Namespaces: joined ones first (slow path), then the new ones, so that
  * these are owned by the right user namespace; then the user ns maps. */
-static int child_namespaces(struct run_ctx *c, struct rl_error *err)
+static int child_namespaces(struct rl_launch *c, struct rl_error *err)
 {
 	if (c->plan.join_any) {
 		if (rl_ns_join(&c->plan, err) < 0)
@@ -314,13 +278,130 @@ static bool wants_notify(const struct rl_seccomp *s)
 	return false;
 }
 
-static int child_setup(struct run_ctx *c, struct rl_error *err)
+/* Runs the config's hooks of one kind from inside the container, with
+ * the state as runc gives it there: the pid is the init's as it sees
+ * itself (getpid), the status the one the spec gives for that kind. */
+static int child_hooks(struct rl_launch *c, enum rl_hook_kind kind, enum rl_status status,
+		       struct rl_error *err)
+{
+	const struct rl_hook_list *list = &c->cfg->hooks[kind];
+	char *json = NULL;
+	int r;
+
+	if (list->n == 0)
+		return 0;
+	if (rl_launch_state_json(c, status, (int)getpid(), &json, err) < 0)
+		return -1;
+	r = rl_hooks_run(list, kind, json, err);
+	free(json);
+	return r;
+}
+
+/* create: blocks until `start` opens the FIFO for reading (runc's
+ * exec.fifo).  The O_PATH fd was opened on the host before pivot_root;
+ * reopening it through /proc/self/fd gives a writable fd without a host
+ * path, and works after the uid change and without capabilities (a task
+ * may always reopen its own fds; the fifo is 0622).  It needs /proc in the
+ * container, as runc does: child_ready checks that before "ready", so a
+ * config without it fails `create`, not `start`. */
+static int child_wait_start(struct rl_launch *c, struct rl_error *err)
+{
+	char path[RL_FDPATH_MAX];
+	int fd;
+
+	do
+		fd = open(rl_fdpath(c->fifo_fd, path), O_WRONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return rl_error_set(err, errno, "open the exec fifo");
+	close(c->fifo_fd);
+	c->fifo_fd = fd;
+	c->released = true;
+	return 0;
+}
+
+/* What `start` reads from the fifo: "0" = on to execve; "1" and a message
+ * = failed (a startContainer hook).  One write below PIPE_BUF: whole. */
+static void child_tell_start(struct rl_launch *c, const struct rl_error *e)
+{
+	char buf[RL_ERROR_MSG_MAX + 160] = "0";
+	size_t len = 1;
+	ssize_t n;
+
+	if (c->fifo_fd < 0 || !c->released)
+		return;
+	if (e) {
+		buf[0] = '1';
+		rl_error_text(e, buf + 1, sizeof(buf) - 1);
+		len = strlen(buf);
+	}
+	do
+		n = write(c->fifo_fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	close(c->fifo_fd);
+	c->fifo_fd = -1;
+}
+
+/* rl_exec_opts.before_exec: everything is applied, args[0] found, so every
+ * setup error has reached create's (or run's) caller already.  Reports
+ * ready and waits to be released: run, by the parent over the channel
+ * once the state is recorded (no extra round trip); create, by `start`
+ * through the fifo.  Then the startContainer hooks (runtime.md step 7). */
+static int child_ready(void *arg, struct rl_error *err)
+{
+	struct rl_launch *c = arg;
+	char path[RL_FDPATH_MAX];
+
+	if (c->mode == RL_LAUNCH_CREATE &&
+	    faccessat(AT_FDCWD, rl_fdpath(c->fifo_fd, path), W_OK, AT_EACCESS) < 0)
+		return rl_error_set(
+		    err, errno, "exec fifo: %s: create needs /proc mounted in the container", path);
+	/* From here on the runtime going away must not kill the workload,
+	 * as with runc run; and create exits right after READY. */
+	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+	if (rl_sync_send_type(c->sync[1], RL_SYNC_READY) < 0)
+		return rl_error_set(err, errno, "sync channel: send");
+	if (c->mode == RL_LAUNCH_CREATE) {
+		if (child_wait_start(c, err) < 0)
+			return -1;
+	} else if (rl_sync_expect(c->sync[1], RL_SYNC_GO, err) < 0) {
+		return -1;
+	}
+	if (child_hooks(c, RL_HOOK_START_CONTAINER, RL_STATUS_CREATED, err) < 0)
+		return -1;
+	child_tell_start(c, NULL);
+	return 0;
+}
+
+/* prestart and createRuntime run in the parent (runtime namespace), now
+ * that the namespaces exist; createContainer here, in the container's
+ * namespaces with the host's filesystem still reachable (config.md
+ * "createContainer Hooks": the path resolves in the runtime namespace).
+ * Called by rl_rootfs_prepare after the mounts, right before pivot_root,
+ * as runc does.  Without hooks: no round trip. */
+static int child_create_hooks(void *arg, struct rl_error *err)
+{
+	struct rl_launch *c = arg;
+	const struct rl_hook_list *h = c->cfg->hooks;
+
+	if (h[RL_HOOK_PRESTART].n || h[RL_HOOK_CREATE_RUNTIME].n) {
+		if (rl_sync_send_type(c->sync[1], RL_SYNC_HOOKS) < 0)
+			return rl_error_set(err, errno, "sync channel: send");
+		if (rl_sync_expect(c->sync[1], RL_SYNC_GO, err) < 0)
+			return -1;
+	}
+	return child_hooks(c, RL_HOOK_CREATE_CONTAINER, RL_STATUS_CREATING, err);
+}
+
+static int child_setup(struct rl_launch *c, struct rl_error *err)
 {
 	const struct rl_config *cfg = c->cfg;
 	struct rl_rootfs_opts ro = {.cfg = cfg,
 				    .rootfs = c->rootfs,
 				    .no_pivot = c->o->no_pivot,
-				    .in_userns = c->plan.present[RL_NS_USER]};
+				    .in_userns = c->plan.present[RL_NS_USER],
+				    .before_pivot = child_create_hooks,
+				    .arg = c};
 
 	if (child_namespaces(c, err) < 0)
 		return -1;
@@ -330,6 +411,8 @@ static int child_setup(struct run_ctx *c, struct rl_error *err)
 	    syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL, 0, 0, 0) < 0 && errno != ENOSYS)
 		return rl_error_set(err, errno, "join a new session keyring");
 	if (child_identity(cfg, err) < 0)
+		return -1;
+	if ((c->plan.new_flags & CLONE_NEWNET) && rl_loopback_up(err) < 0)
 		return -1;
 	/* Relative bind mount sources are relative to the bundle (config.md
 	 * "Mounts"); after the joins, since setns(CLONE_NEWNS) moves the cwd. */
@@ -351,22 +434,25 @@ static int child_setup(struct run_ctx *c, struct rl_error *err)
 			return rl_error_set(err, errno, "personality %s",
 					    cfg->linux_->personality->domain);
 	}
-	/* From here on the runtime going away must not kill the workload,
-	 * as with runc run. */
-	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-	if (rl_sync_send_type(c->sync[1], RL_SYNC_READY) < 0)
-		return rl_error_set(err, errno, "sync channel: send");
+	/* After the rootfs (the pty comes from the container's devpts) and
+	 * before rl_process_exec drops the privileges chown needs. */
+	if (c->console_fd >= 0 && rl_terminal_setup_child(c->console_fd, cfg->process, err) < 0)
+		return -1;
+	c->console_fd = -1; /* closed by rl_terminal_setup_child */
 	return 0;
 }
 
-static _Noreturn void child_main(struct run_ctx *c)
+_Noreturn void rl_launch_child(struct rl_launch *c)
 {
 	struct rl_error e = {0};
 	struct rl_exec_opts eo = {.process = c->cfg->process,
 				  .preserve_fds = c->o->preserve_fds,
 				  .keep_fd = c->sync[1],
 				  .seccomp = seccomp_of(c->cfg),
-				  .seccomp_listener_fd = -1};
+				  .seccomp_listener_fd = -1,
+				  .before_exec = child_ready,
+				  .arg = c};
+	char msg[RL_ERROR_MSG_MAX + 128];
 	int r, hint = 0;
 
 	/* Non-dumpable until execve (which resets it): nothing that runs in
@@ -376,329 +462,26 @@ static _Noreturn void child_main(struct run_ctx *c)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	close(c->sync[0]);
 	close(c->sigfd);
+	if (c->console_recv >= 0)
+		close(c->console_recv);
 	sigprocmask(SIG_SETMASK, &c->oldmask, NULL);
+	/* The store's lock fd came with the clone: holding it while blocked
+	 * on the exec fifo would make `start` wait for the lock forever. */
+	if (c->lock.fd >= 0)
+		close(c->lock.fd);
 	r = child_setup(c, &e);
 	eo.seccomp_listener_fd = c->listener_fd;
 	if (r == 0)
 		r = rl_process_exec(&eo, &e);
 	if (r == -127 || r == -126)
 		hint = -r;
+	/* Released by `start`, the create that would read the channel is
+	 * long gone: `start` if it still waits for the fifo, else the
+	 * container's stderr is the only place left. */
+	if (c->released && c->fifo_fd >= 0)
+		child_tell_start(c, &e);
+	else if (c->released)
+		dprintf(2, "rlite: %s\n", rl_error_text(&e, msg, sizeof(msg)));
 	rl_sync_send_error(c->sync[1], &e, hint);
 	_exit(hint ? hint : 1);
-}
-
-/* ---- the parent -------------------------------------------------------- */
-
-static int status_code(int st)
-{
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return 1;
-}
-
-static pid_t waitpid_eintr(pid_t pid, int *st, int flags)
-{
-	pid_t r;
-
-	do
-		r = waitpid(pid, st, flags);
-	while (r < 0 && errno == EINTR);
-	return r;
-}
-
-/* Reads what the signalfd holds.  Once the workload runs, forwarded
- * signals go to it.  Before that the init is our own code, and as pid 1 of
- * a new pid namespace it would not even receive them (pid_namespaces(7):
- * only signals it has a handler for): a terminating one aborts the setup,
- * the others wait for the execve.  SIGCHLD only wakes us: the callers look
- * at waitpid. */
-static void forward_signals(struct run_ctx *c)
-{
-	struct signalfd_siginfo si;
-
-	for (;;) {
-		ssize_t n = read(c->sigfd, &si, sizeof(si));
-		int sig = (int)si.ssi_signo;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n != (ssize_t)sizeof(si))
-			return; /* EAGAIN: drained */
-		if (sig == SIGCHLD || c->init <= 0)
-			continue;
-		if (c->execed)
-			kill(c->init, sig);
-		else if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT)
-			c->abort_sig = c->abort_sig ? c->abort_sig : sig;
-		else
-			sigaddset(&c->deferred, sig);
-	}
-}
-
-static void forward_deferred(struct run_ctx *c)
-{
-	c->execed = true;
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-		if (sigismember(&c->deferred, forwarded[i]))
-			kill(c->init, forwarded[i]);
-}
-
-/* The child closed the channel before "ready": it died. */
-static int setup_died(struct run_ctx *c, struct rl_error *err)
-{
-	int st = 0;
-	pid_t pid = c->init;
-
-	c->init = 0;
-	if (waitpid_eintr(pid, &st, 0) < 0)
-		return rl_error_set(err, errno, "wait for the container init");
-	if (WIFSIGNALED(st))
-		return rl_error_set(err, 0, "container init killed by signal %d during setup",
-				    WTERMSIG(st));
-	return rl_error_set(err, 0, "container init exited with status %d during setup",
-			    status_code(st));
-}
-
-/* One message from the child.  1: go on, 0: exec done, <0: failure
- * (-2: exec lookup failed, *status set). */
-static int handle_msg(struct run_ctx *c, const struct rl_sync_msg *m, bool *ready, int *status,
-		      struct rl_error *err)
-{
-	switch (m->type) {
-	case RL_SYNC_USERNS:
-		if (rl_userns_write_maps(c->init, c->cfg->linux_, err) < 0)
-			return -1;
-		if (rl_sync_send_type(c->sync[0], RL_SYNC_GO) < 0)
-			return rl_error_set(err, errno, "sync channel: send");
-		return 1;
-	case RL_SYNC_PID: {
-		/* The helper forked the init and exits: reap it, the init is
-		 * now ours (we are its subreaper). */
-		pid_t helper = c->init;
-
-		c->init = m->pid;
-		waitpid_eintr(helper, NULL, 0);
-		return 1;
-	}
-	case RL_SYNC_READY:
-		*ready = true;
-		return 1;
-	case RL_SYNC_ERROR:
-		rl_sync_to_error(m, err);
-		if (m->hint == 127 || m->hint == 126) {
-			*status = m->hint;
-			return -2;
-		}
-		return -1;
-	default:
-		return rl_error_set(err, EPROTO, "sync channel: unexpected message %u", m->type);
-	}
-}
-
-/* Serves the child until execve happened (0) or setup failed (<0). */
-static int await_exec(struct run_ctx *c, int *status, struct rl_error *err)
-{
-	bool ready = false;
-
-	for (;;) {
-		struct pollfd p[2] = {{.fd = c->sync[0], .events = POLLIN},
-				      {.fd = c->sigfd, .events = POLLIN}};
-		struct rl_sync_msg m;
-		int r;
-
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return rl_error_set(err, errno, "poll");
-		}
-		if (p[1].revents & POLLIN)
-			forward_signals(c);
-		if (c->abort_sig) {
-			/* The caller kills the child; exit as if it had died of
-			 * the signal, like a shell. */
-			*status = 128 + c->abort_sig;
-			rl_error_set(err, 0, "interrupted by signal %d (%s) during setup",
-				     c->abort_sig, strsignal(c->abort_sig));
-			return -2;
-		}
-		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		r = rl_sync_recv(c->sync[0], &m, err);
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			return ready ? 0 : setup_died(c, err);
-		r = handle_msg(c, &m, &ready, status, err);
-		if (r <= 0)
-			return r;
-	}
-}
-
-/* Waits for the init, forwarding signals; reaps orphans that came to us
- * as subreaper on the way. */
-static int wait_init(struct run_ctx *c, int *status, struct rl_error *err)
-{
-	for (;;) {
-		int st = 0;
-		pid_t pid = waitpid_eintr(c->subreaper ? -1 : c->init, &st, WNOHANG);
-		struct pollfd p = {.fd = c->sigfd, .events = POLLIN};
-
-		if (pid < 0)
-			return rl_error_set(err, errno, "wait for the container init");
-		if (pid == c->init) {
-			c->init = 0;
-			*status = status_code(st);
-			return 0;
-		}
-		if (pid > 0)
-			continue;
-		/* Any SIGCHLD after the waitpid above is pending on sigfd. */
-		if (poll(&p, 1, -1) < 0 && errno != EINTR)
-			return rl_error_set(err, errno, "poll");
-		forward_signals(c);
-	}
-}
-
-/* ---- rl_container_run -------------------------------------------------- */
-
-static void ctx_cleanup(struct run_ctx *c)
-{
-	if (c->init > 0) {
-		kill(c->init, SIGKILL);
-		waitpid_eintr(c->init, NULL, 0);
-	}
-	if (c->sigfd >= 0) {
-		c->init = 0;
-		forward_signals(c); /* drain: nothing left to deliver once unblocked */
-		close(c->sigfd);
-	}
-	if (c->masked)
-		sigprocmask(SIG_SETMASK, &c->oldmask, NULL);
-	if (c->subreaper)
-		prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
-	for (int i = 0; i < 2; i++)
-		if (c->sync[i] >= 0)
-			close(c->sync[i]);
-	rl_ns_close(&c->plan);
-	rl_config_free(c->cfg);
-	free(c->bundle);
-	free(c->rootfs);
-}
-
-static int load_bundle(struct run_ctx *c, struct rl_error *err)
-{
-	const char *b = c->o->bundle && c->o->bundle[0] ? c->o->bundle : ".";
-	char *path = NULL;
-	int r;
-
-	c->bundle = realpath(b, NULL);
-	if (!c->bundle)
-		return rl_error_set(err, errno, "bundle \"%s\"", b);
-	if (asprintf(&path, "%s/config.json", c->bundle) < 0)
-		return rl_error_set(err, ENOMEM, "bundle \"%s\"", b);
-	r = rl_config_load(path, &c->cfg, err);
-	free(path);
-	return r < 0 ? -1 : 0;
-}
-
-/* root.path is relative to the bundle unless absolute (config.md "Root"). */
-static int resolve_rootfs(struct run_ctx *c, struct rl_error *err)
-{
-	const char *rp = c->cfg->root.path;
-	char *joined = NULL;
-	struct stat st;
-
-	if (rp[0] == '/')
-		joined = strdup(rp);
-	else if (asprintf(&joined, "%s/%s", c->bundle, rp) < 0)
-		joined = NULL;
-	if (!joined)
-		return rl_error_set(err, ENOMEM, "rootfs \"%s\"", rp);
-	c->rootfs = realpath(joined, NULL);
-	if (!c->rootfs || stat(c->rootfs, &st) < 0) {
-		rl_error_set(err, errno, "rootfs \"%s\"", joined);
-		free(joined);
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		rl_error_set(err, ENOTDIR, "rootfs \"%s\"", joined);
-		free(joined);
-		return -1;
-	}
-	free(joined);
-	return 0;
-}
-
-/* Blocked from before the clone, so no signal sent between the clone and
- * the wait is lost; the child restores the old mask first thing. */
-static int block_signals(struct run_ctx *c, struct rl_error *err)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-		sigaddset(&set, forwarded[i]);
-	sigaddset(&set, SIGCHLD);
-	if (sigprocmask(SIG_BLOCK, &set, &c->oldmask) < 0)
-		return rl_error_set(err, errno, "sigprocmask");
-	c->masked = true;
-	c->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (c->sigfd < 0)
-		return rl_error_set(err, errno, "signalfd");
-	return 0;
-}
-
-static int start(struct run_ctx *c, struct rl_error *err)
-{
-	pid_t pid;
-
-	if (rl_ns_open(&c->plan, err) < 0)
-		return -1;
-	/* The init of the slow path is our grandchild; to wait for it we
-	 * must be the one it is reparented to. */
-	if (rl_clone_needs_fork(&c->plan)) {
-		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
-			return rl_error_set(err, errno, "prctl(PR_SET_CHILD_SUBREAPER)");
-		c->subreaper = true;
-	}
-	if (block_signals(c, err) < 0 || rl_sync_pair(c->sync, 3 + c->o->preserve_fds, err) < 0)
-		return -1;
-	/* Fast path: one clone makes every namespace.  Slow path: the child
-	 * joins first and unshares after (rl_ns_join). */
-	pid = rl_clone_spawn(c->plan.join_any ? 0 : c->plan.new_flags, err);
-	if (pid < 0)
-		return -1;
-	if (pid == 0)
-		child_main(c);
-	c->init = pid;
-	close(c->sync[1]);
-	c->sync[1] = -1;
-	rl_ns_close(&c->plan);
-	return 0;
-}
-
-int rl_container_run(const struct rl_run_opts *o, int *status, struct rl_error *err)
-{
-	struct run_ctx c __attribute__((cleanup(ctx_cleanup))) = {
-	    .o = o, .sync = {-1, -1}, .sigfd = -1, .listener_fd = -1};
-	int r;
-
-	for (int t = 0; t < RL_NS__COUNT; t++)
-		c.plan.fd[t] = -1;
-	sigemptyset(&c.deferred);
-	*status = 0;
-	if (rl_container_check_id(o->id, err) < 0)
-		return -1;
-	if (o->preserve_fds < 0)
-		return rl_error_set(err, 0, "--preserve-fds: must not be negative");
-	if (load_bundle(&c, err) < 0 || rl_container_check_config(c.cfg, &c.plan, err) < 0 ||
-	    resolve_rootfs(&c, err) < 0 || start(&c, err) < 0)
-		return -1;
-	r = await_exec(&c, status, err);
-	if (r < 0)
-		return r;
-	forward_deferred(&c);
-	return wait_init(&c, status, err);
 }

@@ -1,22 +1,72 @@
-/* Container lifecycle conductor. */
+/* Container lifecycle conductor: the OCI lifecycle (runtime-spec
+ * runtime.md "Operations") on top of the state store (runtime/state.h).
+ * create.c: create and run; lifecycle.c: start, state, kill, delete, list. */
 #ifndef RL_RUNTIME_CONTAINER_H
 #define RL_RUNTIME_CONTAINER_H
 
 #include <stdbool.h>
 
+#include "runtime/state.h"
 #include "spec/config.h"
 #include "spec/error.h"
+#include "spec/state.h"
 
 struct rl_run_opts {
-	const char *root;   /* state directory (--root) */
+	const char *root; /* state directory (--root); NULL: RL_STATE_ROOT_DEFAULT */
 	const char *id;
 	const char *bundle; /* directory holding config.json */
 	bool no_pivot;
 	int preserve_fds;
-	bool no_new_keyring; /* keep the caller's session keyring */
+	bool no_new_keyring;	    /* keep the caller's session keyring */
+	const char *pid_file;	    /* NULL: none */
+	const char *console_socket; /* NULL: none */
 };
 
-/* Creates the container from bundle/config.json, runs its process in the
+/* run --detach: as rl_container_run up to the release, inside a monitor
+ * daemon (runtime/monitor.h) that is the container's subreaper parent,
+ * writes its output to ROOT/ID/container.log and records its exit in the
+ * state.  Returns once the process runs. */
+int rl_container_run_detached(const struct rl_run_opts *o, struct rl_error *err);
+
+/* create: builds the container as run does, records it (status created)
+ * under root, writes the pid file and returns with the init blocked
+ * before execve until rl_container_start.  Nothing of ours stays behind:
+ * the init is left to the caller's subreaper.  On failure the child is
+ * killed and the id released.  Errors as rl_container_run (-2: the
+ * program was not found / not executable, *status 127/126). */
+int rl_container_create(const struct rl_run_opts *o, int *status, struct rl_error *err);
+
+/* start: created -> running.  Opens the exec fifo, which releases the
+ * init, and waits for its byte or its death (pidfd), never hanging on a
+ * dead init. */
+int rl_container_start(const char *root, const char *id, struct rl_error *err);
+
+/* The state of id with the status computed now (rl_state_status) and pid
+ * 0 once stopped, as runc shows it.  rl_state_free(*out). */
+int rl_container_state(const char *root, const char *id, struct rl_state **out,
+		       struct rl_error *err);
+
+/* Every container under root, statuses computed now as above; corrupt
+ * entries become warnings (rl_state_list). */
+int rl_container_list(const char *root, struct rl_state_list *out, struct rl_error *err);
+
+/* Sends sig to the init through a pidfd (a recycled pid is never hit);
+ * all: to every process of the container's pid namespace.  A stopped
+ * container: "container not running". */
+int rl_container_kill(const char *root, const char *id, int sig, bool all, struct rl_error *err);
+
+/* Removes a stopped container.  created: killed and removed, as runc does
+ * (containerd deletes a never-started task without --force).  running or
+ * paused: refused unless force, which SIGKILLs the init and waits for it.
+ * A missing container is success with force. */
+int rl_container_delete(const char *root, const char *id, bool force, struct rl_error *err);
+
+/* A signal by number ("15") or name ("TERM", "SIGTERM", "sigterm",
+ * "RTMIN+3", "SIGRTMAX-1"), as runc's kill.  Pure. */
+int rl_signal_parse(const char *s, int *sig, struct rl_error *err);
+
+/* Creates the container from bundle/config.json (recorded under root
+ * while it runs, so state, list and kill see it), runs its process in the
  * foreground with the caller's stdio, waits for it and removes the
  * container.  *status: exit code, or 128+signal.  Returns -1 with err set
  * when the container could not be made; exit codes 127/126 come back
@@ -25,13 +75,12 @@ struct rl_run_opts {
  * SIGINT/SIGTERM/SIGHUP/SIGQUIT interrupted the setup (before execve). */
 int rl_container_run(const struct rl_run_opts *o, int *status, struct rl_error *err);
 
-/* Container ids: non-empty, at most 1024 characters of [A-Za-z0-9_.+-],
- * not starting with '.' (so neither "." nor ".."); -1 with err set. */
+/* Container ids: rl_id_validate. */
 int rl_container_check_id(const char *id, struct rl_error *err);
 
 struct rl_ns_plan;
 /* What `run` refuses before starting anything, naming the field: no
- * process, process.terminal, linux.intelRdt, a bad personality, no mount
+ * process, linux.intelRdt, a bad personality, no mount
  * namespace, hostname without a uts namespace, ...  Fills *plan from
  * linux.namespaces (runtime/clone.h).  Pure. */
 int rl_container_check_config(const struct rl_config *cfg, struct rl_ns_plan *plan,

@@ -23,7 +23,9 @@
  *   7. groups, gid, uid with PR_SET_KEEPCAPS, so that the permitted set
  *      survives the uid change (setresuid from 0 clears it otherwise), then
  *      the capability sets exactly as given, ambient last;
- *   8. umask, and args[0] resolved as the container user;
+ *   8. umask, and args[0] resolved as the container user; then the
+ *      caller's before_exec (the conductor reports "ready" and waits to
+ *      be started there, as runc waits on its exec fifo);
  *   9. noNewPrivileges true: the filter is loaded last, so that none of the
  *      runtime's own setup syscalls have to be allowed by the profile;
  *  10. execve. */
@@ -538,6 +540,11 @@ int rl_process_exec(const struct rl_exec_opts *o, struct rl_error *err)
 	rc = rl_process_lookup(c.p, &path, err);
 	if (rc < 0)
 		return rc;
+	if (o->before_exec) {
+		rc = o->before_exec(o->arg, err);
+		if (rc < 0)
+			return rc;
+	}
 	if (filter && c.p->no_new_privileges &&
 	    rl_seccomp_install(filter, c.listener_fd, o->state, err) < 0)
 		return -1;

@@ -19,6 +19,14 @@ struct rl_exec_opts {
 	 * listener): rl_process_exec connects to the path itself, as root. */
 	int seccomp_listener_fd;
 	const struct rl_state *state; /* id, pid, bundle for the listener; may be NULL */
+	/* Called once everything is applied (resources, cwd, user, groups,
+	 * capabilities, umask, an early seccomp filter) and args[0] was found,
+	 * right before the late (noNewPrivileges) filter and execve: where runc
+	 * waits on its exec fifo (standard_init_linux.go), so that every setup
+	 * error is known before the container counts as created.  <0 (err set)
+	 * aborts the exec with that value.  NULL: none. */
+	int (*before_exec)(void *arg, struct rl_error *err);
+	void *arg;
 };
 
 /* Resolves process.args[0] like execvp (PATH from process.env, else a
@@ -33,8 +41,9 @@ int rl_process_lookup(const struct rl_process *p, char **path, struct rl_error *
 int rl_process_env(const struct rl_process *p, int n_listen, int pid, char *buf, char ***out,
 		   struct rl_error *err);
 
-/* Applies everything and calls execve; returns only on failure, with err
- * set: -127 / -126 as rl_process_lookup, -1 otherwise. */
+/* Applies everything, calls before_exec, and calls execve; returns only on
+ * failure, with err set: -127 / -126 as rl_process_lookup, what before_exec
+ * returned, -1 otherwise. */
 int rl_process_exec(const struct rl_exec_opts *o, struct rl_error *err);
 
 #endif

@@ -538,6 +538,8 @@ int rl_rootfs_prepare(const struct rl_rootfs_opts *o, struct rl_error *err)
 	c.rootfd = rootfd;
 	if (mount_all(&c, err) < 0 || rl_dev_setup(rootfd, o->cfg, o->in_userns, err) < 0)
 		return -1;
+	if (o->before_pivot && o->before_pivot(o->arg, err) < 0)
+		return -1;
 	if ((o->no_pivot ? move_root(rootfd, err) : pivot(rootfd, err)) < 0)
 		return -1;
 	if (chdir("/") < 0)

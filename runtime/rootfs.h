@@ -13,6 +13,12 @@ struct rl_rootfs_opts {
 	const char *rootfs;  /* absolute host path of root.path */
 	bool no_pivot;	     /* --no-pivot: MS_MOVE + chroot */
 	bool in_userns;	     /* a new user namespace: devices are bind mounts */
+	/* Called after every mount and /dev, right before pivot_root, with
+	 * the host's filesystem still reachable: where the prestart,
+	 * createRuntime and createContainer hooks run (runtime.md
+	 * "Lifecycle" steps 3-5).  NULL: none.  <0 (err set) fails. */
+	int (*before_pivot)(void *arg, struct rl_error *err);
+	void *arg;
 };
 
 /* Runs in the container child, in its own mount namespace, as (namespaced)

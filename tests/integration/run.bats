@@ -67,6 +67,14 @@ teardown() {
 	[ "${lines[1]}" = " lo" ]
 }
 
+@test "run: lo is up in a new network namespace, as runc and crun leave it" {
+	rr_sh 'ip -o link show lo; ip -o -4 addr show lo'
+	rr_run
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *"<LOOPBACK,UP,LOWER_UP>"* ]]
+	[[ "${lines[1]}" == *"inet 127.0.0.1/8"* ]]
+}
+
 @test "run: joins a network namespace given by path" {
 	RR_NETNS=rl-test-$$-$BATS_TEST_NUMBER
 	ip netns add "$RR_NETNS"

@@ -136,10 +136,8 @@ static void test_check_config(void)
 	       "no process");
 	fixture_init(&f);
 	f.proc.terminal = true;
-	is_str(check(&f, &err),
-	       "config.json: process.terminal: a terminal needs --console-socket (or set "
-	       "terminal to false)",
-	       "terminal refused");
+	/* decided with --console-socket by rl_terminal_mode (test_terminal.c) */
+	is_str(check(&f, &err), "ok", "terminal left to rl_terminal_mode");
 	fixture_init(&f);
 	f.lx.has_intel_rdt = true;
 	is_str(check(&f, &err), "config.json: linux.intelRdt: not supported", "intelRdt refused");

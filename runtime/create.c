@@ -1,0 +1,324 @@
+/* create and run: a launch (container.c) plus its record in the state
+ * store.
+ *
+ *   create   reserve the id, make the exec fifo, clone, wait for "ready",
+ *            record the state (created), write the pid file, return: the
+ *            init stays blocked on the fifo until `start`, and is left to
+ *            the caller's subreaper.
+ *   run      reserve the id, clone, wait for "ready", record the state
+ *            (running) once, release the init over the sync channel (no
+ *            fifo round trip), wait for it, remove the state.
+ *   run -d   the same up to the release, inside a monitor daemon
+ *            (runtime/monitor.h) that then waits and records the exit.
+ *
+ * A failure at any point kills the child and releases the id: nothing is
+ * left behind. */
+#include "runtime/container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/hooks.h"
+#include "runtime/launch.h"
+#include "runtime/log.h"
+#include "runtime/monitor.h"
+#include "runtime/procid.h"
+#include "runtime/safepath.h"
+#include "runtime/state.h"
+
+/* A launch and what the store knows of it. */
+struct conductor {
+	struct rl_launch l;
+	const char *root;
+	bool recorded;	     /* state.json written; the lock may be released */
+	bool poststop;	     /* a container was made and is not handed over */
+	uint64_t start_time; /* of the init, as recorded */
+};
+
+static const char *root_of(const struct rl_run_opts *o)
+{
+	return o->root && o->root[0] ? o->root : RL_STATE_ROOT_DEFAULT;
+}
+
+/* The lock was released after the record (run): take it again, and remove
+ * the entry only if it is still ours (same init), not a container that was
+ * deleted and created anew under the id meanwhile. */
+static void forget_recorded(struct conductor *c)
+{
+	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
+	struct rl_state *st = NULL;
+
+	if (rl_state_lock(c->root, c->l.o->id, true, &lock, NULL) < 0)
+		return; /* deleted already (delete --force) */
+	if (rl_state_load(&lock, &st, NULL) == 0 && st->init_start_time == c->start_time)
+		rl_state_remove(&lock, NULL);
+	rl_state_free(st);
+}
+
+/* Hooks that only warn (poststart): rl_hooks_run_warn logs each failure. */
+static void hooks_warn(struct rl_launch *l, enum rl_hook_kind kind, enum rl_status status, int pid)
+{
+	struct rl_error e = {0};
+	char *json = NULL;
+
+	if (l->cfg->hooks[kind].n == 0)
+		return;
+	if (rl_launch_state_json(l, status, pid, &json, &e) < 0) {
+		rl_log("warning", "%s hooks: %s", rl_hook_name(kind), e.msg);
+		return;
+	}
+	rl_hooks_run_warn(&l->cfg->hooks[kind], kind, json, NULL);
+	free(json);
+}
+
+/* Kills the child (if still ours), then releases the id.  A container
+ * that was made and not handed over is now destroyed: its poststop hooks
+ * run (runtime.md "Lifecycle" step 13, also after a failed create:
+ * steps 3-5 -> 12 -> 13), with the state made while the launch was still
+ * whole and the config kept from rl_launch_cleanup for that. */
+static void conductor_cleanup(struct conductor *c)
+{
+	struct rl_config *cfg = NULL;
+	struct rl_error e = {0};
+	char *json = NULL;
+
+	if (c->poststop && c->l.cfg && c->l.cfg->hooks[RL_HOOK_POSTSTOP].n) {
+		if (rl_launch_state_json(&c->l, RL_STATUS_STOPPED, 0, &json, &e) == 0) {
+			cfg = c->l.cfg;
+			c->l.cfg = NULL;
+		} else {
+			rl_log("warning", "poststop hooks: %s", e.msg);
+		}
+	}
+	rl_launch_cleanup(&c->l);
+	if (c->l.lock.fd >= 0)
+		rl_state_remove(&c->l.lock, NULL);
+	else if (c->recorded)
+		forget_recorded(c);
+	rl_state_unlock(&c->l.lock);
+	if (cfg) {
+		rl_hooks_run_warn(&cfg->hooks[RL_HOOK_POSTSTOP], RL_HOOK_POSTSTOP, json, NULL);
+		rl_config_free(cfg);
+		free(json);
+	}
+}
+
+/* state.json with status, under the lock taken at reservation.  The
+ * strings are borrowed from the launch; annotations are lent by the
+ * config for the moment of the write. */
+static int record(struct conductor *c, enum rl_status status, struct rl_error *err)
+{
+	struct rl_launch *l = &c->l;
+	struct rl_state st = {.oci_version = (char *)RL_OCI_VERSION,
+			      .id = (char *)l->o->id,
+			      .status = status,
+			      .pid = l->init,
+			      .bundle = l->bundle,
+			      .rootfs = l->rootfs,
+			      .created = l->created,
+			      .owner = l->owner,
+			      .annotations = l->cfg->annotations};
+	int r;
+
+	if (rl_proc_start_time(l->init, &st.init_start_time, err) < 0)
+		return rl_error_prefix(err, "container init");
+	r = rl_state_save(&l->lock, &st, err);
+	if (r == 0) {
+		c->recorded = true;
+		c->start_time = st.init_start_time;
+	}
+	return r;
+}
+
+/* The exec fifo in the container's directory, and an O_PATH fd of it for
+ * the child: it reopens that for writing after pivot_root, when the host
+ * path no longer resolves.  Mode 0622: a root mapped by a user namespace
+ * is "other" to this file and must still be able to open it; nobody else
+ * can reach it through the 0700 directory. */
+static int make_fifo(struct rl_launch *l, struct rl_error *err)
+{
+	if (mkfifoat(l->lock.fd, RL_EXEC_FIFO, 0600) < 0)
+		return rl_error_set(err, errno, "mkfifo \"%s/" RL_EXEC_FIFO "\"", l->lock.dir);
+	if (fchmodat(l->lock.fd, RL_EXEC_FIFO, 0622, 0) < 0)
+		return rl_error_set(err, errno, "chmod \"%s/" RL_EXEC_FIFO "\"", l->lock.dir);
+	l->fifo_fd = openat(l->lock.fd, RL_EXEC_FIFO, O_PATH | O_CLOEXEC);
+	if (l->fifo_fd < 0)
+		return rl_error_set(err, errno, "open \"%s/" RL_EXEC_FIFO "\"", l->lock.dir);
+	return 0;
+}
+
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* GUIDE §4: the host pid, decimal, no newline, appearing whole (temp file
+ * + rename), since the caller may read it the moment create returns. */
+static int write_pid_file(const char *path, pid_t pid, struct rl_error *err)
+{
+	char *tmp = NULL, buf[32];
+	int fd, n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+		return rl_error_set(err, ENOMEM, "pid file \"%s\"", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		rl_error_set(err, errno, "pid file \"%s\"", path);
+		free(tmp);
+		return -1;
+	}
+	if (fchmod(fd, 0644) < 0 || write_all(fd, buf, (size_t)n) < 0 || close(fd) < 0 ||
+	    rename(tmp, path) < 0) {
+		rl_error_set(err, errno, "pid file \"%s\"", path);
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+static int reserve(struct conductor *c, struct rl_error *err)
+{
+	c->root = root_of(c->l.o);
+	return rl_state_create(c->root, c->l.o->id, &c->l.lock, err);
+}
+
+/* Up to "ready": the child is set up and waits to be released. */
+static int launch(struct conductor *c, int *status, struct rl_error *err)
+{
+	int r;
+
+	*status = 0;
+	if (rl_launch_prepare(&c->l, err) < 0 || reserve(c, err) < 0)
+		return -1;
+	if (c->l.mode == RL_LAUNCH_CREATE && make_fifo(&c->l, err) < 0)
+		return -1;
+	if (rl_launch_spawn(&c->l, err) < 0)
+		return -1;
+	c->poststop = true;
+	r = rl_launch_await(&c->l, status, err);
+	if (r == 0)
+		return rl_error_set(err, EPROTO, "container init ran without being released");
+	return r < 0 ? r : 0;
+}
+
+int rl_container_create(const struct rl_run_opts *o, int *status, struct rl_error *err)
+{
+	struct conductor c __attribute__((cleanup(conductor_cleanup)));
+	int r;
+
+	rl_launch_init(&c.l, o, RL_LAUNCH_CREATE);
+	c.root = NULL;
+	c.recorded = false;
+	c.poststop = false;
+	r = launch(&c, status, err);
+	if (r < 0)
+		return r;
+	if (record(&c, RL_STATUS_CREATED, err) < 0)
+		return -1;
+	if (o->pid_file && write_pid_file(o->pid_file, c.l.init, err) < 0)
+		return -1;
+	/* Success: the init is the caller's now, and the entry stays. */
+	c.l.init = 0;
+	c.recorded = false;
+	c.poststop = false;
+	rl_state_unlock(&c.l.lock);
+	return 0;
+}
+
+int rl_container_run(const struct rl_run_opts *o, int *status, struct rl_error *err)
+{
+	struct conductor c __attribute__((cleanup(conductor_cleanup)));
+	int r;
+
+	rl_launch_init(&c.l, o, RL_LAUNCH_RUN);
+	c.root = NULL;
+	c.recorded = false;
+	c.poststop = false;
+	r = launch(&c, status, err);
+	if (r < 0)
+		return r;
+	if (record(&c, RL_STATUS_RUNNING, err) < 0)
+		return -1;
+	/* Unlocked while it runs, so that state, kill and delete --force
+	 * from elsewhere can act on it. */
+	rl_state_unlock(&c.l.lock);
+	if (o->pid_file && write_pid_file(o->pid_file, c.l.init, err) < 0)
+		return -1;
+	if (rl_launch_release(&c.l, err) < 0)
+		return -1;
+	r = rl_launch_await(&c.l, status, err);
+	if (r < 0)
+		return r;
+	/* runtime.md step 9: after the process was executed. */
+	hooks_warn(&c.l, RL_HOOK_POSTSTART, RL_STATUS_RUNNING, c.l.init);
+	return rl_launch_wait(&c.l, status, err);
+}
+
+/* In the monitor (rl_monitor_spawn): the container's stdout and stderr
+ * are the log pipes.  They are put on our fds 1 and 2 only for the clone,
+ * so that the monitor holds no write end afterwards and sees EOF when the
+ * container's last copy closes. */
+static int detached_create(void *arg, int out_fd, int err_fd, pid_t *init, struct rl_error *err)
+{
+	struct conductor c __attribute__((cleanup(conductor_cleanup)));
+	int saved[2] = {dup(1), dup(2)}, status = 0, r = -1;
+
+	rl_launch_init(&c.l, arg, RL_LAUNCH_RUN);
+	c.l.detached = true;
+	c.root = NULL;
+	c.recorded = false;
+	c.poststop = false;
+	if (saved[0] < 0 || saved[1] < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
+		rl_error_set(err, errno, "dup2 the log pipes");
+	else
+		r = launch(&c, &status, err);
+	for (int fd = 1; fd <= 2; fd++)
+		if (saved[fd - 1] >= 0) {
+			dup2(saved[fd - 1], fd);
+			close(saved[fd - 1]);
+		}
+	if (r < 0 || record(&c, RL_STATUS_RUNNING, err) < 0)
+		return -1;
+	rl_state_unlock(&c.l.lock);
+	if (rl_launch_release(&c.l, err) < 0 || rl_launch_await(&c.l, &status, err) < 0)
+		return -1;
+	hooks_warn(&c.l, RL_HOOK_POSTSTART, RL_STATUS_RUNNING, c.l.init);
+	*init = c.l.init;
+	c.l.init = 0;
+	c.recorded = false;
+	c.poststop = false;
+	return 0;
+}
+
+int rl_container_run_detached(const struct rl_run_opts *o, struct rl_error *err)
+{
+	struct rl_monitor_opts mo = {.root = root_of(o),
+				     .id = o->id,
+				     .keep_fd = -1,
+				     .preserve_fds = o->preserve_fds,
+				     .create = detached_create,
+				     .arg = (void *)o};
+	struct rl_monitor_info info = {0};
+
+	if (rl_id_validate(o->id, err) < 0 || rl_monitor_spawn(&mo, &info, err) < 0)
+		return -1;
+	return o->pid_file ? write_pid_file(o->pid_file, info.init_pid, err) : 0;
+}

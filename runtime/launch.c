@@ -1,0 +1,532 @@
+/* The parent side of a launch (runtime/launch.h): cloning the container
+ * child (container.c has what it runs), serving its sync channel, and for
+ * `run` forwarding signals, proxying a terminal and waiting for the init.
+ * See container.c for the whole sequence. */
+#include "runtime/launch.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/clone.h"
+#include "runtime/hooks.h"
+#include "runtime/safepath.h"
+#include "runtime/state.h"
+#include "runtime/sync.h"
+#include "runtime/terminal.h"
+#include "runtime/userns.h"
+
+/* Signals `run` passes on to the container init, as runc does. */
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+
+/* ---- the parent -------------------------------------------------------- */
+
+static int status_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return 1;
+}
+
+static pid_t waitpid_eintr(pid_t pid, int *st, int flags)
+{
+	pid_t r;
+
+	do
+		r = waitpid(pid, st, flags);
+	while (r < 0 && errno == EINTR);
+	return r;
+}
+
+/* Reads what the signalfd holds.  Once the workload runs, forwarded
+ * signals go to it.  Before that the init is our own code, and as pid 1 of
+ * a new pid namespace it would not even receive them (pid_namespaces(7):
+ * only signals it has a handler for): a terminating one aborts the setup,
+ * the others wait for the execve.  SIGCHLD only wakes us: the callers look
+ * at waitpid. */
+static void forward_signals(struct rl_launch *c)
+{
+	struct signalfd_siginfo si;
+
+	for (;;) {
+		ssize_t n = read(c->sigfd, &si, sizeof(si));
+		int sig = (int)si.ssi_signo;
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(si))
+			return; /* EAGAIN: drained */
+		/* The pty, not the init, gets the window size; the kernel
+		 * then signals the container's foreground process group. */
+		if (sig == SIGWINCH && c->term.master >= 0) {
+			rl_terminal_resize(c->term.master, c->term.host_in, NULL);
+			continue;
+		}
+		if (sig == SIGCHLD || c->init <= 0)
+			continue;
+		if (c->execed)
+			kill(c->init, sig);
+		else if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT)
+			c->abort_sig = c->abort_sig ? c->abort_sig : sig;
+		else
+			sigaddset(&c->deferred, sig);
+	}
+}
+
+static void forward_deferred(struct rl_launch *c)
+{
+	c->execed = true;
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		if (sigismember(&c->deferred, forwarded[i]))
+			kill(c->init, forwarded[i]);
+}
+
+/* The child closed the channel before "ready": it died. */
+static int setup_died(struct rl_launch *c, struct rl_error *err)
+{
+	int st = 0;
+	pid_t pid = c->init;
+
+	c->init = 0;
+	if (waitpid_eintr(pid, &st, 0) < 0)
+		return rl_error_set(err, errno, "wait for the container init");
+	if (WIFSIGNALED(st))
+		return rl_error_set(err, 0, "container init killed by signal %d during setup",
+				    WTERMSIG(st));
+	return rl_error_set(err, 0, "container init exited with status %d during setup",
+			    status_code(st));
+}
+
+int rl_launch_state_json(const struct rl_launch *l, enum rl_status status, int pid, char **json,
+			 struct rl_error *err)
+{
+	struct rl_state st = {.oci_version = (char *)RL_OCI_VERSION,
+			      .id = (char *)l->o->id,
+			      .status = status,
+			      .pid = pid,
+			      .bundle = l->bundle,
+			      .rootfs = l->rootfs,
+			      .created = (char *)l->created,
+			      .owner = l->owner,
+			      .annotations = l->cfg->annotations};
+	size_t len = 0;
+
+	return rl_state_to_json(&st, false, json, &len, err) < 0 ? -1 : 0;
+}
+
+/* runtime.md "Lifecycle" steps 3-4 (config.md "Prestart", "CreateRuntime
+ * Hooks"): in the runtime namespace, the deprecated prestart first, as
+ * runc; status "creating". */
+static int run_create_hooks(struct rl_launch *c, struct rl_error *err)
+{
+	const struct rl_hook_list *h = c->cfg->hooks;
+	char *json = NULL;
+	int r;
+
+	if (rl_launch_state_json(c, RL_STATUS_CREATING, c->init, &json, err) < 0)
+		return -1;
+	r = rl_hooks_run(&h[RL_HOOK_PRESTART], RL_HOOK_PRESTART, json, err);
+	if (r == 0)
+		r = rl_hooks_run(&h[RL_HOOK_CREATE_RUNTIME], RL_HOOK_CREATE_RUNTIME, json, err);
+	free(json);
+	return r;
+}
+
+/* One message from the child.  1: go on, 2: ready, <0: failure (-2: exec
+ * lookup failed, *status set). */
+static int handle_msg(struct rl_launch *c, const struct rl_sync_msg *m, int *status,
+		      struct rl_error *err)
+{
+	switch (m->type) {
+	case RL_SYNC_USERNS:
+		if (rl_userns_write_maps(c->init, c->cfg->linux_, err) < 0)
+			return -1;
+		if (rl_sync_send_type(c->sync[0], RL_SYNC_GO) < 0)
+			return rl_error_set(err, errno, "sync channel: send");
+		return 1;
+	case RL_SYNC_PID: {
+		/* The helper forked the init and exits: reap it, the init is
+		 * now ours (we are its subreaper). */
+		pid_t helper = c->init;
+
+		c->init = m->pid;
+		waitpid_eintr(helper, NULL, 0);
+		return 1;
+	}
+	case RL_SYNC_HOOKS:
+		if (run_create_hooks(c, err) < 0)
+			return -1;
+		if (rl_sync_send_type(c->sync[0], RL_SYNC_GO) < 0)
+			return rl_error_set(err, errno, "sync channel: send");
+		return 1;
+	case RL_SYNC_READY:
+		c->ready = true;
+		return 2;
+	case RL_SYNC_ERROR:
+		rl_sync_to_error(m, err);
+		if (m->hint == 127 || m->hint == 126) {
+			*status = m->hint;
+			return -2;
+		}
+		return -1;
+	default:
+		return rl_error_set(err, EPROTO, "sync channel: unexpected message %u", m->type);
+	}
+}
+
+int rl_launch_await(struct rl_launch *c, int *status, struct rl_error *err)
+{
+	for (;;) {
+		struct pollfd p[2] = {{.fd = c->sync[0], .events = POLLIN},
+				      {.fd = c->sigfd, .events = POLLIN}};
+		struct rl_sync_msg m;
+		int r;
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return rl_error_set(err, errno, "poll");
+		}
+		if (p[1].revents & POLLIN)
+			forward_signals(c);
+		if (c->abort_sig) {
+			/* The caller kills the child; exit as if it had died of
+			 * the signal, like a shell. */
+			*status = 128 + c->abort_sig;
+			rl_error_set(err, 0, "interrupted by signal %d (%s) during setup",
+				     c->abort_sig, strsignal(c->abort_sig));
+			return -2;
+		}
+		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		r = rl_sync_recv(c->sync[0], &m, err);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			return c->ready ? 0 : setup_died(c, err);
+		r = handle_msg(c, &m, status, err);
+		if (r != 1)
+			return r == 2 ? 1 : r;
+	}
+}
+
+int rl_launch_release(struct rl_launch *c, struct rl_error *err)
+{
+	if (rl_sync_send_type(c->sync[0], RL_SYNC_GO) < 0)
+		return rl_error_set(err, errno, "sync channel: send");
+	return 0;
+}
+
+/* Reaps what is there without blocking: 1 once the init is gone (*status
+ * set), 0 while it runs, <0 on failure.  Orphans that came to us as
+ * subreaper on the way are reaped too. */
+static int reap(struct rl_launch *c, int *status, struct rl_error *err)
+{
+	for (;;) {
+		int st = 0;
+		pid_t pid = waitpid_eintr(c->subreaper ? -1 : c->init, &st, WNOHANG);
+
+		if (pid < 0)
+			return rl_error_set(err, errno, "wait for the container init");
+		if (pid == 0)
+			return 0;
+		if (pid == c->init) {
+			c->init = 0;
+			*status = status_code(st);
+			return 1;
+		}
+	}
+}
+
+struct proxy_arg {
+	struct rl_launch *c;
+	int *status;
+};
+
+/* rl_terminal_cb: the signalfd is readable. */
+static int proxy_cb(void *arg, struct rl_error *err)
+{
+	struct proxy_arg *a = arg;
+
+	forward_signals(a->c);
+	return reap(a->c, a->status, err);
+}
+
+/* The child sent the master before "ready", so it is waiting on our end
+ * of the pair.  The proxy ends when the init exited (what it still wrote
+ * is copied out first) or when every slave fd is closed; the init may then
+ * live on without a terminal, and rl_launch_wait waits for it. */
+static int proxy(struct rl_launch *c, int *status, struct rl_error *err)
+{
+	struct proxy_arg a = {.c = c, .status = status};
+	int master = -1, r;
+
+	r = rl_console_recv(c->console_recv, &master, err);
+	close(c->console_recv);
+	c->console_recv = -1;
+	if (r < 0)
+		return rl_error_prefix(err, "receive the pty master");
+	if (rl_terminal_raw(&c->term, 0, 1, master, err) < 0)
+		return -1;
+	r = rl_terminal_proxy(&c->term, c->sigfd, proxy_cb, &a, err);
+	rl_terminal_restore(&c->term);
+	return r < 0 ? -1 : 0;
+}
+
+int rl_launch_wait(struct rl_launch *c, int *status, struct rl_error *err)
+{
+	forward_deferred(c);
+	if (c->console_recv >= 0 && proxy(c, status, err) < 0)
+		return -1;
+	while (c->init > 0) {
+		struct pollfd p = {.fd = c->sigfd, .events = POLLIN};
+		int r = reap(c, status, err);
+
+		if (r != 0)
+			return r < 0 ? -1 : 0;
+		/* Any SIGCHLD after the waitpid above is pending on sigfd. */
+		if (poll(&p, 1, -1) < 0 && errno != EINTR)
+			return rl_error_set(err, errno, "poll");
+		forward_signals(c);
+	}
+	return 0;
+}
+
+/* ---- setting up and tearing down ----------------------------------------- */
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void rl_launch_init(struct rl_launch *c, const struct rl_run_opts *o, enum rl_launch_mode mode)
+{
+	*c = (struct rl_launch){.o = o,
+				.mode = mode,
+				.sync = {-1, -1},
+				.sigfd = -1,
+				.listener_fd = -1,
+				.fifo_fd = -1,
+				.console_fd = -1,
+				.console_recv = -1,
+				.lock = RL_STATE_LOCK_INIT};
+	for (int t = 0; t < RL_NS__COUNT; t++)
+		c->plan.fd[t] = -1;
+	sigemptyset(&c->deferred);
+	rl_terminal_init(&c->term);
+}
+
+void rl_launch_cleanup(struct rl_launch *c)
+{
+	/* First: whatever failed, the caller's terminal is usable again. */
+	rl_terminal_restore(&c->term);
+	if (c->init > 0) {
+		kill(c->init, SIGKILL);
+		waitpid_eintr(c->init, NULL, 0);
+	}
+	if (c->sigfd >= 0) {
+		c->init = 0;
+		forward_signals(c); /* drain: nothing left to deliver once unblocked */
+		close(c->sigfd);
+	}
+	if (c->masked)
+		sigprocmask(SIG_SETMASK, &c->oldmask, NULL);
+	if (c->subreaper)
+		prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0);
+	close_fd(&c->sync[0]);
+	close_fd(&c->sync[1]);
+	close_fd(&c->fifo_fd);
+	close_fd(&c->console_fd);
+	close_fd(&c->console_recv);
+	rl_ns_close(&c->plan);
+	rl_config_free(c->cfg);
+	free(c->owner);
+	free(c->bundle);
+	free(c->rootfs);
+}
+
+static int load_bundle(struct rl_launch *c, struct rl_error *err)
+{
+	const char *b = c->o->bundle && c->o->bundle[0] ? c->o->bundle : ".";
+	char *path = NULL;
+	int r;
+
+	c->bundle = realpath(b, NULL);
+	if (!c->bundle)
+		return rl_error_set(err, errno, "bundle \"%s\"", b);
+	if (asprintf(&path, "%s/config.json", c->bundle) < 0)
+		return rl_error_set(err, ENOMEM, "bundle \"%s\"", b);
+	r = rl_config_load(path, &c->cfg, err);
+	free(path);
+	return r < 0 ? -1 : 0;
+}
+
+/* root.path is relative to the bundle unless absolute (config.md "Root"). */
+static int resolve_rootfs(struct rl_launch *c, struct rl_error *err)
+{
+	const char *rp = c->cfg->root.path;
+	char *joined = NULL;
+	struct stat st;
+
+	if (rp[0] == '/')
+		joined = strdup(rp);
+	else if (asprintf(&joined, "%s/%s", c->bundle, rp) < 0)
+		joined = NULL;
+	if (!joined)
+		return rl_error_set(err, ENOMEM, "rootfs \"%s\"", rp);
+	c->rootfs = realpath(joined, NULL);
+	if (!c->rootfs || stat(c->rootfs, &st) < 0) {
+		rl_error_set(err, errno, "rootfs \"%s\"", joined);
+		free(joined);
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		rl_error_set(err, ENOTDIR, "rootfs \"%s\"", joined);
+		free(joined);
+		return -1;
+	}
+	free(joined);
+	return 0;
+}
+
+/* Blocked from before the clone, so no signal sent between the clone and
+ * the wait is lost; the child restores the old mask first thing. */
+static int block_signals(struct rl_launch *c, struct rl_error *err)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(&set, forwarded[i]);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, &c->oldmask) < 0)
+		return rl_error_set(err, errno, "sigprocmask");
+	c->masked = true;
+	c->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (c->sigfd < 0)
+		return rl_error_set(err, errno, "signalfd");
+	return 0;
+}
+
+/* fds the child uses must stay clear of 3 .. 3+preserve_fds-1, which
+ * are the workload's. */
+static int move_above(int *fd, int min, struct rl_error *err)
+{
+	int n;
+
+	if (*fd < 0 || *fd >= min)
+		return 0;
+	n = fcntl(*fd, F_DUPFD_CLOEXEC, min);
+	if (n < 0)
+		return rl_error_set(err, errno, "fcntl(F_DUPFD_CLOEXEC)");
+	close(*fd);
+	*fd = n;
+	return 0;
+}
+
+/* --console-socket: connected here, where the host path resolves; the
+ * child gets the fd.  PROXY: the child sends the master to ourselves, over
+ * a socketpair, the same way. */
+static int open_console(struct rl_launch *c, struct rl_error *err)
+{
+	if (c->term_mode == RL_TERMINAL_PROXY) {
+		int sv[2];
+
+		if (rl_console_socketpair(sv, err) < 0)
+			return -1;
+		c->console_recv = sv[0];
+		c->console_fd = sv[1];
+	}
+	if (c->term_mode == RL_TERMINAL_SOCKET) {
+		c->console_fd = rl_console_connect(c->o->console_socket, err);
+		if (c->console_fd < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static const char *owner_name(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+
+	return pw && pw->pw_name ? pw->pw_name : "";
+}
+
+int rl_launch_prepare(struct rl_launch *c, struct rl_error *err)
+{
+	struct timespec ts;
+
+	if (rl_container_check_id(c->o->id, err) < 0)
+		return -1;
+	if (c->o->preserve_fds < 0)
+		return rl_error_set(err, 0, "--preserve-fds: must not be negative");
+	if (load_bundle(c, err) < 0 || rl_container_check_config(c->cfg, &c->plan, err) < 0 ||
+	    resolve_rootfs(c, err) < 0)
+		return -1;
+	c->owner = strdup(owner_name());
+	if (!c->owner)
+		return rl_error_set(err, ENOMEM, "owner");
+	clock_gettime(CLOCK_REALTIME, &ts);
+	rl_rfc3339_nano(ts.tv_sec, ts.tv_nsec, c->created, sizeof(c->created));
+	/* Decided before anything exists; connected in rl_launch_spawn. */
+	c->term_mode = rl_terminal_mode(c->cfg->process, c->o->console_socket,
+					c->mode == RL_LAUNCH_CREATE || c->detached, 0, err);
+	return c->term_mode < 0 ? -1 : 0;
+}
+
+/* The monitor of a detached container is one; it must stay one. */
+static bool already_subreaper(void)
+{
+	int on = 0;
+
+	return prctl(PR_GET_CHILD_SUBREAPER, &on, 0, 0, 0) == 0 && on;
+}
+
+int rl_launch_spawn(struct rl_launch *c, struct rl_error *err)
+{
+	int min_fd = 3 + c->o->preserve_fds;
+	pid_t pid;
+
+	if (rl_ns_open(&c->plan, err) < 0 || open_console(c, err) < 0 ||
+	    move_above(&c->console_fd, min_fd, err) < 0 || move_above(&c->fifo_fd, min_fd, err) < 0)
+		return -1;
+	/* The init of the slow path is our grandchild; to wait for it we
+	 * must be the one it is reparented to. */
+	if (rl_clone_needs_fork(&c->plan) && !already_subreaper()) {
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+			return rl_error_set(err, errno, "prctl(PR_SET_CHILD_SUBREAPER)");
+		c->subreaper = true;
+	}
+	if (block_signals(c, err) < 0 || rl_sync_pair(c->sync, min_fd, err) < 0)
+		return -1;
+	/* Fast path: one clone makes every namespace.  Slow path: the child
+	 * joins first and unshares after (rl_ns_join). */
+	pid = rl_clone_spawn(c->plan.join_any ? 0 : c->plan.new_flags, err);
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		rl_launch_child(c);
+	c->init = pid;
+	close(c->sync[1]);
+	c->sync[1] = -1;
+	/* Only the child uses these. */
+	close_fd(&c->fifo_fd);
+	close_fd(&c->console_fd);
+	rl_ns_close(&c->plan);
+	return 0;
+}

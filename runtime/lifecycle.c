@@ -1,0 +1,434 @@
+/* The commands that act on an existing container: start, state, list,
+ * kill, delete.  Each works under the container's lock (runtime/state.h)
+ * and reaches the init only through a pidfd opened for its recorded
+ * identity (pid + start time, runtime/procid.h), so a recycled pid is
+ * never signalled nor mistaken for the container. */
+#include "runtime/container.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "runtime/hooks.h"
+#include "runtime/launch.h"
+#include "runtime/log.h"
+#include "runtime/monitor.h"
+#include "runtime/procid.h"
+#include "runtime/safepath.h"
+#include "runtime/state.h"
+
+/* How long delete --force waits for a SIGKILLed init: only a process stuck
+ * in the kernel (D state, e.g. a dead NFS server) takes longer. */
+#define KILL_WAIT_MS 10000
+
+static const char *root_or_default(const char *root)
+{
+	return root && root[0] ? root : RL_STATE_ROOT_DEFAULT;
+}
+
+static void state_freep(struct rl_state **st)
+{
+	rl_state_free(*st);
+}
+#define _state_free_ __attribute__((cleanup(state_freep)))
+
+/* ---- signal names (pure) ------------------------------------------------- */
+
+static int bad_signal(const char *s, struct rl_error *err)
+{
+	return rl_error_set(err, 0, "unknown signal \"%s\"", s);
+}
+
+/* "RTMIN", "RTMIN+n", "RTMAX", "RTMAX-n" (glibc's SIGRTMIN: the first two
+ * real-time signals belong to the thread library, as in runc's table). */
+static int parse_rt(const char *name, int *sig)
+{
+	bool min = strncasecmp(name, "RTMIN", 5) == 0;
+	const char *p = name + 5;
+	char *end = NULL;
+	long n = 0;
+
+	if (!min && strncasecmp(name, "RTMAX", 5) != 0)
+		return -1;
+	if (*p) {
+		if (*p != (min ? '+' : '-') || !isdigit((unsigned char)p[1]))
+			return -1;
+		errno = 0;
+		n = strtol(p + 1, &end, 10);
+		if (errno || *end || n > SIGRTMAX - SIGRTMIN)
+			return -1;
+	}
+	*sig = min ? SIGRTMIN + (int)n : SIGRTMAX - (int)n;
+	return 0;
+}
+
+static int parse_name(const char *name, int *sig)
+{
+	static const struct {
+		const char *alias;
+		int sig;
+	} aliases[] = {{"IOT", SIGABRT}, {"CLD", SIGCHLD}, {"POLL", SIGIO}};
+
+	for (int i = 1; i < SIGRTMIN; i++) {
+		const char *abbrev = sigabbrev_np(i);
+
+		if (abbrev && strcasecmp(abbrev, name) == 0) {
+			*sig = i;
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (strcasecmp(aliases[i].alias, name) == 0) {
+			*sig = aliases[i].sig;
+			return 0;
+		}
+	return parse_rt(name, sig);
+}
+
+int rl_signal_parse(const char *s, int *sig, struct rl_error *err)
+{
+	const char *name = s;
+
+	if (!s || !*s)
+		return rl_error_set(err, 0, "unknown signal \"\"");
+	if (isdigit((unsigned char)s[0])) {
+		char *end = NULL;
+		long n;
+
+		errno = 0;
+		n = strtol(s, &end, 10);
+		if (errno || *end || n < 1 || n > SIGRTMAX)
+			return rl_error_set(
+			    err, 0, "unknown signal \"%s\": numbers go from 1 to %d", s, SIGRTMAX);
+		*sig = (int)n;
+		return 0;
+	}
+	if (strncasecmp(name, "SIG", 3) == 0)
+		name += 3;
+	if (!*name || parse_name(name, sig) < 0)
+		return bad_signal(s, err);
+	return 0;
+}
+
+/* ---- state, list ------------------------------------------------------- */
+
+/* What runc shows: the live status, and no pid once stopped. */
+static void make_live(struct rl_state *st)
+{
+	st->status = rl_state_status(st);
+	if (st->status == RL_STATUS_STOPPED)
+		st->pid = 0;
+}
+
+int rl_container_state(const char *root, const char *id, struct rl_state **out,
+		       struct rl_error *err)
+{
+	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
+
+	if (rl_state_lock(root_or_default(root), id, false, &lock, err) < 0 ||
+	    rl_state_load(&lock, out, err) < 0)
+		return -1;
+	make_live(*out);
+	return 0;
+}
+
+int rl_container_list(const char *root, struct rl_state_list *out, struct rl_error *err)
+{
+	if (rl_state_list(root_or_default(root), out, err) < 0)
+		return -1;
+	for (size_t i = 0; i < out->n; i++)
+		make_live(out->states[i]);
+	return 0;
+}
+
+/* ---- start --------------------------------------------------------------- */
+
+static int not_created(enum rl_status s, struct rl_error *err)
+{
+	if (s == RL_STATUS_STOPPED)
+		return rl_error_set(err, 0, "cannot start a container that has stopped");
+	if (s == RL_STATUS_RUNNING)
+		return rl_error_set(err, 0, "cannot start an already running container");
+	return rl_error_set(err, 0, "cannot start a container in the %s state", rl_status_name(s));
+}
+
+/* The init's answer on the fifo: "0" (going on to execve), or "1" and
+ * why it failed (a startContainer hook).  An EOF with nothing: it died. */
+static int fifo_answer(int fd, const struct rl_state_lock *lock, struct rl_error *err)
+{
+	char buf[RL_ERROR_MSG_MAX + 160];
+	size_t len = 0;
+
+	for (;;) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 1; /* not all there yet */
+		if (n < 0)
+			return rl_error_set(err, errno, "read \"%s/" RL_EXEC_FIFO "\"", lock->dir);
+		len += (size_t)n;
+		if (len > 0 && buf[0] == '0')
+			return 0;
+		if (n == 0 || len == sizeof(buf) - 1)
+			break;
+	}
+	buf[len] = '\0';
+	if (len > 1)
+		return rl_error_set(err, 0, "%s", buf + 1);
+	return rl_error_set(err, 0, "container init failed to start");
+}
+
+/* Opening the fifo for reading lets the init's blocking open for writing
+ * return; its answer comes after the startContainer hooks.  Non-blocking,
+ * and polled together with the init's pidfd: an init that died (or dies
+ * now) never answers, and start must not hang on it. */
+static int release_init(const struct rl_state_lock *lock, int pidfd, struct rl_error *err)
+{
+	_rl_fd_ int fd = openat(lock->fd, RL_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return rl_error_set(err, errno, "open \"%s/" RL_EXEC_FIFO "\"", lock->dir);
+	for (;;) {
+		struct pollfd p[2] = {{.fd = fd, .events = POLLIN},
+				      {.fd = pidfd, .events = POLLIN}};
+		int r;
+
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return rl_error_set(err, errno, "poll");
+		}
+		/* A fifo only hangs up once a writer came and went
+		 * (pipe_poll), not for a reader waiting for the first one. */
+		if (p[0].revents) {
+			r = fifo_answer(fd, lock, err);
+			if (r <= 0)
+				return r;
+		}
+		if (p[1].revents)
+			return rl_error_set(err, ESRCH, "container init exited before start");
+	}
+}
+
+/* Hooks that only warn (poststart, poststop), from a recorded container:
+ * its config is read again from the bundle. */
+static void hooks_warn(const struct rl_state *st, enum rl_hook_kind kind, const char *json)
+{
+	struct rl_config *cfg = NULL;
+	struct rl_error e = {0};
+	char *path = NULL;
+
+	if (asprintf(&path, "%s/config.json", st->bundle) < 0)
+		return;
+	/* A bundle removed before delete (runc keeps the config in its state;
+	 * we read it again): no hooks to run, nothing to warn about. */
+	if (rl_config_load(path, &cfg, &e) < 0 && e.errnum != ENOENT)
+		rl_log("warning", "%s hooks: %s", rl_hook_name(kind), e.msg);
+	else if (cfg)
+		rl_hooks_run_warn(&cfg->hooks[kind], kind, json, NULL);
+	rl_config_free(cfg);
+	free(path);
+}
+
+static char *state_json(struct rl_state *st, enum rl_status status)
+{
+	enum rl_status saved = st->status;
+	struct rl_error e = {0};
+	char *json = NULL;
+	size_t len = 0;
+
+	st->status = status;
+	if (rl_state_to_json(st, false, &json, &len, &e) < 0)
+		rl_log("warning", "state of %s: %s", st->id, e.msg);
+	st->status = saved;
+	return json;
+}
+
+int rl_container_start(const char *root, const char *id, struct rl_error *err)
+{
+	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
+	_state_free_ struct rl_state *st = NULL;
+	_rl_fd_ int pidfd = -1;
+	char *json = NULL;
+	enum rl_status s;
+
+	if (rl_state_lock(root_or_default(root), id, true, &lock, err) < 0 ||
+	    rl_state_load(&lock, &st, err) < 0)
+		return -1;
+	s = rl_state_status(st);
+	if (s != RL_STATUS_CREATED)
+		return not_created(s, err);
+	if (rl_pidfd_open(st->pid, st->init_start_time, &pidfd, err) < 0)
+		return not_created(RL_STATUS_STOPPED, err);
+	if (release_init(&lock, pidfd, err) < 0)
+		return -1;
+	/* Done with it; delete would remove it anyway. */
+	unlinkat(lock.fd, RL_EXEC_FIFO, 0);
+	st->status = RL_STATUS_RUNNING;
+	if (rl_state_save(&lock, st, err) < 0)
+		return -1;
+	/* runtime.md step 9: poststart, after the process was executed (it
+	 * answered "0" right before its execve), before start returns.
+	 * Unlocked: a hook may well ask `rlite state` about us. */
+	rl_state_unlock(&lock);
+	json = state_json(st, RL_STATUS_RUNNING);
+	if (json)
+		hooks_warn(st, RL_HOOK_POSTSTART, json);
+	free(json);
+	return 0;
+}
+
+/* ---- kill ------------------------------------------------------------------ */
+
+static int ns_of(pid_t pid, struct stat *s)
+{
+	char path[64];
+
+	if (pid > 0)
+		snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/ns/pid");
+	return stat(path, s);
+}
+
+/* One process found in /proc: signalled through a pidfd opened for its
+ * identity, so a pid recycled since readdir is left alone.  Vanished
+ * processes are not an error. */
+static void signal_member(pid_t pid, int sig)
+{
+	_rl_fd_ int fd = -1;
+	uint64_t start = 0;
+
+	if (rl_proc_start_time(pid, &start, NULL) < 0 || rl_pidfd_open(pid, start, &fd, NULL) < 0)
+		return;
+	rl_pidfd_signal(fd, sig, NULL);
+}
+
+/* Without cgroups (a later issue) the container's processes are those of
+ * its pid namespace: every /proc/PID whose ns/pid is the init's.  A
+ * container sharing the host's pid namespace has only its init. */
+static int signal_all(pid_t init, int sig, struct rl_error *err)
+{
+	struct stat mine, ns, host;
+	struct dirent *de;
+	DIR *d;
+
+	if (ns_of(init, &mine) < 0 || ns_of(0, &host) < 0)
+		return rl_error_set(err, errno, "pid namespace of %d", (int)init);
+	if (mine.st_ino == host.st_ino && mine.st_dev == host.st_dev)
+		return 0;
+	d = opendir("/proc");
+	if (!d)
+		return rl_error_set(err, errno, "open /proc");
+	while ((de = readdir(d))) {
+		char *end = NULL;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end || pid <= 0 || pid == init || pid > INT_MAX)
+			continue;
+		if (ns_of((pid_t)pid, &ns) == 0 && ns.st_ino == mine.st_ino &&
+		    ns.st_dev == mine.st_dev)
+			signal_member((pid_t)pid, sig);
+	}
+	closedir(d);
+	return 0;
+}
+
+int rl_container_kill(const char *root, const char *id, int sig, bool all, struct rl_error *err)
+{
+	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
+	_state_free_ struct rl_state *st = NULL;
+	_rl_fd_ int pidfd = -1;
+
+	if (rl_state_lock(root_or_default(root), id, false, &lock, err) < 0 ||
+	    rl_state_load(&lock, &st, err) < 0)
+		return -1;
+	if (rl_pidfd_open(st->pid, st->init_start_time, &pidfd, err) < 0)
+		return -1;
+	/* The others first: once pid 1 of a namespace dies the kernel kills
+	 * the rest, and /proc no longer shows who they were. */
+	if (all && signal_all(st->pid, sig, err) < 0)
+		return -1;
+	return rl_pidfd_signal(pidfd, sig, err);
+}
+
+/* ---- delete ---------------------------------------------------------------- */
+
+/* SIGKILL, then wait until the init is gone.  It is not our child (its
+ * parent is the caller's subreaper), so waitpid cannot; its pidfd turns
+ * readable when it exits. */
+static int kill_and_wait(const struct rl_state *st, struct rl_error *err)
+{
+	_rl_fd_ int fd = -1;
+	struct pollfd p;
+	int r;
+
+	if (rl_pidfd_open(st->pid, st->init_start_time, &fd, NULL) < 0)
+		return 0; /* gone already */
+	if (rl_pidfd_signal(fd, SIGKILL, NULL) < 0)
+		return 0;
+	p = (struct pollfd){.fd = fd, .events = POLLIN};
+	do
+		r = poll(&p, 1, KILL_WAIT_MS);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return rl_error_set(err, errno, "poll");
+	if (r == 0)
+		return rl_error_set(err, ETIMEDOUT, "container init %d did not exit after SIGKILL",
+				    st->pid);
+	return 0;
+}
+
+int rl_container_delete(const char *root, const char *id, bool force, struct rl_error *err)
+{
+	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
+	_state_free_ struct rl_state *st = NULL;
+	struct rl_error e = {0};
+	char *json = NULL;
+	enum rl_status s;
+	int r;
+
+	if (rl_state_lock(root_or_default(root), id, true, &lock, &e) < 0) {
+		if (force && e.errnum == ENOENT)
+			return 0;
+		*err = e;
+		return -1;
+	}
+	/* A broken entry (no or corrupt state.json) has nothing to stop. */
+	if (rl_state_load(&lock, &st, err) < 0)
+		return force ? rl_state_remove(&lock, err) : -1;
+	s = rl_state_status(st);
+	if (s == RL_STATUS_RUNNING || s == RL_STATUS_PAUSED || s == RL_STATUS_CREATING) {
+		if (!force)
+			return rl_error_set(err, 0,
+					    "cannot delete container %s that is not stopped: %s",
+					    id, rl_status_name(s));
+	}
+	if (s != RL_STATUS_STOPPED && kill_and_wait(st, err) < 0)
+		return -1;
+	/* A detached container's monitor: gone before its log and state are,
+	 * so it writes neither afterwards. */
+	if (st->monitor_pid && rl_monitor_stop(st->monitor_pid, st->monitor_start_time, err) < 0)
+		return -1;
+	st->pid = 0;
+	json = state_json(st, RL_STATUS_STOPPED);
+	r = rl_state_remove(&lock, err);
+	rl_state_unlock(&lock);
+	/* runtime.md step 13: poststop, once the container is deleted. */
+	if (r == 0 && json)
+		hooks_warn(st, RL_HOOK_POSTSTOP, json);
+	free(json);
+	return r;
+}
