@@ -107,9 +107,12 @@ int rl_signal_parse(const char *s, int *sig, struct rl_error *err)
 
 		errno = 0;
 		n = strtol(s, &end, 10);
-		if (errno || *end || n < 1 || n > SIGRTMAX)
+		/* 0 is kill(2)'s existence check: it signals nothing and fails
+		 * with "container not running" when the init is gone, as
+		 * runc's kill does for callers that probe with it. */
+		if (errno || *end || n < 0 || n > SIGRTMAX)
 			return rl_error_set(
-			    err, 0, "unknown signal \"%s\": numbers go from 1 to %d", s, SIGRTMAX);
+			    err, 0, "unknown signal \"%s\": numbers go from 0 to %d", s, SIGRTMAX);
 		*sig = (int)n;
 		return 0;
 	}

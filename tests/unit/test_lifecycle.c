@@ -46,13 +46,22 @@ static void test_realtime(void)
 	is_int(parsed("RTMAX+1"), -1, "RTMAX+1 refused");
 	is_int(parsed("RTMIN+"), -1, "RTMIN+ refused");
 	is_int(parsed("RTMIN+x"), -1, "RTMIN+x refused");
+	is_int(parsed("0"), 0, "0, the existence check");
 }
 
 static void test_bad(void)
 {
-	static const char *const bad[] = {"",	 "FOO",	  "SIG",   "SIGFOO",
-					  "0",	 "65",	  "-9",	   "15x",
-					  "1.5", "TERM ", " TERM", "99999999999999999999"};
+	static const char *const bad[] = {"",
+					  "FOO",
+					  "SIG",
+					  "SIGFOO",
+					  "65",
+					  "-9",
+					  "15x",
+					  "1.5",
+					  "TERM ",
+					  " TERM",
+					  "99999999999999999999"};
 	struct rl_error err = {0};
 	int sig = 0;
 
@@ -61,7 +70,7 @@ static void test_bad(void)
 	rl_signal_parse("FOO", &sig, &err);
 	is_str(err.msg, "unknown signal \"FOO\"", "message names the signal");
 	rl_signal_parse("65", &sig, &err);
-	is_str(err.msg, "unknown signal \"65\": numbers go from 1 to 64", "... and the range");
+	is_str(err.msg, "unknown signal \"65\": numbers go from 0 to 64", "... and the range");
 	ok(rl_signal_parse(NULL, &sig, &err) < 0, "NULL refused");
 }
 
