@@ -321,9 +321,18 @@ teardown() {
 	[[ "$output" == *"/not-exec"* ]]
 }
 
-@test "run: a workload killed by SIGKILL exits 137" {
-	rr_sh 'kill -9 $$; echo survived'
-	rr_run
+@test "run: a container whose init is killed by SIGKILL exits 137" {
+	rr_sh 'echo started; sleep 30; echo survived'
+	rr_run_bg
+	local pid="" i
+	for ((i = 0; i < 100; i++)); do
+		pid=$("$RLITE_BIN" --root "$RR_STATE" state "$RR_ID" 2>/dev/null | jq -r .pid) || true
+		[ -n "$pid" ] && [ "$pid" != 0 ] && [ "$pid" != null ] && grep -q started "$RR_DIR/bg.out" &&
+			break
+		sleep 0.05
+	done
+	kill -KILL "$pid"
+	rr_wait_bg
 	[ "$status" -eq 137 ]
 	[[ "$output" != *survived* ]]
 }

@@ -181,10 +181,13 @@ rr_assert_nothing_left() {
 # in between, for tests that look at it from the host while it runs.
 rr_run_bg() {
 	(
+		# bats runs tests under set -e: keep a non-zero exit from ending
+		# the subshell before it records the status.
+		rc=0
 		timeout -k 5 30 env RR_TAG="$RR_ID" \
 			"$RLITE_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID" \
-			</dev/null >"$RR_DIR/bg.out" 2>&1
-		echo $? >"$RR_DIR/bg.status"
+			</dev/null >"$RR_DIR/bg.out" 2>&1 || rc=$?
+		echo "$rc" >"$RR_DIR/bg.status"
 	) &
 	RR_BG_PID=$!
 }
