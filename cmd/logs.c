@@ -17,6 +17,7 @@
 #include "runtime/monitor.h"
 #include "runtime/procid.h"
 #include "runtime/state.h"
+#include "runtime/fds.h"
 
 #define FOLLOW_POLL_US 200000
 
@@ -42,21 +43,6 @@ struct logs {
 	uint64_t monitor_start_time;
 };
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Everything from fd's offset to its end goes to stdout. */
 static int copy_out(int fd, struct rl_error *err)
 {
@@ -71,7 +57,7 @@ static int copy_out(int fd, struct rl_error *err)
 			return rl_error_set(err, errno, "read log");
 		if (n == 0)
 			return 0;
-		if (write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
+		if (rl_write_all(STDOUT_FILENO, buf, (size_t)n) < 0)
 			return rl_error_set(err, errno, "write to stdout");
 	}
 }

@@ -9,6 +9,7 @@
 
 #include "cmd/cmd.h"
 #include "spec/config.h"
+#include "runtime/fds.h"
 
 static const char spec_usage[] =
     "usage: rlite spec [--bundle DIR] [--force] [--rootless]\n"
@@ -25,21 +26,6 @@ static const char spec_usage[] =
     "  --force            overwrite an existing config.json\n"
     "  --rootless         a config for a non-root user (not supported yet)\n"
     "  --help, -h         this text\n";
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
 
 /* Moves tmp to dst; without force, never over an existing file, even one
  * that appeared since the first check (RENAME_NOREPLACE, or link() where
@@ -80,7 +66,7 @@ static int write_config_file(const char *dir, const char *text, size_t len, bool
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return rl_error_set(err, errno, "write config.json in \"%s\"", dir);
-	if (fchmod(fd, 0644) < 0 || write_all(fd, text, len) < 0 || fsync(fd) < 0) {
+	if (fchmod(fd, 0644) < 0 || rl_write_all(fd, text, len) < 0 || fsync(fd) < 0) {
 		e = errno;
 		close(fd);
 		unlink(tmp);

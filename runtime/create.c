@@ -31,6 +31,7 @@
 #include "runtime/procid.h"
 #include "runtime/safepath.h"
 #include "runtime/state.h"
+#include "runtime/fds.h"
 
 /* A launch and what the store knows of it. */
 struct conductor {
@@ -153,21 +154,6 @@ static int make_fifo(struct rl_launch *l, struct rl_error *err)
 	return 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* GUIDE §4: the host pid, decimal, no newline, appearing whole (temp file
  * + rename), since the caller may read it the moment create returns. */
 static int write_pid_file(const char *path, pid_t pid, struct rl_error *err)
@@ -183,7 +169,7 @@ static int write_pid_file(const char *path, pid_t pid, struct rl_error *err)
 		free(tmp);
 		return -1;
 	}
-	if (fchmod(fd, 0644) < 0 || write_all(fd, buf, (size_t)n) < 0 || close(fd) < 0 ||
+	if (fchmod(fd, 0644) < 0 || rl_write_all(fd, buf, (size_t)n) < 0 || close(fd) < 0 ||
 	    rename(tmp, path) < 0) {
 		rl_error_set(err, errno, "pid file \"%s\"", path);
 		unlink(tmp);

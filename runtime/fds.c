@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -102,4 +103,57 @@ int rl_fds_prepare(int n_keep, int keep_fd, struct rl_error *err)
 	if (keep_fd >= 0 && set_cloexec(keep_fd, true) < 0)
 		return rl_error_set(err, errno, "fds: mark sync fd %d close-on-exec", keep_fd);
 	return 0;
+}
+
+int rl_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int rl_send_fd(int sock, int fd, const void *payload, size_t len)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {.iov_base = (void *)payload, .iov_len = len};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *c;
+	ssize_t n;
+
+	memset(&u, 0, sizeof(u));
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	/* MSG_NOSIGNAL: a peer that went away is an error, not a SIGPIPE. */
+	do
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	while (n >= 0 && (size_t)n < len) {
+		ssize_t m = send(sock, (const char *)payload + n, len - (size_t)n, MSG_NOSIGNAL);
+
+		if (m < 0 && errno == EINTR)
+			continue;
+		if (m < 0)
+			return -1;
+		n += m;
+	}
+	return n < 0 ? -1 : 0;
 }

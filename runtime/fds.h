@@ -2,6 +2,8 @@
 #ifndef RL_RUNTIME_FDS_H
 #define RL_RUNTIME_FDS_H
 
+#include <stddef.h>
+
 #include "spec/error.h"
 
 /* How many socket-activation fds (3 .. 3+N-1) the runtime was handed by its
@@ -15,5 +17,14 @@ int rl_fds_listen_count(void);
  * execve but is always close-on-exec, so the parent sees EOF exactly when
  * the exec succeeds. */
 int rl_fds_prepare(int n_keep, int keep_fd, struct rl_error *err);
+
+/* Writes all of buf, retrying EINTR and short writes; 0, or -1 with errno
+ * set (EAGAIN on a non-blocking fd that is full). */
+int rl_write_all(int fd, const void *buf, size_t len);
+
+/* Sends fd over the AF_UNIX socket sock as one SCM_RIGHTS message whose
+ * data is payload (non-empty); a payload the socket does not take whole in
+ * the first message follows on the stream.  0, or -1 with errno set. */
+int rl_send_fd(int sock, int fd, const void *payload, size_t len);
 
 #endif

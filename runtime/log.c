@@ -13,6 +13,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "spec/state.h"
+#include "runtime/fds.h"
 
 /* The log is process-wide state: one per rlite invocation, like stderr. */
 static struct {
@@ -206,20 +207,6 @@ static bool fd_still_ours(void)
 	return fstat(lg.fd, &st) == 0 && st.st_dev == lg.dev && st.st_ino == lg.ino;
 }
 
-static void write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		buf += w;
-		len -= (size_t)w;
-	}
-}
-
 void rl_log(const char *level, const char *fmt, ...)
 {
 	int saved = errno;
@@ -246,7 +233,8 @@ void rl_log(const char *level, const char *fmt, ...)
 	/* stderr gets text: it is read by people (and by callers that show it
 	 * as the error), json goes to the file callers parse. */
 	if (rl_log_format_line(to_file && lg.json, level, msg, &ts, &line, &len) == 0)
-		write_all(to_file ? lg.fd : STDERR_FILENO, line, len);
+		(void)rl_write_all(to_file ? lg.fd : STDERR_FILENO, line,
+				   len); /* best effort: a lost log line is no error */
 out:
 	free(line);
 	free(msg);

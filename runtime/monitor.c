@@ -26,6 +26,7 @@
 #include "runtime/procid.h"
 #include "runtime/safepath.h"
 #include "runtime/state.h"
+#include "runtime/fds.h"
 
 #define REPORT_MAX     (RL_ERROR_MSG_MAX + 128) /* one line, < PIPE_BUF: atomic */
 #define LOCK_RETRY_MS  10
@@ -33,21 +34,6 @@
 #define MONITOR_PREFIX "rlite monitor: "
 
 /* ---- small helpers -------------------------------------------------------- */
-
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t w = write(fd, buf, len);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		buf += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
 
 static pid_t waitpid_eintr(pid_t pid, int *st, int flags)
 {
@@ -210,7 +196,7 @@ static void report_line(int fd, const char *fmt, ...)
 	buf[n++] = '\n';
 	/* Nobody may read (the original process died): SIGPIPE is ignored
 	 * or still default here; either way, nothing to do about it. */
-	write_all(fd, buf, (size_t)n);
+	rl_write_all(fd, buf, (size_t)n);
 }
 
 static _Noreturn void report_error(int fd, const struct rl_error *e)
@@ -277,7 +263,7 @@ static void log_write(struct mon *m, const char *buf, size_t n)
 			return;
 		k = m->log_max - m->log_size;
 		k = k < n ? k : n;
-		if (write_all(m->log_fd, buf, k) < 0)
+		if (rl_write_all(m->log_fd, buf, k) < 0)
 			return;
 		m->log_size += k;
 		buf += k;

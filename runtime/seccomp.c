@@ -6,6 +6,7 @@
  * action equals the default action is skipped too: libseccomp refuses it and
  * it would change nothing. */
 #include "seccomp.h"
+#include "runtime/fds.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -400,43 +401,6 @@ int rl_seccomp_connect_listener(const char *path, struct rl_error *err)
 	return fd;
 }
 
-/* One message: the payload with the fd attached to its first byte; the
- * rest of a long payload follows on the stream. */
-static int send_fd(int sock, int fd, const char *p, size_t len)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = {.iov_base = (void *)p, .iov_len = len};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *c;
-	ssize_t n;
-
-	memset(&u, 0, sizeof(u));
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	while (n >= 0 && (size_t)n < len) {
-		ssize_t m = send(sock, p + n, len - (size_t)n, MSG_NOSIGNAL);
-
-		if (m < 0 && errno == EINTR)
-			continue;
-		if (m < 0)
-			return -1;
-		n += m;
-	}
-	return n < 0 ? -1 : 0;
-}
-
 static int send_listener(struct rl_seccomp_filter *f, int listener_fd, const struct rl_state *st,
 			 struct rl_error *err)
 {
@@ -455,7 +419,7 @@ static int send_listener(struct rl_seccomp_filter *f, int listener_fd, const str
 	}
 	if (sock <= 0)
 		sock = rl_seccomp_connect_listener(f->spec->listener_path, err);
-	if (sock >= 0 && send_fd(sock, nfd, payload, len) < 0)
+	if (sock >= 0 && rl_send_fd(sock, nfd, payload, len) < 0)
 		rc = rl_error_set(err, errno, "linux.seccomp.listenerPath: send to \"%s\"",
 				  f->spec->listener_path);
 	if (sock < 0)

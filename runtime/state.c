@@ -15,6 +15,7 @@
 
 #include "runtime/procid.h"
 #include "runtime/safepath.h"
+#include "runtime/fds.h"
 
 #define STATE_FILE     "state.json"
 #define STATE_TMP      ".state.json.tmp"
@@ -281,21 +282,6 @@ int rl_state_create(const char *root, const char *id, struct rl_state_lock *lock
 
 /* ---- state.json --------------------------------------------------------- */
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int write_tmp(int dirfd, const char *dir, const char *text, size_t len, struct rl_error *err)
 {
 	_rl_fd_ int fd = -1;
@@ -304,7 +290,7 @@ static int write_tmp(int dirfd, const char *dir, const char *text, size_t len, s
 	fd = openat(dirfd, STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return rl_error_set(err, errno, "open \"%s/" STATE_TMP "\"", dir);
-	if (write_all(fd, text, len) < 0)
+	if (rl_write_all(fd, text, len) < 0)
 		return rl_error_set(err, errno, "write \"%s/" STATE_TMP "\"", dir);
 	/* The data must be on disk before the rename makes it the state: a
 	 * crash in between must leave the old file, not an empty new one. */

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "safepath.h"
+#include "runtime/fds.h"
 
 /* ---- deciding ---------------------------------------------------------------- */
 
@@ -80,34 +81,11 @@ int rl_console_socketpair(int sv[2], struct rl_error *err)
 
 int rl_console_send(int sock, int fd, const char *name, struct rl_error *err)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
+	/* GUIDE §4: one message, a short non-empty payload, one fd. */
 	const char *payload = name && *name ? name : "pty";
-	struct iovec iov = {.iov_base = (void *)payload, .iov_len = strlen(payload)};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *c;
-	ssize_t n;
 
-	memset(&u, 0, sizeof(u));
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	/* One sendmsg: the payload is short, so a stream socket takes it
-	 * whole (a partial send would only happen for a huge payload). */
-	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
+	if (rl_send_fd(sock, fd, payload, strlen(payload)) < 0)
 		return rl_error_set(err, errno, "console socket: send the pty master");
-	if ((size_t)n != iov.iov_len)
-		return rl_error_set(err, EIO, "console socket: short send of the pty master");
 	return 0;
 }
 
@@ -342,21 +320,6 @@ void rl_terminal_restore(struct rl_terminal *t)
 	t->master = -1;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* master -> host_out, one buffer.  Returns 1 when the master hung up (EIO
  * once every slave fd is closed, or POLLHUP with nothing left to read),
  * 0 when there is nothing more for now, -1 on error. */
@@ -374,7 +337,7 @@ static int copy_out(struct rl_terminal *t, bool hup, struct rl_error *err)
 		return 0;
 	if (n < 0)
 		return rl_error_set(err, errno, "terminal: read from the pty master");
-	if (write_all(t->host_out, buf, (size_t)n) < 0)
+	if (rl_write_all(t->host_out, buf, (size_t)n) < 0)
 		return rl_error_set(err, errno, "terminal: write the container's output");
 	return 0;
 }
