@@ -282,6 +282,25 @@ teardown() {
 
 # ---- exit status ----------------------------------------------------------------
 
+@test "run: only stdio and the --preserve-fds fds reach the process" {
+	# ls lists its own fds: what it inherited plus the one it opens on
+	# /proc/self/fd, which takes the lowest free number.
+	rr_sh 'ls /proc/self/fd | sort -n | tr "\n" " "; echo; cat <&3'
+	echo preserved >"$RR_DIR/fd3"
+	run timeout -k 5 30 "$RLITE_BIN" --root "$RR_STATE" run --preserve-fds 1 \
+		--bundle "$RR_BUNDLE" "$RR_ID" </dev/null 3<"$RR_DIR/fd3" 4<"$RR_DIR/fd3" 9</dev/null
+	rr_show
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "0 1 2 3 4 " ]
+	[ "${lines[1]}" = "preserved" ]
+	rr_sh 'ls /proc/self/fd | sort -n | tr "\n" " "'
+	run timeout -k 5 30 "$RLITE_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID" \
+		</dev/null 3<"$RR_DIR/fd3" 4<"$RR_DIR/fd3" 9</dev/null
+	rr_show
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "0 1 2 3 " ]
+}
+
 @test "run: exit status 0" {
 	rr_jq '.process.args = ["true"]'
 	rr_run
