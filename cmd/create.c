@@ -23,6 +23,7 @@ static const char create_usage[] =
     "  --no-pivot              MS_MOVE + chroot instead of pivot_root (rootfs on a ramdisk)\n"
     "  --preserve-fds N        pass fds 3 .. 3+N-1 to the process besides stdio\n"
     "  --no-new-keyring        keep the caller's session keyring\n"
+    "  --no-init               no pid-1 shim: the process is pid 1 (see README)\n"
     "  --help, -h              this text\n";
 
 bool rl_cmd_flag(const char *arg, const char *name)
@@ -102,6 +103,8 @@ int rl_cmd_create_opt(void *ctx, int argc, char **argv, int *i, struct rl_error 
 		o->no_pivot = true;
 	else if (rl_cmd_flag(argv[*i], "no-new-keyring"))
 		o->no_new_keyring = true;
+	else if (rl_cmd_flag(argv[*i], "no-init"))
+		o->no_init = true;
 	else
 		return 0;
 	return 1;

@@ -22,6 +22,7 @@ static const char run_usage[] =
     "  --no-pivot              MS_MOVE + chroot instead of pivot_root (rootfs on a ramdisk)\n"
     "  --preserve-fds N        pass fds 3 .. 3+N-1 to the process besides stdio\n"
     "  --no-new-keyring        keep the caller's session keyring\n"
+    "  --no-init               no pid-1 shim: the process is pid 1 (see README)\n"
     "  --help, -h              this text\n";
 
 struct run_args {

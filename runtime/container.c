@@ -17,6 +17,8 @@
  *                       --- GO ------>  createContainer hooks
  *                                       rootfs, personality
  *                                       [console: pty, master sent]
+ *                                       [new pid ns: fork; the parent stays
+ *                                        as pid 1, the reaper of shim.c]
  *                                       rl_process_exec: rlimits, cwd, user,
  *                                       caps, early seccomp, args[0] lookup,
  *                                       then its before_exec (child_ready):
@@ -471,6 +473,10 @@ _Noreturn void rl_launch_child(struct rl_launch *c)
 		close(c->lock.fd);
 	r = child_setup(c, &e);
 	eo.seccomp_listener_fd = c->listener_fd;
+	/* The pid-1 shim forks off here: the rootfs is final, and none of the
+	 * process settings (user, caps, seccomp) are applied yet. */
+	if (r == 0 && c->shim.enabled)
+		r = rl_shim_fork(&c->shim, &e);
 	if (r == 0)
 		r = rl_process_exec(&eo, &e);
 	if (r == -127 || r == -126)

@@ -21,6 +21,7 @@
 
 #include "runtime/clone.h"
 #include "runtime/hooks.h"
+#include "runtime/log.h"
 #include "runtime/safepath.h"
 #include "runtime/state.h"
 #include "runtime/sync.h"
@@ -483,6 +484,12 @@ int rl_launch_prepare(struct rl_launch *c, struct rl_error *err)
 		return rl_error_set(err, ENOMEM, "owner");
 	clock_gettime(CLOCK_REALTIME, &ts);
 	rl_rfc3339_nano(ts.tv_sec, ts.tv_nsec, c->created, sizeof(c->created));
+	/* The pid-1 shim needs a pid namespace of its own (runtime/shim.h). */
+	if (rl_shim_config(c->cfg, c->plan.present[RL_NS_PID] && !c->plan.path[RL_NS_PID],
+			   c->o->no_init, rl_log_debug_enabled(), &c->shim, err) < 0)
+		return -1;
+	c->shim.id = c->o->id;
+	c->shim.log_fd = rl_log_fd(&c->shim.log_json);
 	/* Decided before anything exists; connected in rl_launch_spawn. */
 	c->term_mode = rl_terminal_mode(c->cfg->process, c->o->console_socket,
 					c->mode == RL_LAUNCH_CREATE || c->detached, 0, err);

@@ -16,6 +16,7 @@
 
 #include "runtime/clone.h"
 #include "runtime/container.h"
+#include "runtime/shim.h"
 #include "runtime/state.h"
 #include "runtime/terminal.h"
 #include "spec/config.h"
@@ -44,6 +45,7 @@ struct rl_launch {
 	char *owner;	  /* user name of the caller, "" when unknown */
 	char created[40]; /* RFC 3339 nano, when rl_launch_prepare ran */
 	struct rl_ns_plan plan;
+	struct rl_shim_opts shim; /* the pid-1 shim (runtime/shim.h) */
 	int sync[2]; /* [0] parent end, [1] child end */
 	int sigfd;
 	bool masked; /* oldmask must be restored */

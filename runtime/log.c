@@ -60,6 +60,12 @@ bool rl_log_has_file(void)
 	return lg.fd >= 0;
 }
 
+int rl_log_fd(bool *json)
+{
+	*json = lg.json;
+	return lg.fd;
+}
+
 bool rl_log_debug_enabled(void)
 {
 	return lg.debug;

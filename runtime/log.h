@@ -35,6 +35,10 @@ void rl_log_close(void);
 /* True when a log file is open. */
 bool rl_log_has_file(void);
 
+/* The log file's fd (-1: none) and whether its format is json: for the
+ * pid-1 shim, which writes its own lines (runtime/shim.c). */
+int rl_log_fd(bool *json);
+
 /* True with --debug: lets callers skip building costly debug text. */
 bool rl_log_debug_enabled(void);
 

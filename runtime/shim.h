@@ -1,0 +1,94 @@
+/* The pid-1 shim: rlite's own init for containers with a new pid namespace.
+ *
+ * A container's pid 1 must reap every orphan the kernel hands it and act on
+ * signals (pid_namespaces(7): pid 1 ignores every signal it has no handler
+ * for, so `kill` and Ctrl-C would do nothing to a plain workload).  The
+ * conductor forks here, in the container child, once the rootfs is final and
+ * before rl_process_exec() applies the process settings: the shim keeps none
+ * of the workload's restrictions that would get in its way (seccomp profile,
+ * dropped capabilities, another uid), and takes its own instead.
+ *
+ *   container child (pid 1)
+ *     rl_shim_fork()
+ *       parent: the shim, pid 1.  Locks itself down, then only reaps and
+ *               forwards; _exits with the workload's status.  Never returns.
+ *       child:  the workload's process.  Waits until the shim is locked down,
+ *               gets a clean signal state, its own process group (the
+ *               terminal's foreground one), returns 0 -> rl_process_exec().
+ *
+ * Signals, in the shim:
+ *   - SIGCHLD: waitpid(-1, WNOHANG) until 0 or ECHILD, so coalesced SIGCHLDs
+ *     lose nothing;
+ *   - sent from outside the container (rlite kill, the kernel: si_pid 0 as
+ *     seen in the container's pid namespace) -> forwarded to the workload, or
+ *     to its process group with org.rlite.init.signal-group;
+ *   - sent from inside the container (si_pid > 0) -> dropped: the container's
+ *     processes can signal the workload directly, and none of them may stop
+ *     or kill the shim;
+ *   - SEGV BUS ILL FPE ABRT TRAP SYS are never blocked: a real fault in the
+ *     shim kills it as it would any process; sent by kill(2) they go to a
+ *     handler that applies the rules above;
+ *   - SIGKILL from outside kills the shim, and the kernel then kills the whole
+ *     pid namespace; SIGSTOP from outside stops the shim only (no process can
+ *     catch it): use `rlite pause` or `kill --all`.
+ *
+ * Annotations (config.md "annotations"), all optional:
+ *   org.rlite.init               "false": no shim, the workload is pid 1 (as
+ *                                 `run --no-init` / `create --no-init`);
+ *                                 "true" is the default.  Without a new pid
+ *                                 namespace there is never a shim.
+ *   org.rlite.init.signal-group  "true": forward to the workload's process
+ *                                 group instead of the workload alone.
+ *   org.rlite.init.grace-ms      "N" (0 .. 600000): when the workload has
+ *                                 exited, SIGTERM every other process of the
+ *                                 container and wait up to N ms for them before
+ *                                 exiting (pid 1 exiting makes the kernel
+ *                                 SIGKILL the rest).  Default 0: exit at once.
+ *   org.rlite.init.debug         "true": log each reaped pid and forwarded or
+ *                                 dropped signal to the runtime's --log file
+ *                                 (also on with the global --debug). */
+#ifndef RL_RUNTIME_SHIM_H
+#define RL_RUNTIME_SHIM_H
+
+#include <stdbool.h>
+
+#include "spec/config.h"
+#include "spec/error.h"
+
+#define RL_SHIM_ANNOT	    "org.rlite.init"
+#define RL_SHIM_ANNOT_GROUP "org.rlite.init.signal-group"
+#define RL_SHIM_ANNOT_GRACE "org.rlite.init.grace-ms"
+#define RL_SHIM_ANNOT_DEBUG "org.rlite.init.debug"
+#define RL_SHIM_GRACE_MAX   600000u
+
+struct rl_shim_opts {
+	bool enabled;	   /* fork a shim at all */
+	bool signal_group; /* forward to the workload's process group */
+	unsigned grace_ms; /* on exit: SIGTERM the rest, wait up to this */
+	bool debug;	   /* log reaped pids and signals to log_fd */
+	int log_fd;	   /* the runtime's --log file (O_APPEND), or -1 */
+	bool log_json;	   /* --log-format json */
+	const char *id;	   /* the container id, for the log lines; may be NULL */
+};
+
+/* Fills *o from the annotations of cfg: enabled when new_pidns (the container
+ * gets its own pid namespace) and neither no_init (--no-init) nor
+ * org.rlite.init "false".  debug starts as the caller's --debug; log_fd -1.
+ * A malformed value is an error naming it:
+ * `config.json: annotations["org.rlite.init.grace-ms"]: ...`.  Pure. */
+int rl_shim_config(const struct rl_config *cfg, bool new_pidns, bool no_init, bool debug,
+		   struct rl_shim_opts *o, struct rl_error *err);
+
+/* In the container child, as pid 1, after the rootfs is final and before
+ * rl_process_exec().  Forks: returns 0 in the child, which is to become the
+ * workload, once the shim is locked down; the parent becomes the shim and
+ * never returns (it _exits with the workload's status).  -1 with err set:
+ * nothing forked, or the shim could not lock itself down (the shim then
+ * exits with the child's status).  The fds of the caller are left alone in
+ * the child; the shim closes all but its own. */
+int rl_shim_fork(const struct rl_shim_opts *o, struct rl_error *err);
+
+/* Exit status of a wait status: the code, or 128 + the signal.  Pure. */
+int rl_shim_status_code(int wstatus);
+
+#endif
