@@ -55,6 +55,18 @@ void rl_log_close(void)
 	lg.fd = -1;
 }
 
+int rl_log_keep_above(int lo)
+{
+	int n;
+
+	if (lg.fd < 0 || lg.fd >= lo)
+		return lg.fd;
+	n = fcntl(lg.fd, F_DUPFD_CLOEXEC, lo);
+	close(lg.fd);
+	lg.fd = n; /* -1 when the dup failed: no log rather than a wrong one */
+	return n;
+}
+
 bool rl_log_has_file(void)
 {
 	return lg.fd >= 0;

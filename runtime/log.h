@@ -32,6 +32,10 @@ int rl_log_open(const char *path, const char *format, bool debug, struct rl_erro
  * it is not, the line is dropped (never sent to stderr instead). */
 void rl_log_close(void);
 
+/* Moves the log file's fd to lo or above (a daemon closing every fd below
+ * lo keeps it); returns the fd, -1 when there is none. */
+int rl_log_keep_above(int lo);
+
 /* True when a log file is open. */
 bool rl_log_has_file(void);
 

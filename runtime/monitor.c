@@ -472,12 +472,18 @@ static void monitor_loop(struct mon *m)
 
 /* ---- the monitor: becoming a daemon, making the container ------------------- */
 
-/* Closes every fd from lo up but a and b (-1: none). */
-static void close_from(int lo, int a, int b)
+static int int_cmp(const void *a, const void *b)
 {
-	int keep[2] = {a < b ? a : b, a < b ? b : a};
+	return *(const int *)a - *(const int *)b;
+}
 
-	for (int i = 0; i < 2; i++) {
+/* Closes every fd from lo up but a, b and c (-1: none). */
+static void close_from(int lo, int a, int b, int c)
+{
+	int keep[3] = {a, b, c};
+
+	qsort(keep, 3, sizeof(int), int_cmp);
+	for (int i = 0; i < 3; i++) {
 		if (keep[i] < lo)
 			continue;
 		if (keep[i] > lo)
@@ -508,8 +514,9 @@ static int daemonize(const struct rl_monitor_opts *o, int report, struct rl_erro
 	int null;
 
 	umask(022);
-	rl_log_close(); /* its fd goes now: rl_log must not write to a reused one */
-	close_from(3 + o->preserve_fds, report, o->keep_fd);
+	/* The --log file stays open, out of the preserved range: the
+	 * container's pid-1 shim writes its debug lines there (shim.c). */
+	close_from(3 + o->preserve_fds, report, o->keep_fd, rl_log_keep_above(3 + o->preserve_fds));
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null < 0)
 		return rl_error_set(err, errno, "monitor: open \"/dev/null\"");

@@ -327,6 +327,22 @@ sh_wait_state() {
 	[[ "$output" != *shim* ]]
 }
 
+@test "shim: --debug lines of a detached container reach the log too" {
+	rr_jq '.process.args = ["sh", "-c", "exit 3"]'
+	run timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" \
+		--log "$RR_DIR/log" --debug run --detach --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	local i
+	for ((i = 0; i < 100; i++)); do
+		grep -q "shim\[$RR_ID\]: exiting with status 3" "$RR_DIR/log" && break
+		sleep 0.05
+	done
+	cat "$RR_DIR/log"
+	grep -q "shim\[$RR_ID\]: workload pid 2 exited: status 3" "$RR_DIR/log"
+	grep -q "shim\[$RR_ID\]: exiting with status 3" "$RR_DIR/log"
+}
+
 # ---- terminal -----------------------------------------------------------------------
 
 # sh_typist: for script's stdin.  Once sleep runs: ^Z, checks it stopped
