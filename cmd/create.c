@@ -26,17 +26,6 @@ static const char create_usage[] =
     "  --no-init               no pid-1 shim: the process is pid 1 (see README)\n"
     "  --help, -h              this text\n";
 
-bool rl_cmd_flag(const char *arg, const char *name)
-{
-	if (arg[0] == '-' && arg[1] == '-')
-		arg += 2;
-	else if (arg[0] == '-')
-		arg += 1;
-	else
-		return false;
-	return strcmp(arg, name) == 0;
-}
-
 int rl_cmd_args(int argc, char **argv, const char *usage, rl_cmd_opt_fn *opt, void *ctx,
 		const char **pos, int min, int max, struct rl_error *err)
 {

@@ -15,33 +15,33 @@
 #include "spec/config.h"
 
 static const struct rl_command commands[] = {
-	{"spec", rl_cmd_spec, "write a default config.json for a bundle"},
-	{"run", rl_cmd_run, "create a container and run its process in the foreground"},
-	{"create", rl_cmd_create, "create a container; its process waits for 'start'"},
-	{"start", rl_cmd_start, "run the process of a created container"},
-	{"state", rl_cmd_state, "print the state of a container as JSON"},
-	{"kill", rl_cmd_kill, "send a signal to a container's init (or all its processes)"},
-	{"delete", rl_cmd_delete, "remove a stopped container (--force: stop it first)"},
-	{"list", rl_cmd_list, "list the containers under --root"},
-	{"logs", rl_cmd_logs, "print what a detached container wrote (--follow)"},
+    {"spec", rl_cmd_spec, "write a default config.json for a bundle"},
+    {"run", rl_cmd_run, "create a container and run its process in the foreground"},
+    {"create", rl_cmd_create, "create a container; its process waits for 'start'"},
+    {"start", rl_cmd_start, "run the process of a created container"},
+    {"state", rl_cmd_state, "print the state of a container as JSON"},
+    {"kill", rl_cmd_kill, "send a signal to a container's init (or all its processes)"},
+    {"delete", rl_cmd_delete, "remove a stopped container (--force: stop it first)"},
+    {"list", rl_cmd_list, "list the containers under --root"},
+    {"logs", rl_cmd_logs, "print what a detached container wrote (--follow)"},
 };
 
 static const char usage_text[] =
-	"usage: rlite [global options] COMMAND [options] [ARGS]\n"
-	"\n"
-	"A small OCI container runtime with runc's command line.\n"
-	"\n"
-	"Global options (before COMMAND; --opt=V and --opt V both work):\n"
-	"  --root DIR              state directory (default /run/rlite)\n"
-	"  --log FILE              also write errors and debug lines to FILE\n"
-	"  --log-format text|json  format of the --log lines\n"
-	"  --debug                 write debug lines to the log\n"
-	"  --systemd-cgroup, --cgroup-manager M, --rootless, --criu P, --no-subreaper\n"
-	"                          accepted for runc compatibility, not acted on yet\n"
-	"  --version, -v           print versions\n"
-	"  --help, -h              this text\n"
-	"\n"
-	"Commands:\n";
+    "usage: rlite [global options] COMMAND [options] [ARGS]\n"
+    "\n"
+    "A small OCI container runtime with runc's command line.\n"
+    "\n"
+    "Global options (before COMMAND; --opt=V and --opt V both work):\n"
+    "  --root DIR              state directory (default /run/rlite)\n"
+    "  --log FILE              also write errors and debug lines to FILE\n"
+    "  --log-format text|json  format of the --log lines\n"
+    "  --debug                 write debug lines to the log\n"
+    "  --systemd-cgroup, --cgroup-manager M, --rootless, --criu P, --no-subreaper\n"
+    "                          accepted for runc compatibility, not acted on yet\n"
+    "  --version, -v           print versions\n"
+    "  --help, -h              this text\n"
+    "\n"
+    "Commands:\n";
 
 static void print_usage(FILE *f)
 {
@@ -72,20 +72,24 @@ int rl_cmd_usage(const char *text)
 	return 0;
 }
 
+/* An option's name without its dashes; NULL when arg is no option.  runc's
+ * flag parser takes "--root" and "-root" alike. */
+static const char *option_name(const char *arg)
+{
+	if (arg[0] == '-' && arg[1] == '-')
+		return arg + 2;
+	if (arg[0] == '-')
+		return arg + 1;
+	return NULL;
+}
+
 int rl_opt_value(int argc, char **argv, int *i, const char *name, const char **val,
 		 struct rl_error *err)
 {
-	const char *arg = argv[*i];
+	const char *arg = option_name(argv[*i]);
 	size_t n = strlen(name);
 
-	/* runc's flag parser also takes a single dash ("-root"). */
-	if (arg[0] == '-' && arg[1] == '-')
-		arg += 2;
-	else if (arg[0] == '-')
-		arg += 1;
-	else
-		return 0;
-	if (strncmp(arg, name, n) != 0)
+	if (!arg || strncmp(arg, name, n) != 0)
 		return 0;
 	if (arg[n] == '=') {
 		*val = arg + n + 1;
@@ -100,15 +104,11 @@ int rl_opt_value(int argc, char **argv, int *i, const char *name, const char **v
 	return 1;
 }
 
-static int flag_is(const char *arg, const char *name)
+bool rl_cmd_flag(const char *arg, const char *name)
 {
-	if (arg[0] == '-' && arg[1] == '-')
-		arg += 2;
-	else if (arg[0] == '-')
-		arg += 1;
-	else
-		return 0;
-	return strcmp(arg, name) == 0;
+	const char *n = option_name(arg);
+
+	return n && strcmp(n, name) == 0;
 }
 
 /* Parses the global flags; returns the index of the subcommand, or -1. */
@@ -132,9 +132,8 @@ static int parse_globals(int argc, char **argv, struct rl_globals *g, struct rl_
 			if (r < 0)
 				return -1;
 			if (strcmp(v, "text") != 0 && strcmp(v, "json") != 0)
-				return rl_error_set(err, 0,
-						    "--log-format: must be text or json, not \"%s\"",
-						    v);
+				return rl_error_set(
+				    err, 0, "--log-format: must be text or json, not \"%s\"", v);
 			g->log_format = v;
 		} else if ((r = rl_opt_value(argc, argv, &i, "cgroup-manager", &v, err)) != 0) {
 			if (r < 0)
@@ -146,18 +145,18 @@ static int parse_globals(int argc, char **argv, struct rl_globals *g, struct rl_
 		} else if (strncmp(argv[i], "--rootless=", 11) == 0) {
 			/* runc takes --rootless=true|false|auto */
 			g->rootless = strcmp(argv[i] + 11, "false") != 0;
-		} else if (flag_is(argv[i], "rootless")) {
+		} else if (rl_cmd_flag(argv[i], "rootless")) {
 			g->rootless = true;
-		} else if (flag_is(argv[i], "debug")) {
+		} else if (rl_cmd_flag(argv[i], "debug")) {
 			g->debug = true;
-		} else if (flag_is(argv[i], "systemd-cgroup")) {
+		} else if (rl_cmd_flag(argv[i], "systemd-cgroup")) {
 			g->systemd_cgroup = true;
-		} else if (flag_is(argv[i], "no-subreaper")) {
+		} else if (rl_cmd_flag(argv[i], "no-subreaper")) {
 			/* runc's own legacy flag; nothing to do */
-		} else if (flag_is(argv[i], "help") || strcmp(argv[i], "-h") == 0) {
+		} else if (rl_cmd_flag(argv[i], "help") || strcmp(argv[i], "-h") == 0) {
 			print_usage(stdout);
 			exit(0);
-		} else if (flag_is(argv[i], "version") || strcmp(argv[i], "-v") == 0) {
+		} else if (rl_cmd_flag(argv[i], "version") || strcmp(argv[i], "-v") == 0) {
 			print_version();
 			exit(0);
 		} else {

@@ -42,6 +42,16 @@ struct conductor {
 	uint64_t start_time; /* of the init, as recorded */
 };
 
+static void conductor_init(struct conductor *c, const struct rl_run_opts *o,
+			   enum rl_launch_mode mode)
+{
+	rl_launch_init(&c->l, o, mode);
+	c->root = NULL;
+	c->recorded = false;
+	c->poststop = false;
+	c->start_time = 0;
+}
+
 static const char *root_of(const struct rl_run_opts *o)
 {
 	return o->root && o->root[0] ? o->root : RL_STATE_ROOT_DEFAULT;
@@ -210,10 +220,7 @@ int rl_container_create(const struct rl_run_opts *o, int *status, struct rl_erro
 	struct conductor c __attribute__((cleanup(conductor_cleanup)));
 	int r;
 
-	rl_launch_init(&c.l, o, RL_LAUNCH_CREATE);
-	c.root = NULL;
-	c.recorded = false;
-	c.poststop = false;
+	conductor_init(&c, o, RL_LAUNCH_CREATE);
 	r = launch(&c, status, err);
 	if (r < 0)
 		return r;
@@ -234,10 +241,7 @@ int rl_container_run(const struct rl_run_opts *o, int *status, struct rl_error *
 	struct conductor c __attribute__((cleanup(conductor_cleanup)));
 	int r;
 
-	rl_launch_init(&c.l, o, RL_LAUNCH_RUN);
-	c.root = NULL;
-	c.recorded = false;
-	c.poststop = false;
+	conductor_init(&c, o, RL_LAUNCH_RUN);
 	r = launch(&c, status, err);
 	if (r < 0)
 		return r;
@@ -267,11 +271,8 @@ static int detached_create(void *arg, int out_fd, int err_fd, pid_t *init, struc
 	struct conductor c __attribute__((cleanup(conductor_cleanup)));
 	int saved[2] = {dup(1), dup(2)}, status = 0, r = -1;
 
-	rl_launch_init(&c.l, arg, RL_LAUNCH_RUN);
+	conductor_init(&c, arg, RL_LAUNCH_RUN);
 	c.l.detached = true;
-	c.root = NULL;
-	c.recorded = false;
-	c.poststop = false;
 	if (saved[0] < 0 || saved[1] < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)
 		rl_error_set(err, errno, "dup2 the log pipes");
 	else

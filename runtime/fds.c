@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -156,4 +157,26 @@ int rl_send_fd(int sock, int fd, const void *payload, size_t len)
 		n += m;
 	}
 	return n < 0 ? -1 : 0;
+}
+
+int rl_unix_connect(const char *path, const char *what, struct rl_error *err)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return rl_error_set(err, ENAMETOOLONG, "%s \"%s\"", what, path);
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return rl_error_set(err, errno, "%s: socket", what);
+	/* connect() is not restartable after EINTR (the connection may be
+	 * under way); callers block signals around it. */
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+
+		close(fd);
+		return rl_error_set(err, e, "%s: connect to \"%s\"", what, path);
+	}
+	return fd;
 }

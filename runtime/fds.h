@@ -27,4 +27,9 @@ int rl_write_all(int fd, const void *buf, size_t len);
  * the first message follows on the stream.  0, or -1 with errno set. */
 int rl_send_fd(int sock, int fd, const void *payload, size_t len);
 
+/* Connects an AF_UNIX stream socket (O_CLOEXEC) to path and returns it.
+ * `what` names the socket in errors ("--console-socket: connect to
+ * \"/run/x.sock\": Connection refused"). */
+int rl_unix_connect(const char *path, const char *what, struct rl_error *err);
+
 #endif

@@ -27,20 +27,12 @@
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
 #include "runtime/userns.h"
+#include "runtime/procid.h"
 
 /* Signals `run` passes on to the container init, as runc does. */
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 
 /* ---- the parent -------------------------------------------------------- */
-
-static int status_code(int st)
-{
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return 1;
-}
 
 static pid_t waitpid_eintr(pid_t pid, int *st, int flags)
 {
@@ -108,7 +100,7 @@ static int setup_died(struct rl_launch *c, struct rl_error *err)
 		return rl_error_set(err, 0, "container init killed by signal %d during setup",
 				    WTERMSIG(st));
 	return rl_error_set(err, 0, "container init exited with status %d during setup",
-			    status_code(st));
+			    rl_proc_status_code(st));
 }
 
 int rl_launch_state_json(const struct rl_launch *l, enum rl_status status, int pid, char **json,
@@ -246,7 +238,7 @@ static int reap(struct rl_launch *c, int *status, struct rl_error *err)
 			return 0;
 		if (pid == c->init) {
 			c->init = 0;
-			*status = status_code(st);
+			*status = rl_proc_status_code(st);
 			return 1;
 		}
 	}

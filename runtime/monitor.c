@@ -53,15 +53,6 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int status_code(int st)
-{
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return 1;
-}
-
 int rl_monitor_log_path(const char *root, const char *id, char *buf, size_t len,
 			struct rl_error *err)
 {
@@ -403,7 +394,7 @@ static void reap(struct mon *m)
 	while ((p = waitpid_eintr(-1, &st, WNOHANG)) > 0) {
 		if (p == m->init && !m->init_done) {
 			m->init_done = true;
-			m->status = status_code(st);
+			m->status = rl_proc_status_code(st);
 		}
 	}
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "runtime/safepath.h"
@@ -134,4 +135,13 @@ int rl_pidfd_signal(int pidfd, int sig, struct rl_error *err)
 		return errno == ESRCH ? not_running(err)
 				      : rl_error_set(err, errno, "pidfd_send_signal %d", sig);
 	return 0;
+}
+
+int rl_proc_status_code(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return 1;
 }

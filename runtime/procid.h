@@ -36,4 +36,8 @@ int rl_pidfd_open(pid_t pid, uint64_t start_time, int *fd, struct rl_error *err)
  * message "container not running". */
 int rl_pidfd_signal(int pidfd, int sig, struct rl_error *err);
 
+/* The exit status a wait status stands for, as a shell reports it: the exit
+ * code, or 128 + the signal that killed the process.  Pure. */
+int rl_proc_status_code(int wstatus);
+
 #endif

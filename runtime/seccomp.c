@@ -383,22 +383,7 @@ bool rl_seccomp_uses_notify(const struct rl_seccomp_filter *f)
 
 int rl_seccomp_connect_listener(const char *path, struct rl_error *err)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return rl_error_set(err, ENAMETOOLONG, "linux.seccomp.listenerPath: \"%s\"", path);
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return rl_error_set(err, errno, "linux.seccomp.listenerPath: socket");
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int e = errno;
-
-		close(fd);
-		return rl_error_set(err, e, "linux.seccomp.listenerPath: connect \"%s\"", path);
-	}
-	return fd;
+	return rl_unix_connect(path, "linux.seccomp.listenerPath", err);
 }
 
 static int send_listener(struct rl_seccomp_filter *f, int listener_fd, const struct rl_state *st,

@@ -44,6 +44,7 @@
 #include <unistd.h>
 
 #include "runtime/caps.h"
+#include "runtime/procid.h"
 #include "spec/state.h"
 
 /* Never blocked: a fault in the shim must kill it at once, with its own
@@ -109,15 +110,6 @@ static volatile sig_atomic_t fwd_group;
 /* Fault signals the handler forwarded or dropped, one bit each, for the
  * debug log written by the loop (a handler must not format). */
 static unsigned fault_fwd, fault_drop;
-
-int rl_shim_status_code(int st)
-{
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return 1;
-}
 
 /* ---- configuration ------------------------------------------------------- */
 
@@ -328,11 +320,11 @@ static bool reap(struct shim *s)
 			return false;
 		if (pid == s->child) {
 			s->child_done = true;
-			s->code = rl_shim_status_code(st);
+			s->code = rl_proc_status_code(st);
 			fwd_pid = 0;
 			shim_log(s, "workload pid %d exited: status %d", pid, s->code);
 		} else {
-			shim_log(s, "reaped pid %d: status %d", pid, rl_shim_status_code(st));
+			shim_log(s, "reaped pid %d: status %d", pid, rl_proc_status_code(st));
 		}
 	}
 }
@@ -428,7 +420,7 @@ static _Noreturn void fallback_wait(struct shim *s)
 		pid_t pid = waitpid(-1, &st, 0);
 
 		if (pid == s->child)
-			_exit(rl_shim_status_code(st));
+			_exit(rl_proc_status_code(st));
 		if (pid < 0 && errno == ECHILD)
 			_exit(s->child_done ? s->code : 1);
 	}

@@ -88,7 +88,4 @@ int rl_shim_config(const struct rl_config *cfg, bool new_pidns, bool no_init, bo
  * the child; the shim closes all but its own. */
 int rl_shim_fork(const struct rl_shim_opts *o, struct rl_error *err);
 
-/* Exit status of a wait status: the code, or 128 + the signal.  Pure. */
-int rl_shim_status_code(int wstatus);
-
 #endif

@@ -54,22 +54,9 @@ int rl_terminal_mode(const struct rl_process *p, const char *console_socket, boo
 
 int rl_console_connect(const char *path, struct rl_error *err)
 {
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	_rl_fd_ int fd = -1;
-
 	if (!path || !*path)
 		return rl_error_set(err, EINVAL, "--console-socket: empty path");
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return rl_error_set(err, ENAMETOOLONG, "--console-socket \"%s\"", path);
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return rl_error_set(err, errno, "--console-socket: socket");
-	/* connect() is not restartable after EINTR (the connection may be
-	 * under way); a signal here is not expected: the caller blocks them. */
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return rl_error_set(err, errno, "--console-socket: connect to \"%s\"", path);
-	return rl_fd_steal(&fd);
+	return rl_unix_connect(path, "--console-socket", err);
 }
 
 int rl_console_socketpair(int sv[2], struct rl_error *err)

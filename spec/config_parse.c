@@ -561,36 +561,6 @@ static int parse_annotations(struct rl_jctx *c, yajl_val top, struct rl_config *
 
 /* ---- the document ------------------------------------------------------ */
 
-/* Finds nesting deeper than JSON_MAX_DEPTH before yajl builds the tree.
- * Follows yajl's lexer: strings with escapes, and the comments that
- * yajl_tree_parse() allows, so that neither hides brackets from the count. */
-static int check_depth(struct rl_jctx *c, const char *s, size_t len)
-{
-	size_t depth = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"') {
-			for (i++; i < len && s[i] != '"'; i++)
-				if (s[i] == '\\')
-					i++;
-		} else if (s[i] == '/' && i + 1 < len && s[i + 1] == '*') {
-			for (i += 2; i + 1 < len && !(s[i] == '*' && s[i + 1] == '/'); i++)
-				;
-			i++;
-		} else if (s[i] == '/' && i + 1 < len && s[i + 1] == '/') {
-			while (i < len && s[i] != '\n')
-				i++;
-		} else if (s[i] == '[' || s[i] == '{') {
-			if (++depth > JSON_MAX_DEPTH)
-				return rl_jerr(c, "", "invalid JSON: nested deeper than %d levels",
-					       JSON_MAX_DEPTH);
-		} else if ((s[i] == ']' || s[i] == '}') && depth) {
-			depth--;
-		}
-	}
-	return 0;
-}
-
 /* yajl's message is several lines (the text and a caret); keep the first. */
 static int json_error(struct rl_jctx *c, const char *msg)
 {
@@ -615,7 +585,7 @@ static yajl_val parse_tree(struct rl_jctx *c, const char *text, size_t len)
 		rl_jerr(c, "", "invalid JSON: NUL byte at offset %zu", (size_t)(nul - text));
 		return NULL;
 	}
-	if (check_depth(c, text, len) < 0)
+	if (rl_json_check_depth(c, text, len, JSON_MAX_DEPTH) < 0)
 		return NULL;
 	buf = malloc(len + 1);
 	if (!buf) {

@@ -19,6 +19,33 @@ int rl_jerr(struct rl_jctx *c, const char *path, const char *fmt, ...)
 	return rl_error_set(c->err, 0, "%s: %s", c->name, msg);
 }
 
+int rl_json_check_depth(struct rl_jctx *c, const char *s, size_t len, size_t max)
+{
+	size_t depth = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"') {
+			for (i++; i < len && s[i] != '"'; i++)
+				if (s[i] == '\\')
+					i++;
+		} else if (s[i] == '/' && i + 1 < len && s[i + 1] == '*') {
+			for (i += 2; i + 1 < len && !(s[i] == '*' && s[i + 1] == '/'); i++)
+				;
+			i++;
+		} else if (s[i] == '/' && i + 1 < len && s[i + 1] == '/') {
+			while (i < len && s[i] != '\n')
+				i++;
+		} else if (s[i] == '[' || s[i] == '{') {
+			if (++depth > max)
+				return rl_jerr(c, "", "invalid JSON: nested deeper than %zu levels",
+					       max);
+		} else if ((s[i] == ']' || s[i] == '}') && depth) {
+			depth--;
+		}
+	}
+	return 0;
+}
+
 const char *rl_jpath_key(char *buf, const char *parent, const char *key)
 {
 	/* A path longer than the buffer is cut: it only names a place in an
@@ -104,8 +131,7 @@ static int number_text(struct rl_jctx *c, yajl_val v, const char *path, const ch
 	return 0;
 }
 
-int rl_jint(struct rl_jctx *c, yajl_val v, const char *path, int64_t min, int64_t max,
-	    int64_t *out)
+int rl_jint(struct rl_jctx *c, yajl_val v, const char *path, int64_t min, int64_t max, int64_t *out)
 {
 	const char *text = NULL;
 	char *end = NULL;
@@ -201,8 +227,8 @@ int rl_ji64_opt(struct rl_jctx *c, yajl_val obj, const char *parent, const char 
 	return 0;
 }
 
-int rl_ju64_opt(struct rl_jctx *c, yajl_val obj, const char *parent, const char *key,
-		uint64_t max, struct rl_opt_u64 *out)
+int rl_ju64_opt(struct rl_jctx *c, yajl_val obj, const char *parent, const char *key, uint64_t max,
+		struct rl_opt_u64 *out)
 {
 	char p[RL_JPATH_MAX];
 	yajl_val v = rl_jget(obj, key);

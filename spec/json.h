@@ -27,7 +27,14 @@ struct rl_jctx {
 
 /* "name: path: message"; returns -1.  An empty path gives "name: message". */
 int rl_jerr(struct rl_jctx *c, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
+
+/* yajl builds and frees its tree recursively, so a deeply nested document
+ * could overflow the stack: refuses nesting deeper than max before yajl
+ * sees the text ("name: invalid JSON: nested deeper than N levels").
+ * Follows yajl's lexer: brackets inside strings and inside the comments
+ * yajl_tree_parse() allows do not count. */
+int rl_json_check_depth(struct rl_jctx *c, const char *s, size_t len, size_t max);
 
 /* Child paths: "parent.key" (or "key" when parent is empty), "parent[i]". */
 const char *rl_jpath_key(char *buf, const char *parent, const char *key);
@@ -55,8 +62,8 @@ int rl_jstr_req(struct rl_jctx *c, yajl_val obj, const char *parent, const char 
 int rl_jbool_opt(struct rl_jctx *c, yajl_val obj, const char *parent, const char *key, bool *out);
 int rl_ji64_opt(struct rl_jctx *c, yajl_val obj, const char *parent, const char *key, int64_t min,
 		int64_t max, struct rl_opt_i64 *out);
-int rl_ju64_opt(struct rl_jctx *c, yajl_val obj, const char *parent, const char *key,
-		uint64_t max, struct rl_opt_u64 *out);
+int rl_ju64_opt(struct rl_jctx *c, yajl_val obj, const char *parent, const char *key, uint64_t max,
+		struct rl_opt_u64 *out);
 int rl_ju32_opt(struct rl_jctx *c, yajl_val obj, const char *parent, const char *key,
 		struct rl_opt_u32 *out);
 int rl_jbool_opt2(struct rl_jctx *c, yajl_val obj, const char *parent, const char *key,

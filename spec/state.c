@@ -207,29 +207,8 @@ static int parse_private(struct rl_jctx *c, yajl_val root, struct rl_state *st)
 	return parse_u64(c, root, K_MONITOR_START, &st->monitor_start_time);
 }
 
-/* yajl builds (and frees) its tree recursively: refuse deep nesting before
- * that.  A state is two levels deep; brackets inside strings do not count,
- * ones inside comments do (a state file has none). */
+/* A state is two levels deep: refuse deep nesting (rl_json_check_depth). */
 #define STATE_MAX_DEPTH 16
-
-static bool too_deep(const char *s, size_t len)
-{
-	size_t depth = 0;
-
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"') {
-			for (i++; i < len && s[i] != '"'; i++)
-				if (s[i] == '\\')
-					i++;
-		} else if (s[i] == '[' || s[i] == '{') {
-			if (++depth > STATE_MAX_DEPTH)
-				return true;
-		} else if ((s[i] == ']' || s[i] == '}') && depth) {
-			depth--;
-		}
-	}
-	return false;
-}
 
 int rl_state_parse(const char *text, size_t len, const char *name, struct rl_state **out,
 		   struct rl_error *err)
@@ -245,9 +224,8 @@ int rl_state_parse(const char *text, size_t len, const char *name, struct rl_sta
 	 * a NUL inside the input from hiding the rest of it silently. */
 	if (memchr(text, '\0', len))
 		return rl_jerr(&c, "", "invalid JSON: contains a NUL byte");
-	if (too_deep(text, len))
-		return rl_jerr(&c, "", "invalid JSON: nested deeper than %d levels",
-			       STATE_MAX_DEPTH);
+	if (rl_json_check_depth(&c, text, len, STATE_MAX_DEPTH) < 0)
+		return -1;
 	copy = strndup(text, len);
 	st = calloc(1, sizeof(*st));
 	if (!copy || !st) {

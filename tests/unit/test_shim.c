@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "runtime/clone.h"
+#include "runtime/procid.h"
 #include "runtime/shim.h"
 #include "tap.h"
 
@@ -68,8 +69,8 @@ static void test_config(void)
 	ok(rl_shim_config(&c, true, false, false, &o, &e) < 0, "grace-ms \"\": refused");
 	v[2] = "99999999999999999999";
 	ok(rl_shim_config(&c, true, false, false, &o, &e) < 0, "grace-ms overflowing: refused");
-	is_int(rl_shim_status_code(42 << 8), 42, "status code: exit 42");
-	is_int(rl_shim_status_code(SIGTERM), 143, "status code: SIGTERM is 143");
+	is_int(rl_proc_status_code(42 << 8), 42, "status code: exit 42");
+	is_int(rl_proc_status_code(SIGTERM), 143, "status code: SIGTERM is 143");
 }
 
 /* ---- the real shim ------------------------------------------------------- */
@@ -135,7 +136,7 @@ static int finish(struct run *r, char *out, size_t len)
 	close(r->result[0]);
 	if (waitpid(r->shim, &st, 0) != r->shim)
 		return -1;
-	return rl_shim_status_code(st);
+	return rl_proc_status_code(st);
 }
 
 static struct rl_shim_opts opts(void)
@@ -264,7 +265,7 @@ static int wl_group(struct run *r)
 	while (sigwaitinfo(&s, NULL) < 0)
 		;
 	waitpid(c, &st, 0);
-	dprintf(r->result[1], "pgid=%d child=%d", getpgid(0) == getpid(), rl_shim_status_code(st));
+	dprintf(r->result[1], "pgid=%d child=%d", getpgid(0) == getpid(), rl_proc_status_code(st));
 	return 0;
 }
 
