@@ -5,6 +5,7 @@
 #define RL_RUNTIME_CONTAINER_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "runtime/state.h"
 #include "spec/config.h"
@@ -75,6 +76,28 @@ int rl_signal_parse(const char *s, int *sig, struct rl_error *err);
  * prints the reason and exits with that code; so does 128+signal when
  * SIGINT/SIGTERM/SIGHUP/SIGQUIT interrupted the setup (before execve). */
 int rl_container_run(const struct rl_run_opts *o, int *status, struct rl_error *err);
+
+struct rl_cgroup;
+/* The container's cgroups as recorded when it was made (rl_cg_load; empty
+ * when it has none), and its init's pid and start time (pid 0 once
+ * stopped).  rl_cg_free(cg). */
+int rl_container_cgroup(const char *root, const char *id, struct rl_cgroup *cg, int *pid,
+			uint64_t *start_time, struct rl_error *err);
+
+/* The host pids of every process of the container, sorted: its cgroup, or
+ * without one its pid namespace.  A stopped container: none.  free(*pids). */
+int rl_container_pids(const char *root, const char *id, int **pids, size_t *n,
+		      struct rl_error *err);
+
+/* pause / resume: freezes or thaws every process of a running (paused)
+ * container; the state then shows paused (running).  Without a freezer:
+ * errnum ENOTSUP. */
+int rl_container_pause(const char *root, const char *id, bool pause, struct rl_error *err);
+
+/* update: applies resources to a running, paused or created container's
+ * cgroups (devices excepted, as runc). */
+int rl_container_update(const char *root, const char *id, const struct rl_resources *r,
+			struct rl_error *err);
 
 /* Container ids: rl_id_validate. */
 int rl_container_check_id(const char *id, struct rl_error *err);
