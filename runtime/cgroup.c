@@ -3,9 +3,21 @@
 #include "runtime/cgroup.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/fds.h"
+#include "runtime/procid.h"
+
+#define RECORD	   "cgroups"
+#define RECORD_TMP ".cgroups.tmp"
 
 static const struct {
 	const char *v1, *v2;
@@ -68,4 +80,552 @@ void rl_cg_free(struct rl_cgroup *cg)
 		cg->d = NULL;
 		cg->n = 0;
 	}
+}
+
+/* ---- small file helpers ------------------------------------------------------ */
+
+static int read_at(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t got = 0;
+
+	if (fd < 0)
+		return -1;
+	while (got < len - 1) {
+		ssize_t n = read(fd, buf + got, len - 1 - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	return (int)got;
+}
+
+/* One write(2): a cgroup file takes its value whole or not at all. */
+static int write_at(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), e;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	do
+		n = write(fd, value, strlen(value));
+	while (n < 0 && errno == EINTR);
+	e = errno;
+	close(fd);
+	errno = e;
+	return n < 0 ? -1 : 0;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* ---- making ---------------------------------------------------------------- */
+
+/* True when the directory's cgroup.procs lists anybody. */
+static bool has_procs(const struct rl_cg_dir *d)
+{
+	char path[PATH_MAX], buf[16];
+
+	rl_cg_dir_path(d, "cgroup.procs", path, sizeof(path));
+	return read_at(path, buf, sizeof(buf)) > 0;
+}
+
+/* A new v1 cpuset directory has empty cpus and mems, and nothing can join
+ * it until they are set: inherit the parent's, as runc does. */
+static int cpuset_inherit(const char *dir, struct rl_error *err)
+{
+	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+	char path[PATH_MAX], parent[PATH_MAX], buf[4096];
+
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		if (read_at(path, buf, sizeof(buf)) < 0 || (buf[0] && buf[0] != '\n'))
+			continue;
+		snprintf(parent, sizeof(parent), "%s", dir);
+		*strrchr(parent, '/') = '\0';
+		snprintf(parent + strlen(parent), sizeof(parent) - strlen(parent), "/%s", files[i]);
+		if (read_at(parent, buf, sizeof(buf)) < 0 || write_at(path, buf) < 0)
+			return rl_error_set(err, errno, "cgroup %s: inherit from the parent", path);
+	}
+	return 0;
+}
+
+/* v2: a controller works in a directory only when its parent lists it in
+ * cgroup.subtree_control; enable what each level offers, top-down.  A
+ * level that cannot (it holds processes) is left: a resource that then
+ * has no file fails by name when it is written. */
+static void v2_enable(const struct rl_cg_dir *d)
+{
+	char dir[PATH_MAX], path[PATH_MAX], ctrls[512], want[600];
+	size_t len = strlen(d->mount);
+
+	snprintf(dir, sizeof(dir), "%s%s", d->mount, d->path);
+	for (char *slash = dir + len; slash; slash = strchr(slash + 1, '/')) {
+		char save = *slash, *save_p = NULL;
+
+		*slash = '\0';
+		snprintf(path, sizeof(path), "%s/cgroup.controllers", dir);
+		if (read_at(path, ctrls, sizeof(ctrls)) > 0) {
+			want[0] = '\0';
+			for (char *t = strtok_r(ctrls, " \n", &save_p); t;
+			     t = strtok_r(NULL, " \n", &save_p))
+				snprintf(want + strlen(want), sizeof(want) - strlen(want), "+%s ",
+					 t);
+			snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
+			if (want[0])
+				write_at(path, want);
+		}
+		*slash = save;
+	}
+}
+
+/* mkdir -p of one directory, counting the components it made. */
+static int make_one(struct rl_cg_dir *d, struct rl_error *err)
+{
+	char dir[PATH_MAX];
+	size_t len = strlen(d->mount);
+	int made = 0;
+
+	snprintf(dir, sizeof(dir), "%s%s", d->mount, d->path);
+	for (char *slash = strchr(dir + len + 1, '/');; slash = strchr(slash + 1, '/')) {
+		if (slash)
+			*slash = '\0';
+		if (mkdir(dir, 0755) == 0) {
+			made++;
+			if (!d->v2 && (d->ctrls & RL_CG_BIT(RL_CG_CPUSET)) &&
+			    cpuset_inherit(dir, err) < 0) {
+				d->created = made;
+				return -1;
+			}
+		} else if (errno != EEXIST || made) {
+			d->created = made;
+			return rl_error_set(err, errno, "cgroup \"%s\": mkdir", dir);
+		}
+		if (!slash)
+			break;
+		*slash = '/';
+	}
+	d->created = made;
+	if (!made && has_procs(d))
+		return rl_error_set(err, EBUSY, "cgroup \"%s\": already in use by other processes",
+				    dir);
+	if (d->v2)
+		v2_enable(d);
+	return 0;
+}
+
+int rl_cg_make(struct rl_cgroup *cg, struct rl_error *err)
+{
+	for (size_t i = 0; i < cg->n; i++) {
+		if (make_one(&cg->d[i], err) < 0) {
+			struct rl_cgroup done = {.d = cg->d, .n = i + 1};
+
+			rl_cg_remove(&done, 0, NULL);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- the record -------------------------------------------------------------- */
+
+int rl_cg_save(int dirfd, const struct rl_cgroup *cg, struct rl_error *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	int fd, r = 0;
+
+	if (!f)
+		return rl_error_set(err, ENOMEM, "cgroup record");
+	for (size_t i = 0; i < cg->n; i++)
+		fprintf(f, "%s\t%x\t%d\t%s\t%s\n", cg->d[i].v2 ? "v2" : "v1", cg->d[i].ctrls,
+			cg->d[i].created, cg->d[i].mount, cg->d[i].path);
+	if (fclose(f) != 0) {
+		free(text);
+		return rl_error_set(err, ENOMEM, "cgroup record");
+	}
+	fd = openat(dirfd, RECORD_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || rl_write_all(fd, text, len) < 0 || close(fd) < 0 ||
+	    renameat(dirfd, RECORD_TMP, dirfd, RECORD) < 0)
+		r = rl_error_set(err, errno, "write the cgroup record \"" RECORD "\"");
+	free(text);
+	return r;
+}
+
+static int parse_line(char *line, struct rl_cg_dir *d)
+{
+	char *f[5], *save = NULL;
+
+	for (int i = 0; i < 5; i++) {
+		f[i] = strtok_r(i ? NULL : line, "\t", &save);
+		if (!f[i])
+			return -1;
+	}
+	if ((strcmp(f[0], "v1") && strcmp(f[0], "v2")) || f[3][0] != '/' || f[4][0] != '/')
+		return -1;
+	d->v2 = f[0][1] == '2';
+	d->ctrls = (unsigned)strtoul(f[1], NULL, 16);
+	d->created = atoi(f[2]);
+	d->mount = strdup(f[3]);
+	d->path = strdup(f[4]);
+	return d->mount && d->path ? 0 : -1;
+}
+
+int rl_cg_load(int dirfd, struct rl_cgroup *cg, struct rl_error *err)
+{
+	char buf[64 * 1024], *save = NULL;
+	int fd = openat(dirfd, RECORD, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	size_t lines = 0;
+
+	*cg = (struct rl_cgroup){0};
+	if (fd < 0)
+		return errno == ENOENT ? 0 : rl_error_set(err, errno, "read \"" RECORD "\"");
+	do
+		n = read(fd, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	if (n < 0)
+		return rl_error_set(err, errno, "read \"" RECORD "\"");
+	buf[n] = '\0';
+	for (char *p = buf; *p; p++)
+		lines += *p == '\n';
+	cg->d = calloc(lines + 1, sizeof(*cg->d));
+	if (!cg->d)
+		return rl_error_set(err, ENOMEM, "read \"" RECORD "\"");
+	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (cg->n == lines || parse_line(l, &cg->d[cg->n++]) < 0) {
+			rl_cg_free(cg);
+			return rl_error_set(err, EINVAL, "\"" RECORD "\": corrupt");
+		}
+	}
+	return 0;
+}
+
+/* ---- joining ------------------------------------------------------------------ */
+
+int rl_cg_open_procs(const struct rl_cgroup *cg, int *fds, struct rl_error *err)
+{
+	char path[PATH_MAX];
+
+	for (size_t i = 0; i < cg->n; i++)
+		fds[i] = -1;
+	for (size_t i = 0; i < cg->n; i++) {
+		rl_cg_dir_path(&cg->d[i], "cgroup.procs", path, sizeof(path));
+		fds[i] = open(path, O_WRONLY | O_CLOEXEC);
+		if (fds[i] < 0) {
+			int e = errno;
+
+			for (size_t j = 0; j < i; j++)
+				close(fds[j]);
+			return rl_error_set(err, e, "cgroup %s: open", path);
+		}
+	}
+	return 0;
+}
+
+int rl_cg_join_fds(const struct rl_cgroup *cg, int *fds, struct rl_error *err)
+{
+	char path[PATH_MAX];
+	int r = 0;
+
+	for (size_t i = 0; i < cg->n; i++) {
+		ssize_t n;
+
+		if (fds[i] < 0)
+			continue;
+		do
+			n = write(fds[i], "0", 1);
+		while (n < 0 && errno == EINTR);
+		if (n < 0 && r == 0)
+			r = rl_error_set(err, errno, "join cgroup \"%s\"",
+					 rl_cg_dir_path(&cg->d[i], NULL, path, sizeof(path)));
+		close(fds[i]);
+		fds[i] = -1;
+	}
+	return r;
+}
+
+int rl_cg_v2_fd(const struct rl_cgroup *cg, struct rl_error *err)
+{
+	const struct rl_cg_dir *d = rl_cg_find(cg, RL_CG_CORE);
+	char path[PATH_MAX];
+	int fd;
+
+	if (!d)
+		return -1;
+	rl_cg_dir_path(d, NULL, path, sizeof(path));
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		rl_error_set(err, errno, "cgroup \"%s\": open", path);
+	return fd;
+}
+
+/* ---- processes ---------------------------------------------------------------- */
+
+/* Where membership is read: the v2 directory (it sees every process),
+ * else the freezer's (what is frozen is what we list), else any. */
+static const struct rl_cg_dir *members_dir(const struct rl_cgroup *cg)
+{
+	const struct rl_cg_dir *d = rl_cg_find(cg, RL_CG_CORE);
+
+	if (!d)
+		d = rl_cg_find(cg, RL_CG_FREEZER);
+	return d ? d : (cg->n ? &cg->d[0] : NULL);
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int rl_cg_pids(const struct rl_cgroup *cg, pid_t **pids, size_t *n, struct rl_error *err)
+{
+	const struct rl_cg_dir *d = members_dir(cg);
+	char path[PATH_MAX], *line = NULL;
+	size_t cap = 0, len = 0;
+	FILE *f;
+
+	*pids = NULL;
+	*n = 0;
+	if (!d)
+		return 0;
+	rl_cg_dir_path(d, "cgroup.procs", path, sizeof(path));
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? 0 : rl_error_set(err, errno, "cgroup %s: read", path);
+	while (getline(&line, &len, f) > 0) {
+		long pid = strtol(line, NULL, 10);
+
+		if (pid <= 0)
+			continue;
+		if (*n == cap) {
+			pid_t *v = reallocarray(*pids, cap ? cap * 2 : 16, sizeof(*v));
+
+			if (!v) {
+				fclose(f);
+				free(line);
+				free(*pids);
+				*pids = NULL;
+				return rl_error_set(err, ENOMEM, "cgroup %s: read", path);
+			}
+			*pids = v;
+			cap = cap ? cap * 2 : 16;
+		}
+		(*pids)[(*n)++] = (pid_t)pid;
+	}
+	fclose(f);
+	free(line);
+	if (*n)
+		qsort(*pids, *n, sizeof(**pids), cmp_pid);
+	return 0;
+}
+
+/* ---- freezing ---------------------------------------------------------------- */
+
+static bool read_frozen(const struct rl_cg_dir *d)
+{
+	char path[PATH_MAX], buf[512];
+
+	if (!d->v2) {
+		rl_cg_dir_path(d, "freezer.state", path, sizeof(path));
+		return read_at(path, buf, sizeof(buf)) > 0 && strncmp(buf, "FROZEN", 6) == 0;
+	}
+	rl_cg_dir_path(d, "cgroup.events", path, sizeof(path));
+	return read_at(path, buf, sizeof(buf)) > 0 && strstr(buf, "frozen 1");
+}
+
+static const struct rl_cg_dir *freezer_dir(const struct rl_cgroup *cg)
+{
+	const struct rl_cg_dir *d = rl_cg_find(cg, RL_CG_FREEZER);
+
+	return d && !d->v2 ? d : rl_cg_find(cg, RL_CG_CORE);
+}
+
+bool rl_cg_frozen(const struct rl_cgroup *cg)
+{
+	const struct rl_cg_dir *d = freezer_dir(cg);
+
+	return d && read_frozen(d);
+}
+
+/* The kernel freezes asynchronously (v1 passes FREEZING, v2 reports
+ * "frozen 1" in cgroup.events once every task stopped); a task in an
+ * uninterruptible sleep can hold it up, so the write is repeated, as runc
+ * does, for up to a few seconds. */
+int rl_cg_freeze(const struct rl_cgroup *cg, bool freeze, struct rl_error *err)
+{
+	const struct rl_cg_dir *d = freezer_dir(cg);
+	const char *file, *value;
+	char path[PATH_MAX];
+	long deadline = now_ms() + 5000, wait = 1;
+
+	if (!d)
+		return rl_error_set(err, ENOTSUP, "no freezer for this container's cgroups");
+	file = d->v2 ? "cgroup.freeze" : "freezer.state";
+	value = d->v2 ? (freeze ? "1" : "0") : (freeze ? "FROZEN" : "THAWED");
+	rl_cg_dir_path(d, file, path, sizeof(path));
+	for (;;) {
+		if (write_at(path, value) < 0)
+			return rl_error_set(err, errno, "cgroup %s: write \"%s\"", file, value);
+		if (read_frozen(d) == freeze)
+			return 0;
+		if (now_ms() > deadline)
+			return rl_error_set(err, EBUSY, "cgroup %s: %s did not complete", file,
+					    freeze ? "freeze" : "thaw");
+		sleep_ms(wait);
+		wait = wait < 64 ? wait * 2 : wait;
+	}
+}
+
+/* ---- killing ----------------------------------------------------------------- */
+
+static bool in(const pid_t *v, size_t n, pid_t p)
+{
+	return bsearch(&p, v, n, sizeof(*v), cmp_pid) != NULL;
+}
+
+/* Without a freezer: signal, read again, signal who is new, until nobody
+ * new shows up (a bounded number of rounds).  Each through a pidfd of the
+ * identity just read, so a recycled pid is left alone. */
+static int kill_unfrozen(const struct rl_cgroup *cg, int sig, struct rl_error *err)
+{
+	pid_t *done = NULL;
+	size_t n_done = 0;
+
+	for (int round = 0; round < 16; round++) {
+		pid_t *now = NULL;
+		size_t n = 0, fresh = 0;
+
+		if (rl_cg_pids(cg, &now, &n, err) < 0) {
+			free(done);
+			return -1;
+		}
+		for (size_t i = 0; i < n; i++) {
+			uint64_t start = 0;
+			int fd = -1;
+
+			if (in(done, n_done, now[i]))
+				continue;
+			fresh++;
+			if (rl_proc_start_time(now[i], &start, NULL) == 0 &&
+			    rl_pidfd_open(now[i], start, &fd, NULL) == 0) {
+				rl_pidfd_signal(fd, sig, NULL);
+				close(fd);
+			}
+		}
+		free(done);
+		done = now;
+		n_done = n;
+		if (!fresh)
+			break;
+	}
+	free(done);
+	return 0;
+}
+
+int rl_cg_kill(const struct rl_cgroup *cg, int sig, struct rl_error *err)
+{
+	const struct rl_cg_dir *v2 = rl_cg_find(cg, RL_CG_CORE);
+	char path[PATH_MAX];
+	pid_t *pids = NULL;
+	size_t n = 0;
+	bool was_frozen;
+	int r;
+
+	if (!cg->n)
+		return 0;
+	if (sig == SIGKILL && v2) {
+		/* Atomic in the kernel: forks racing with it are caught too. */
+		rl_cg_dir_path(v2, "cgroup.kill", path, sizeof(path));
+		if (write_at(path, "1") == 0)
+			return 0;
+		if (errno != ENOENT)
+			return rl_error_set(err, errno, "cgroup cgroup.kill: write \"1\"");
+	}
+	if (!freezer_dir(cg))
+		return kill_unfrozen(cg, sig, err);
+	/* Frozen, nobody can fork or exit, so the list is complete and no pid
+	 * in it can be recycled before the signal lands. */
+	was_frozen = rl_cg_frozen(cg);
+	if (!was_frozen && rl_cg_freeze(cg, true, err) < 0)
+		return -1;
+	r = rl_cg_pids(cg, &pids, &n, err);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		kill(pids[i], sig);
+	free(pids);
+	/* A SIGKILLed v1 task dies only once thawed; otherwise a paused
+	 * container stays paused. */
+	if ((!was_frozen || sig == SIGKILL) && rl_cg_freeze(cg, false, r < 0 ? NULL : err) < 0)
+		return -1;
+	return r;
+}
+
+/* ---- removing ---------------------------------------------------------------- */
+
+/* rmdir, retried while the kernel still counts exiting tasks (EBUSY). */
+static int rmdir_wait(const char *dir, long deadline)
+{
+	long wait = 1;
+
+	for (;;) {
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY || now_ms() >= deadline)
+			return -1;
+		sleep_ms(wait);
+		wait = wait < 32 ? wait * 2 : wait;
+	}
+}
+
+int rl_cg_remove(const struct rl_cgroup *cg, int timeout_ms, struct rl_error *err)
+{
+	long deadline = now_ms() + timeout_ms;
+	char dir[PATH_MAX];
+	int r = 0;
+
+	for (size_t i = 0; i < cg->n; i++) {
+		const struct rl_cg_dir *d = &cg->d[i];
+		size_t len = strlen(d->mount);
+
+		rl_cg_dir_path(d, NULL, dir, sizeof(dir));
+		if (rmdir_wait(dir, deadline) < 0) {
+			if (r == 0)
+				r = rl_error_set(err, errno, "cgroup \"%s\": remove", dir);
+			continue;
+		}
+		/* Parents this container made, while nobody else uses them. */
+		for (int k = 1; k < d->created; k++) {
+			char *slash = strrchr(dir, '/');
+
+			if (!slash || (size_t)(slash - dir) <= len)
+				break;
+			*slash = '\0';
+			if (rmdir(dir) < 0)
+				break;
+		}
+	}
+	return r;
 }

@@ -37,7 +37,7 @@ enum rl_cg_ctrl {
 	RL_CG_BLKIO,   /* v1 "blkio", v2 "io" */
 	RL_CG_PIDS,
 	RL_CG_HUGETLB,
-	RL_CG_NET_CLS, /* v1 only */
+	RL_CG_NET_CLS,	/* v1 only */
 	RL_CG_NET_PRIO, /* v1 only */
 	RL_CG_RDMA,
 	RL_CG_PERF_EVENT,
@@ -59,9 +59,9 @@ struct rl_cg_hier {
 	bool v2;
 	unsigned ctrls; /* RL_CG_BIT()s: v1 from the mount options, v2 from
 			 * cgroup.controllers of its root (plus RL_CG_CORE) */
-	char *name; /* v1 named hierarchy ("systemd" for name=systemd), else NULL */
-	char *own;  /* our own cgroup in it, relative to the mount ("/" or
-		     * "/a/b"), from /proc/self/cgroup and the mount's root */
+	char *name;	/* v1 named hierarchy ("systemd" for name=systemd), else NULL */
+	char *own;	/* our own cgroup in it, relative to the mount ("/" or
+			 * "/a/b"), from /proc/self/cgroup and the mount's root */
 };
 
 enum rl_cg_mode { RL_CG_NONE, RL_CG_LEGACY, RL_CG_HYBRID, RL_CG_UNIFIED };
@@ -240,7 +240,6 @@ int rl_cg_bpf_build(const struct rl_device_rule *rules, size_t n, void **insns, 
 		    struct rl_error *err);
 /* Loads it and attaches it to the v2 directory fd (BPF_CGROUP_DEVICE,
  * BPF_F_ALLOW_MULTI), replacing a program rlite attached before. */
-int rl_cg_bpf_attach(int dirfd, const struct rl_device_rule *rules, size_t n,
-		     struct rl_error *err);
+int rl_cg_bpf_attach(int dirfd, const struct rl_device_rule *rules, size_t n, struct rl_error *err);
 
 #endif

@@ -141,10 +141,29 @@ int rl_ns_join(struct rl_ns_plan *plan, struct rl_error *err)
 
 pid_t rl_clone_spawn(unsigned long flags, struct rl_error *err)
 {
+	return rl_clone_spawn_into(flags, -1, NULL, err);
+}
+
+pid_t rl_clone_spawn_into(unsigned long flags, int cgroup_fd, bool *into, struct rl_error *err)
+{
 	/* No stack and no CLONE_VM: the child gets a copy-on-write copy of
 	 * our memory and returns here like from fork(). */
 	struct clone_args ca = {.flags = flags, .exit_signal = SIGCHLD};
-	long pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	long pid = -1;
+
+	if (into)
+		*into = false;
+	if (cgroup_fd >= 0) {
+		ca.flags |= CLONE_INTO_CGROUP;
+		ca.cgroup = (uint64_t)cgroup_fd;
+		pid = syscall(SYS_clone3, &ca, sizeof(ca));
+		if (pid >= 0 && into)
+			*into = true;
+		ca.flags = flags;
+		ca.cgroup = 0;
+	}
+	if (pid < 0)
+		pid = syscall(SYS_clone3, &ca, sizeof(ca));
 
 	/* clone3 is Linux 5.3; seccomp filters of outer runtimes (and
 	 * valgrind) may answer ENOSYS for it. */

@@ -45,4 +45,11 @@ int rl_ns_join(struct rl_ns_plan *plan, struct rl_error *err);
  * returns the pid in the parent, 0 in the child, -1 with err set. */
 pid_t rl_clone_spawn(unsigned long flags, struct rl_error *err);
 
+/* The same, and with cgroup_fd >= 0 (a v2 directory) the child starts in
+ * that cgroup (clone3 CLONE_INTO_CGROUP, Linux 5.7), never running a
+ * moment outside it.  *into tells, in parent and child alike, whether that
+ * happened: when the kernel refuses it, the clone is made without and the
+ * child has to join by itself. */
+pid_t rl_clone_spawn_into(unsigned long flags, int cgroup_fd, bool *into, struct rl_error *err);
+
 #endif

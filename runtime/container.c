@@ -395,6 +395,28 @@ static int child_create_hooks(void *arg, struct rl_error *err)
 	return child_hooks(c, RL_HOOK_CREATE_CONTAINER, RL_STATUS_CREATING, err);
 }
 
+/* First thing: into the container's cgroups, so that everything from
+ * here on, the workload above all, is accounted and limited; then the
+ * cgroup namespace, rooted there. */
+static int child_cgroups(struct rl_launch *c, struct rl_error *err)
+{
+	if (!c->cg_fds)
+		return 0;
+	for (size_t i = 0; c->cg_into && i < c->cg.n; i++)
+		if (c->cg.d[i].v2 && c->cg_fds[i] >= 0) {
+			close(c->cg_fds[i]);
+			c->cg_fds[i] = -1;
+		}
+	if (c->cg_v2fd >= 0)
+		close(c->cg_v2fd);
+	c->cg_v2fd = -1;
+	if (rl_cg_join_fds(&c->cg, c->cg_fds, err) < 0)
+		return -1;
+	if (c->cg_newns && unshare(CLONE_NEWCGROUP) < 0)
+		return rl_error_set(err, errno, "unshare cgroup namespace");
+	return 0;
+}
+
 static int child_setup(struct rl_launch *c, struct rl_error *err)
 {
 	const struct rl_config *cfg = c->cfg;
@@ -405,7 +427,7 @@ static int child_setup(struct rl_launch *c, struct rl_error *err)
 				    .before_pivot = child_create_hooks,
 				    .arg = c};
 
-	if (child_namespaces(c, err) < 0)
+	if (child_cgroups(c, err) < 0 || child_namespaces(c, err) < 0)
 		return -1;
 	/* A fresh anonymous session keyring, so the container does not see
 	 * (or fill) the caller's; ENOSYS: keyrings not built in. */

@@ -22,6 +22,11 @@ struct rl_run_opts {
 	bool no_new_keyring;	    /* keep the caller's session keyring */
 	const char *pid_file;	    /* NULL: none */
 	const char *console_socket; /* NULL: none */
+	/* cgroups (runtime/cgroup.h): linux.cgroupsPath in systemd's
+	 * "slice:prefix:name" form (--systemd-cgroup); none at all
+	 * (--cgroup-manager disabled) */
+	bool systemd_cgroup;
+	bool no_cgroups;
 };
 
 /* run --detach: as rl_container_run up to the release, inside a monitor

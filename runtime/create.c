@@ -57,19 +57,20 @@ static const char *root_of(const struct rl_run_opts *o)
 	return o->root && o->root[0] ? o->root : RL_STATE_ROOT_DEFAULT;
 }
 
-/* The lock was released after the record (run): take it again, and remove
- * the entry only if it is still ours (same init), not a container that was
- * deleted and created anew under the id meanwhile. */
-static void forget_recorded(struct conductor *c)
+/* The lock was released after the record (run): take it again, and keep
+ * it (to remove the entry and the cgroups) only if the entry is still ours
+ * (same init), not a container that was deleted and created anew under the
+ * id meanwhile, whose cgroups must not be touched either. */
+static void relock_recorded(struct conductor *c)
 {
-	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
 	struct rl_state *st = NULL;
 
-	if (rl_state_lock(c->root, c->l.o->id, true, &lock, NULL) < 0)
-		return; /* deleted already (delete --force) */
-	if (rl_state_load(&lock, &st, NULL) == 0 && st->init_start_time == c->start_time)
-		rl_state_remove(&lock, NULL);
+	if (rl_state_lock(c->root, c->l.o->id, true, &c->l.lock, NULL) == 0 &&
+	    (rl_state_load(&c->l.lock, &st, NULL) < 0 || st->init_start_time != c->start_time))
+		rl_state_unlock(&c->l.lock);
 	rl_state_free(st);
+	if (c->l.lock.fd < 0)
+		c->l.cg_made = false; /* deleted already (delete --force), or not ours */
 }
 
 /* Hooks that only warn (poststart): rl_hooks_run_warn logs each failure. */
@@ -107,11 +108,11 @@ static void conductor_cleanup(struct conductor *c)
 			rl_log("warning", "poststop hooks: %s", e.msg);
 		}
 	}
+	if (c->l.lock.fd < 0 && c->recorded)
+		relock_recorded(c);
 	rl_launch_cleanup(&c->l);
 	if (c->l.lock.fd >= 0)
 		rl_state_remove(&c->l.lock, NULL);
-	else if (c->recorded)
-		forget_recorded(c);
 	rl_state_unlock(&c->l.lock);
 	if (cfg) {
 		rl_hooks_run_warn(&cfg->hooks[RL_HOOK_POSTSTOP], RL_HOOK_POSTSTOP, json, NULL);
@@ -206,6 +207,8 @@ static int launch(struct conductor *c, int *status, struct rl_error *err)
 		return -1;
 	if (c->l.mode == RL_LAUNCH_CREATE && make_fifo(&c->l, err) < 0)
 		return -1;
+	if (rl_launch_cgroups(&c->l, err) < 0)
+		return -1;
 	if (rl_launch_spawn(&c->l, err) < 0)
 		return -1;
 	c->poststop = true;
@@ -228,8 +231,10 @@ int rl_container_create(const struct rl_run_opts *o, int *status, struct rl_erro
 		return -1;
 	if (o->pid_file && write_pid_file(o->pid_file, c.l.init, err) < 0)
 		return -1;
-	/* Success: the init is the caller's now, and the entry stays. */
+	/* Success: the init is the caller's now, and the entry and the
+	 * cgroups stay. */
 	c.l.init = 0;
+	c.l.cg_made = false;
 	c.recorded = false;
 	c.poststop = false;
 	rl_state_unlock(&c.l.lock);
@@ -290,6 +295,7 @@ static int detached_create(void *arg, int out_fd, int err_fd, pid_t *init, struc
 	hooks_warn(&c.l, RL_HOOK_POSTSTART, RL_STATUS_RUNNING, c.l.init);
 	*init = c.l.init;
 	c.l.init = 0;
+	c.l.cg_made = false;
 	c.recorded = false;
 	c.poststop = false;
 	return 0;

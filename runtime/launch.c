@@ -8,6 +8,7 @@
 #include <pwd.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -307,6 +308,15 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
+static void close_cg_fds(struct rl_launch *c)
+{
+	for (size_t i = 0; c->cg_fds && i < c->cg.n; i++)
+		close_fd(&c->cg_fds[i]);
+	free(c->cg_fds);
+	c->cg_fds = NULL;
+	close_fd(&c->cg_v2fd);
+}
+
 void rl_launch_init(struct rl_launch *c, const struct rl_run_opts *o, enum rl_launch_mode mode)
 {
 	*c = (struct rl_launch){.o = o,
@@ -317,6 +327,7 @@ void rl_launch_init(struct rl_launch *c, const struct rl_run_opts *o, enum rl_la
 				.fifo_fd = -1,
 				.console_fd = -1,
 				.console_recv = -1,
+				.cg_v2fd = -1,
 				.lock = RL_STATE_LOCK_INIT};
 	for (int t = 0; t < RL_NS__COUNT; t++)
 		c->plan.fd[t] = -1;
@@ -332,6 +343,8 @@ void rl_launch_cleanup(struct rl_launch *c)
 		kill(c->init, SIGKILL);
 		waitpid_eintr(c->init, NULL, 0);
 	}
+	/* Once the init is reaped: a zombie keeps its cgroup busy. */
+	rl_launch_cgroups_remove(c);
 	if (c->sigfd >= 0) {
 		c->init = 0;
 		forward_signals(c); /* drain: nothing left to deliver once unblocked */
@@ -346,6 +359,8 @@ void rl_launch_cleanup(struct rl_launch *c)
 	close_fd(&c->fifo_fd);
 	close_fd(&c->console_fd);
 	close_fd(&c->console_recv);
+	close_cg_fds(c);
+	rl_cg_free(&c->cg);
 	rl_ns_close(&c->plan);
 	rl_config_free(c->cfg);
 	free(c->owner);
@@ -488,6 +503,95 @@ int rl_launch_prepare(struct rl_launch *c, struct rl_error *err)
 	return c->term_mode < 0 ? -1 : 0;
 }
 
+/* ---- cgroups ------------------------------------------------------------ */
+
+static bool wants_resources(const struct rl_config *cfg)
+{
+	const struct rl_resources *r = cfg->linux_ ? cfg->linux_->resources : NULL;
+
+	return r && (r->n_devices || r->has_memory || r->has_cpu || r->pids_limit.set ||
+		     r->has_block_io || r->n_hugepage_limits || r->has_network || r->n_rdma ||
+		     r->unified.n);
+}
+
+/* What the child needs to join: cgroup.procs of every directory, opened
+ * here (the kernel checks the opener, so this holds in a user namespace),
+ * and the v2 directory for CLONE_INTO_CGROUP; all above the workload's
+ * preserved fds. */
+static int open_for_child(struct rl_launch *c, struct rl_error *err)
+{
+	int min_fd = 3 + c->o->preserve_fds;
+
+	c->cg_fds = calloc(c->cg.n, sizeof(*c->cg_fds));
+	if (!c->cg_fds)
+		return rl_error_set(err, ENOMEM, "cgroups");
+	if (rl_cg_open_procs(&c->cg, c->cg_fds, err) < 0) {
+		free(c->cg_fds);
+		c->cg_fds = NULL;
+		return -1;
+	}
+	for (size_t i = 0; i < c->cg.n; i++)
+		if (move_above(&c->cg_fds[i], min_fd, err) < 0)
+			return -1;
+	c->cg_v2fd = rl_cg_v2_fd(&c->cg, NULL);
+	return move_above(&c->cg_v2fd, min_fd, err);
+}
+
+int rl_launch_cgroups(struct rl_launch *c, struct rl_error *err)
+{
+	const struct rl_linux *lx = c->cfg->linux_;
+	struct rl_cg_layout lay;
+	int r;
+
+	if (c->o->no_cgroups)
+		return 0;
+	if (rl_cg_layout_load(&lay, err) < 0)
+		return rl_error_prefix(err, "cgroups");
+	r = lay.mode == RL_CG_NONE ? 1
+				   : rl_cg_resolve(&lay, lx ? lx->cgroups_path : NULL, c->o->id,
+						   c->o->systemd_cgroup, &c->cg, err);
+	rl_cg_layout_free(&lay);
+	if (r != 0)
+		return r < 0 ? -1 : 0;
+	/* Recorded first: a runtime killed from here on leaves what `delete
+	 * --force` needs to find and remove the directories. */
+	if (rl_cg_save(c->lock.fd, &c->cg, err) < 0)
+		return -1;
+	c->cg_made = true;
+	if (rl_cg_make(&c->cg, err) < 0) {
+		/* Rootless without delegation: runc goes on without cgroups
+		 * unless resources were asked for. */
+		if (geteuid() != 0 &&
+		    (err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS) &&
+		    !wants_resources(c->cfg)) {
+			rl_log("debug", "cgroups: %s: going on without", err->msg);
+			rl_cg_free(&c->cg);
+			c->cg_made = false;
+			return unlinkat(c->lock.fd, "cgroups", 0) < 0 && errno != ENOENT
+				   ? rl_error_set(err, errno, "remove the cgroup record")
+				   : 0;
+		}
+		return -1;
+	}
+	/* Again, now with how many parents were made. */
+	if (rl_cg_save(c->lock.fd, &c->cg, err) < 0 ||
+	    rl_cg_apply(&c->cg, lx ? lx->resources : NULL, c->cfg, err) < 0)
+		return -1;
+	return open_for_child(c, err);
+}
+
+void rl_launch_cgroups_remove(struct rl_launch *c)
+{
+	struct rl_error e = {0};
+
+	if (!c->cg_made)
+		return;
+	close_cg_fds(c);
+	if (rl_cg_kill(&c->cg, SIGKILL, &e) < 0 || rl_cg_remove(&c->cg, 2000, &e) < 0)
+		rl_log("warning", "%s", e.msg);
+	c->cg_made = false;
+}
+
 /* The monitor of a detached container is one; it must stay one. */
 static bool already_subreaper(void)
 {
@@ -499,6 +603,7 @@ static bool already_subreaper(void)
 int rl_launch_spawn(struct rl_launch *c, struct rl_error *err)
 {
 	int min_fd = 3 + c->o->preserve_fds;
+	unsigned long flags;
 	pid_t pid;
 
 	if (rl_ns_open(&c->plan, err) < 0 || open_console(c, err) < 0 ||
@@ -515,12 +620,20 @@ int rl_launch_spawn(struct rl_launch *c, struct rl_error *err)
 		return -1;
 	/* Fast path: one clone makes every namespace.  Slow path: the child
 	 * joins first and unshares after (rl_ns_join). */
-	pid = rl_clone_spawn(c->plan.join_any ? 0 : c->plan.new_flags, err);
+	flags = c->plan.join_any ? 0 : c->plan.new_flags;
+	/* A cgroup namespace is rooted at the cgroup of the task that makes
+	 * it: the child makes it once it joined the container's cgroups. */
+	if (c->cg.n && (flags & CLONE_NEWCGROUP)) {
+		flags &= ~(unsigned long)CLONE_NEWCGROUP;
+		c->cg_newns = true;
+	}
+	pid = rl_clone_spawn_into(flags, c->cg_v2fd, &c->cg_into, err);
 	if (pid < 0)
 		return -1;
 	if (pid == 0)
 		rl_launch_child(c);
 	c->init = pid;
+	close_cg_fds(c);
 	close(c->sync[1]);
 	c->sync[1] = -1;
 	/* Only the child uses these. */

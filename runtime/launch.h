@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "runtime/cgroup.h"
 #include "runtime/clone.h"
 #include "runtime/container.h"
 #include "runtime/shim.h"
@@ -46,7 +47,7 @@ struct rl_launch {
 	char created[40]; /* RFC 3339 nano, when rl_launch_prepare ran */
 	struct rl_ns_plan plan;
 	struct rl_shim_opts shim; /* the pid-1 shim (runtime/shim.h) */
-	int sync[2]; /* [0] parent end, [1] child end */
+	int sync[2];		  /* [0] parent end, [1] child end */
 	int sigfd;
 	bool masked; /* oldmask must be restored */
 	sigset_t oldmask;
@@ -68,6 +69,14 @@ struct rl_launch {
 	/* The reservation in the state store; the child closes its copy first
 	 * thing, or `start` would wait for the lock forever. */
 	struct rl_state_lock lock;
+	/* The container's cgroups: made and recorded before the clone, joined
+	 * by the child before anything else (rl_launch_cgroups). */
+	struct rl_cgroup cg;
+	int *cg_fds;   /* cgroup.procs of each directory, for the child; or NULL */
+	int cg_v2fd;   /* the v2 directory for CLONE_INTO_CGROUP, or -1 */
+	bool cg_into;  /* the clone put the child into cg_v2fd's cgroup */
+	bool cg_newns; /* child: unshare the cgroup namespace once joined */
+	bool cg_made;  /* directories may exist: cleanup removes them */
 };
 
 /* Zeroes l and sets every fd to -1. */
@@ -81,6 +90,16 @@ int rl_launch_prepare(struct rl_launch *l, struct rl_error *err);
  * (rl_state_to_json(..., false)): status and pid as given.  free(*json). */
 int rl_launch_state_json(const struct rl_launch *l, enum rl_status status, int pid, char **json,
 			 struct rl_error *err);
+
+/* Finds the layout, resolves linux.cgroupsPath, records the directories
+ * in the state directory, makes them, applies linux.resources and opens
+ * what the child needs to join (after the caller reserved the id, before
+ * rl_launch_spawn).  --cgroup-manager disabled: nothing. */
+int rl_launch_cgroups(struct rl_launch *l, struct rl_error *err);
+
+/* Kills whatever is left in the container's cgroups and removes them
+ * (once the init is gone); safe when there are none. */
+void rl_launch_cgroups_remove(struct rl_launch *l);
 
 /* Clones the container child (after the caller reserved the id). */
 int rl_launch_spawn(struct rl_launch *l, struct rl_error *err);
@@ -103,8 +122,10 @@ int rl_launch_wait(struct rl_launch *l, int *status, struct rl_error *err);
  * returns (container.c). */
 _Noreturn void rl_launch_child(struct rl_launch *l);
 
-/* Kills an init that is still ours (l->init > 0), restores the signal
- * mask, closes and frees everything.  Leaves the state store alone. */
+/* Kills an init that is still ours (l->init > 0), then the rest of its
+ * cgroups and removes them unless handed over (l->cg_made cleared),
+ * restores the signal mask, closes and frees everything.  Leaves the state
+ * store alone. */
 void rl_launch_cleanup(struct rl_launch *l);
 
 #endif
