@@ -8,8 +8,8 @@
 
 /* Global flags, given before the subcommand (GUIDE §4). */
 struct rl_globals {
-	const char *root; /* state directory */
-	const char *log;  /* NULL: stderr only */
+	const char *root;	/* state directory */
+	const char *log;	/* NULL: stderr only */
 	const char *log_format; /* "text" or "json" */
 	bool debug;
 	bool systemd_cgroup;
@@ -40,6 +40,9 @@ rl_cmd_fn rl_cmd_kill;
 rl_cmd_fn rl_cmd_delete;
 rl_cmd_fn rl_cmd_list;
 rl_cmd_fn rl_cmd_logs;
+rl_cmd_fn rl_cmd_pause;
+rl_cmd_fn rl_cmd_resume;
+rl_cmd_fn rl_cmd_update;
 
 /* A subcommand's --help text goes to stdout and is not an error. */
 int rl_cmd_usage(const char *text);
@@ -64,6 +67,9 @@ typedef int rl_cmd_opt_fn(void *ctx, int argc, char **argv, int *i, struct rl_er
  * the usage was printed (exit 0), -1 with err set. */
 int rl_cmd_args(int argc, char **argv, const char *usage, rl_cmd_opt_fn *opt, void *ctx,
 		const char **pos, int min, int max, struct rl_error *err);
+
+/* --cgroup-manager disabled */
+bool rl_cmd_no_cgroups(const struct rl_globals *g);
 
 /* create's and run's shared options; ctx is a struct rl_run_opts. */
 int rl_cmd_create_opt(void *ctx, int argc, char **argv, int *i, struct rl_error *err);

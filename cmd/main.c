@@ -24,6 +24,9 @@ static const struct rl_command commands[] = {
     {"delete", rl_cmd_delete, "remove a stopped container (--force: stop it first)"},
     {"list", rl_cmd_list, "list the containers under --root"},
     {"logs", rl_cmd_logs, "print what a detached container wrote (--follow)"},
+    {"pause", rl_cmd_pause, "freeze every process of a container"},
+    {"resume", rl_cmd_resume, "thaw a paused container"},
+    {"update", rl_cmd_update, "change the resource limits of a running container"},
 };
 
 static const char usage_text[] =
@@ -36,8 +39,11 @@ static const char usage_text[] =
     "  --log FILE              also write errors and debug lines to FILE\n"
     "  --log-format text|json  format of the --log lines\n"
     "  --debug                 write debug lines to the log\n"
-    "  --systemd-cgroup, --cgroup-manager M, --rootless, --criu P, --no-subreaper\n"
-    "                          accepted for runc compatibility, not acted on yet\n"
+    "  --systemd-cgroup        linux.cgroupsPath is systemd's \"slice:prefix:name\"\n"
+    "  --cgroup-manager M      cgroupfs (default), systemd (= --systemd-cgroup),\n"
+    "                          or disabled (no cgroups at all)\n"
+    "  --rootless, --criu P, --no-subreaper\n"
+    "                          accepted for runc compatibility, not acted on\n"
     "  --version, -v           print versions\n"
     "  --help, -h              this text\n"
     "\n"
@@ -138,7 +144,14 @@ static int parse_globals(int argc, char **argv, struct rl_globals *g, struct rl_
 		} else if ((r = rl_opt_value(argc, argv, &i, "cgroup-manager", &v, err)) != 0) {
 			if (r < 0)
 				return -1;
+			if (strcmp(v, "cgroupfs") && strcmp(v, "systemd") && strcmp(v, "disabled"))
+				return rl_error_set(
+				    err, 0,
+				    "--cgroup-manager: must be cgroupfs, systemd or "
+				    "disabled, not \"%s\"",
+				    v);
 			g->cgroup_manager = v;
+			g->systemd_cgroup = strcmp(v, "systemd") == 0;
 		} else if ((r = rl_opt_value(argc, argv, &i, "criu", &v, err)) != 0) {
 			if (r < 0)
 				return -1;

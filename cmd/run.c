@@ -43,7 +43,9 @@ static int run_opt(void *ctx, int argc, char **argv, int *i, struct rl_error *er
 
 int rl_cmd_run(struct rl_globals *g, int argc, char **argv, struct rl_error *err)
 {
-	struct run_args a = {.o = {.root = g->root}};
+	struct run_args a = {.o = {.root = g->root,
+				   .systemd_cgroup = g->systemd_cgroup,
+				   .no_cgroups = rl_cmd_no_cgroups(g)}};
 	const char *id = NULL;
 	int status = 0, r;
 

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runtime/cgroup.h"
 #include "runtime/hooks.h"
 #include "runtime/launch.h"
 #include "runtime/log.h"
@@ -319,10 +320,12 @@ static void signal_member(pid_t pid, int sig)
 	rl_pidfd_signal(fd, sig, NULL);
 }
 
-/* Without cgroups (a later issue) the container's processes are those of
- * its pid namespace: every /proc/PID whose ns/pid is the init's.  A
- * container sharing the host's pid namespace has only its init. */
-static int signal_all(pid_t init, int sig, struct rl_error *err)
+/* A container made without cgroups (--cgroup-manager disabled): its
+ * processes are those of its pid namespace, every /proc/PID whose ns/pid
+ * is the init's, the init excepted; fn gets each.  A container sharing the
+ * host's pid namespace has only its init. */
+static int each_in_pidns(pid_t init, void (*fn)(pid_t pid, void *arg), void *arg,
+			 struct rl_error *err)
 {
 	struct stat mine, ns, host;
 	struct dirent *de;
@@ -343,16 +346,28 @@ static int signal_all(pid_t init, int sig, struct rl_error *err)
 			continue;
 		if (ns_of((pid_t)pid, &ns) == 0 && ns.st_ino == mine.st_ino &&
 		    ns.st_dev == mine.st_dev)
-			signal_member((pid_t)pid, sig);
+			fn((pid_t)pid, arg);
 	}
 	closedir(d);
 	return 0;
 }
 
+static void signal_one(pid_t pid, void *arg)
+{
+	signal_member(pid, *(int *)arg);
+}
+
+static void cg_freep(struct rl_cgroup *cg)
+{
+	rl_cg_free(cg);
+}
+#define _cg_free_ __attribute__((cleanup(cg_freep)))
+
 int rl_container_kill(const char *root, const char *id, int sig, bool all, struct rl_error *err)
 {
 	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
 	_state_free_ struct rl_state *st = NULL;
+	_cg_free_ struct rl_cgroup cg = {0};
 	_rl_fd_ int pidfd = -1;
 
 	if (rl_state_lock(root_or_default(root), id, false, &lock, err) < 0 ||
@@ -360,11 +375,145 @@ int rl_container_kill(const char *root, const char *id, int sig, bool all, struc
 		return -1;
 	if (rl_pidfd_open(st->pid, st->init_start_time, &pidfd, err) < 0)
 		return -1;
+	if (!all)
+		return rl_pidfd_signal(pidfd, sig, err);
+	if (rl_cg_load(lock.fd, &cg, err) < 0)
+		return -1;
+	/* Every process of the cgroup, the ones that daemonized away from the
+	 * init and those in nested pid namespaces included. */
+	if (cg.n)
+		return rl_cg_kill(&cg, sig, err);
 	/* The others first: once pid 1 of a namespace dies the kernel kills
 	 * the rest, and /proc no longer shows who they were. */
-	if (all && signal_all(st->pid, sig, err) < 0)
+	if (each_in_pidns(st->pid, signal_one, &sig, err) < 0)
 		return -1;
 	return rl_pidfd_signal(pidfd, sig, err);
+}
+
+/* ---- cgroups: pids, pause, update ------------------------------------------ */
+
+int rl_container_cgroup(const char *root, const char *id, struct rl_cgroup *cg, int *pid,
+			uint64_t *start_time, struct rl_error *err)
+{
+	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
+	_state_free_ struct rl_state *st = NULL;
+
+	*cg = (struct rl_cgroup){0};
+	if (rl_state_lock(root_or_default(root), id, false, &lock, err) < 0 ||
+	    rl_state_load(&lock, &st, err) < 0 || rl_cg_load(lock.fd, cg, err) < 0)
+		return -1;
+	make_live(st);
+	*pid = st->pid;
+	*start_time = st->pid ? st->init_start_time : 0;
+	return 0;
+}
+
+struct pid_vec {
+	int *v;
+	size_t n;
+	bool nomem;
+};
+
+static void add_pid(pid_t pid, void *arg)
+{
+	struct pid_vec *p = arg;
+	int *v = reallocarray(p->v, p->n + 1, sizeof(*v));
+
+	if (!v) {
+		p->nomem = true;
+		return;
+	}
+	p->v = v;
+	p->v[p->n++] = (int)pid;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+int rl_container_pids(const char *root, const char *id, int **pids, size_t *n, struct rl_error *err)
+{
+	_cg_free_ struct rl_cgroup cg = {0};
+	struct pid_vec p = {0};
+	uint64_t start = 0;
+	int init = 0;
+
+	*pids = NULL;
+	*n = 0;
+	if (rl_container_cgroup(root, id, &cg, &init, &start, err) < 0)
+		return -1;
+	if (!init)
+		return 0;
+	if (cg.n) {
+		pid_t *v = NULL;
+
+		if (rl_cg_pids(&cg, &v, n, err) < 0)
+			return -1;
+		*pids = (int *)v;
+		return 0;
+	}
+	add_pid(init, &p);
+	if (each_in_pidns(init, add_pid, &p, err) < 0 || p.nomem) {
+		free(p.v);
+		return p.nomem ? rl_error_set(err, ENOMEM, "list processes") : -1;
+	}
+	qsort(p.v, p.n, sizeof(*p.v), cmp_int);
+	*pids = p.v;
+	*n = p.n;
+	return 0;
+}
+
+/* The container under an exclusive lock, with its cgroups; status is the
+ * live one. */
+static int load_cg(const char *root, const char *id, struct rl_state_lock *lock,
+		   struct rl_state **st, struct rl_cgroup *cg, struct rl_error *err)
+{
+	if (rl_state_lock(root_or_default(root), id, true, lock, err) < 0 ||
+	    rl_state_load(lock, st, err) < 0 || rl_cg_load(lock->fd, cg, err) < 0)
+		return -1;
+	(*st)->status = rl_state_status(*st);
+	return 0;
+}
+
+int rl_container_pause(const char *root, const char *id, bool pause, struct rl_error *err)
+{
+	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
+	_state_free_ struct rl_state *st = NULL;
+	_cg_free_ struct rl_cgroup cg = {0};
+	enum rl_status want = pause ? RL_STATUS_RUNNING : RL_STATUS_PAUSED;
+
+	if (load_cg(root, id, &lock, &st, &cg, err) < 0)
+		return -1;
+	if (st->status == RL_STATUS_STOPPED)
+		return rl_error_set(err, ESRCH, "container not running");
+	if (st->status != want)
+		return rl_error_set(err, 0, "container %s is %s, not %s", id,
+				    rl_status_name(st->status), rl_status_name(want));
+	if (!cg.n)
+		return rl_error_set(err, ENOTSUP, "container %s has no cgroups to freeze", id);
+	if (rl_cg_freeze(&cg, pause, err) < 0)
+		return -1;
+	st->status = pause ? RL_STATUS_PAUSED : RL_STATUS_RUNNING;
+	return rl_state_save(&lock, st, err);
+}
+
+int rl_container_update(const char *root, const char *id, const struct rl_resources *r,
+			struct rl_error *err)
+{
+	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
+	_state_free_ struct rl_state *st = NULL;
+	_cg_free_ struct rl_cgroup cg = {0};
+
+	if (load_cg(root, id, &lock, &st, &cg, err) < 0)
+		return -1;
+	if (st->status == RL_STATUS_STOPPED)
+		return rl_error_set(err, ESRCH, "container not running");
+	if (!cg.n)
+		return rl_error_set(err, ENOTSUP, "container %s has no cgroups to update", id);
+	return rl_cg_apply(&cg, r, NULL, err);
 }
 
 /* ---- delete ---------------------------------------------------------------- */
@@ -394,6 +543,31 @@ static int kill_and_wait(const struct rl_state *st, struct rl_error *err)
 	return 0;
 }
 
+/* How long delete waits for the last processes to leave the cgroups. */
+#define CGROUP_WAIT_MS 2000
+
+static int kill_cgroups(const struct rl_state_lock *lock, struct rl_error *err)
+{
+	_cg_free_ struct rl_cgroup cg = {0};
+
+	if (rl_cg_load(lock->fd, &cg, err) < 0)
+		return -1;
+	return rl_cg_kill(&cg, SIGKILL, err);
+}
+
+/* Whatever is still in them is killed (what escaped the init's pid
+ * namespace, or a container whose init was never recorded), then they
+ * are removed. */
+static int remove_cgroups(const struct rl_state_lock *lock, struct rl_error *err)
+{
+	_cg_free_ struct rl_cgroup cg = {0};
+
+	if (rl_cg_load(lock->fd, &cg, err) < 0 || rl_cg_kill(&cg, SIGKILL, err) < 0 ||
+	    rl_cg_remove(&cg, CGROUP_WAIT_MS, err) < 0)
+		return -1;
+	return 0;
+}
+
 int rl_container_delete(const char *root, const char *id, bool force, struct rl_error *err)
 {
 	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
@@ -409,9 +583,13 @@ int rl_container_delete(const char *root, const char *id, bool force, struct rl_
 		*err = e;
 		return -1;
 	}
-	/* A broken entry (no or corrupt state.json) has nothing to stop. */
-	if (rl_state_load(&lock, &st, err) < 0)
-		return force ? rl_state_remove(&lock, err) : -1;
+	/* A broken entry (no or corrupt state.json: a runtime killed during
+	 * create) may still have cgroups, and processes in them. */
+	if (rl_state_load(&lock, &st, err) < 0) {
+		if (!force)
+			return -1;
+		return remove_cgroups(&lock, err) < 0 ? -1 : rl_state_remove(&lock, err);
+	}
 	s = rl_state_status(st);
 	if (s == RL_STATUS_RUNNING || s == RL_STATUS_PAUSED || s == RL_STATUS_CREATING) {
 		if (!force)
@@ -419,7 +597,11 @@ int rl_container_delete(const char *root, const char *id, bool force, struct rl_
 					    "cannot delete container %s that is not stopped: %s",
 					    id, rl_status_name(s));
 	}
-	if (s != RL_STATUS_STOPPED && kill_and_wait(st, err) < 0)
+	/* The cgroups first: a paused init dies only once thawed, and
+	 * processes that left the init's pid namespace die too. */
+	if (s != RL_STATUS_STOPPED && (kill_cgroups(&lock, err) < 0 || kill_and_wait(st, err) < 0))
+		return -1;
+	if (remove_cgroups(&lock, err) < 0)
 		return -1;
 	/* A detached container's monitor: gone before its log and state are,
 	 * so it writes neither afterwards. */

@@ -90,7 +90,7 @@ struct rl_capabilities {
 };
 
 struct rl_rlimit {
-	char *type; /* e.g. "RLIMIT_NOFILE", as written */
+	char *type;   /* e.g. "RLIMIT_NOFILE", as written */
 	int resource; /* the RLIMIT_* number */
 	uint64_t hard;
 	uint64_t soft;
@@ -107,7 +107,7 @@ struct rl_user {
 
 struct rl_io_priority {
 	bool set;
-	int class; /* IOPRIO_CLASS_RT/BE/IDLE: 1, 2, 3 */
+	int class;	  /* IOPRIO_CLASS_RT/BE/IDLE: 1, 2, 3 */
 	char *class_name; /* as written, e.g. "IOPRIO_CLASS_BE" */
 	int priority;	  /* 0..7 */
 };
@@ -132,7 +132,7 @@ struct rl_process {
 	struct rl_user user;
 	struct rl_strv args; /* required, non-empty */
 	struct rl_strv env;
-	char *cwd; /* required, absolute */
+	char *cwd;			      /* required, absolute */
 	struct rl_capabilities *capabilities; /* NULL when absent */
 	struct rl_rlimit *rlimits;
 	size_t n_rlimits;
@@ -194,8 +194,8 @@ struct rl_time_offset {
 };
 
 struct rl_device {
-	char *path; /* required, absolute */
-	char type;  /* 'c', 'b', 'u' or 'p' */
+	char *path;    /* required, absolute */
+	char type;     /* 'c', 'b', 'u' or 'p' */
 	int64_t major; /* required unless type is 'p' */
 	int64_t minor;
 	struct rl_opt_u32 file_mode;
@@ -206,7 +206,7 @@ struct rl_device {
 /* linux.resources.devices[] (the device cgroup rules) */
 struct rl_device_rule {
 	bool allow;
-	char type; /* 'a', 'c' or 'b'; 'a' when absent */
+	char type;		 /* 'a', 'c' or 'b'; 'a' when absent */
 	struct rl_opt_i64 major; /* unset: wildcard */
 	struct rl_opt_i64 minor;
 	char *access; /* subset of "rwm"; NULL when absent */
@@ -427,6 +427,14 @@ int rl_config_load(const char *path, struct rl_config **out, struct rl_error *er
 /* Writes the config as indented JSON into a malloc'd NUL-terminated buffer.
  * Parsing the result gives back an equal config. */
 int rl_config_to_json(const struct rl_config *cfg, char **out, size_t *len, struct rl_error *err);
+
+/* A linux.resources object on its own (rlite update --resources): errors
+ * name `name` and the member ("r.json: memory.limit: must be an integer").
+ * rl_resources_load reads a file, or stdin for "-". */
+int rl_resources_parse(const char *text, size_t len, const char *name, struct rl_resources **out,
+		       struct rl_error *err);
+int rl_resources_load(const char *path, struct rl_resources **out, struct rl_error *err);
+void rl_resources_free(struct rl_resources *r);
 
 /* The default config, as `rlite spec` writes it: busybox sh in ./rootfs,
  * the default mounts, masked and read-only paths, capabilities and

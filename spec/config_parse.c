@@ -709,3 +709,35 @@ int rl_config_load(const char *path, struct rl_config **out, struct rl_error *er
 		return -1;
 	return rl_config_parse(text, len, path, out, err);
 }
+
+/* ---- a resources document (rlite update --resources) --------------------- */
+
+int rl_resources_parse(const char *text, size_t len, const char *name, struct rl_resources **out,
+		       struct rl_error *err)
+{
+	struct rl_jctx c = {.name = name ? name : "resources", .err = err};
+	yajl_val tree = parse_tree(&c, text ? text : "", text ? len : 0);
+	int rc;
+
+	if (!tree)
+		return -1;
+	rc = rl_parse_resources(&c, tree, "", out);
+	yajl_tree_free(tree);
+	return rc;
+}
+
+int rl_resources_load(const char *path, struct rl_resources **out, struct rl_error *err)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *text = NULL;
+	bool in = strcmp(path, "-") == 0;
+	size_t len = 0;
+
+	fd = in ? dup(0) : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return rl_error_set(err, errno, "open \"%s\"", path);
+	/* stdin may be a pipe: read_bounded enforces the size on what comes. */
+	if (read_bounded(fd, in ? "stdin" : path, 0, &text, &len, err) < 0)
+		return -1;
+	return rl_resources_parse(text, len, in ? "stdin" : path, out, err);
+}
