@@ -233,13 +233,41 @@ static int make_one(struct rl_cg_dir *d, struct rl_error *err)
 	return 0;
 }
 
+/* Undoes a failed rl_cg_make: only the levels it made, so that a
+ * directory that was there (another container's) is never touched. */
+static void unmake(const struct rl_cgroup *cg, size_t n)
+{
+	char dir[PATH_MAX];
+
+	for (size_t i = 0; i < n; i++) {
+		rl_cg_dir_path(&cg->d[i], NULL, dir, sizeof(dir));
+		for (int k = 0; k < cg->d[i].created; k++) {
+			char *slash = strrchr(dir, '/');
+
+			if (rmdir(dir) < 0 || !slash)
+				break;
+			*slash = '\0';
+		}
+	}
+}
+
+int rl_cg_check_unused(const struct rl_cgroup *cg, struct rl_error *err)
+{
+	char dir[PATH_MAX];
+
+	for (size_t i = 0; i < cg->n; i++)
+		if (has_procs(&cg->d[i]))
+			return rl_error_set(err, EBUSY,
+					    "cgroup \"%s\": already in use by other processes",
+					    rl_cg_dir_path(&cg->d[i], NULL, dir, sizeof(dir)));
+	return 0;
+}
+
 int rl_cg_make(struct rl_cgroup *cg, struct rl_error *err)
 {
 	for (size_t i = 0; i < cg->n; i++) {
 		if (make_one(&cg->d[i], err) < 0) {
-			struct rl_cgroup done = {.d = cg->d, .n = i + 1};
-
-			rl_cg_remove(&done, 0, NULL);
+			unmake(cg, i + 1);
 			return -1;
 		}
 	}
@@ -560,8 +588,10 @@ int rl_cg_kill(const struct rl_cgroup *cg, int sig, struct rl_error *err)
 	if (sig == SIGKILL && v2) {
 		/* Atomic in the kernel: forks racing with it are caught too. */
 		rl_cg_dir_path(v2, "cgroup.kill", path, sizeof(path));
+		/* A task frozen by the v1 freezer of a hybrid host dies only
+		 * once thawed. */
 		if (write_at(path, "1") == 0)
-			return 0;
+			return rl_cg_frozen(cg) ? rl_cg_freeze(cg, false, err) : 0;
 		if (errno != ENOENT)
 			return rl_error_set(err, errno, "cgroup cgroup.kill: write \"1\"");
 	}

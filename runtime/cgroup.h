@@ -131,6 +131,10 @@ const struct rl_cg_dir *rl_cg_find(const struct rl_cgroup *cg, enum rl_cg_ctrl c
  * holds processes is refused: "cgroup \"DIR\": already in use by other
  * processes".  On failure what it made is removed. */
 int rl_cg_make(struct rl_cgroup *cg, struct rl_error *err);
+/* The refusal of rl_cg_make alone, before anything is made or recorded:
+ * a record naming another container's cgroup would let `delete --force`
+ * of this one kill that one. */
+int rl_cg_check_unused(const struct rl_cgroup *cg, struct rl_error *err);
 
 /* The record of a container's cgroups in its state directory (file
  * "cgroups" under dirfd), written before rl_cg_make so that a runtime

@@ -555,9 +555,8 @@ int rl_launch_cgroups(struct rl_launch *c, struct rl_error *err)
 		return r < 0 ? -1 : 0;
 	/* Recorded first: a runtime killed from here on leaves what `delete
 	 * --force` needs to find and remove the directories. */
-	if (rl_cg_save(c->lock.fd, &c->cg, err) < 0)
+	if (rl_cg_check_unused(&c->cg, err) < 0 || rl_cg_save(c->lock.fd, &c->cg, err) < 0)
 		return -1;
-	c->cg_made = true;
 	if (rl_cg_make(&c->cg, err) < 0) {
 		/* Rootless without delegation: runc goes on without cgroups
 		 * unless resources were asked for. */
@@ -566,7 +565,6 @@ int rl_launch_cgroups(struct rl_launch *c, struct rl_error *err)
 		    !wants_resources(c->cfg)) {
 			rl_log("debug", "cgroups: %s: going on without", err->msg);
 			rl_cg_free(&c->cg);
-			c->cg_made = false;
 			return unlinkat(c->lock.fd, "cgroups", 0) < 0 && errno != ENOENT
 				   ? rl_error_set(err, errno, "remove the cgroup record")
 				   : 0;
@@ -574,6 +572,7 @@ int rl_launch_cgroups(struct rl_launch *c, struct rl_error *err)
 		return -1;
 	}
 	/* Again, now with how many parents were made. */
+	c->cg_made = true;
 	if (rl_cg_save(c->lock.fd, &c->cg, err) < 0 ||
 	    rl_cg_apply(&c->cg, lx ? lx->resources : NULL, c->cfg, err) < 0)
 		return -1;
