@@ -11,11 +11,16 @@
 #include "runtime/cgroup.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include "runtime/log.h"
 
 #define RES "linux.resources."
 
@@ -377,6 +382,17 @@ static int plan_pids(struct builder *b, const struct rl_opt_i64 *limit)
 
 /* ---- blockIO -------------------------------------------------------------- */
 
+/* runc's mapping of the v1 blkio weight [10, 1000] onto io.weight
+ * [1, 10000], used when the v2 fallback to io.weight applies. */
+static uint64_t blkio_to_io_weight(uint64_t w)
+{
+	if (w < 10)
+		w = 10;
+	if (w > 1000)
+		w = 1000;
+	return 1 + (w - 10) * 9999 / 990;
+}
+
 static const struct {
 	const char *key, *v1, *v2;
 } throttles[] = {
@@ -659,4 +675,273 @@ void rl_cg_plan_free(struct rl_cg_plan *p)
 	free(p->w);
 	free(p->warnings);
 	*p = (struct rl_cg_plan){0};
+}
+
+/* ---- applying the plan ------------------------------------------------------ */
+
+/* One open + one write(2): a cgroup file takes a value per write, and a
+ * short write would be a different value.  0, or the errno. */
+static int write_file(const struct rl_cg_dir *d, const char *file, const char *value)
+{
+	char path[PATH_MAX];
+	size_t len = strlen(value);
+	ssize_t n;
+	int fd, e = 0;
+
+	if (strlen(rl_cg_dir_path(d, file, path, sizeof(path))) >= sizeof(path) - 1)
+		return ENAMETOOLONG;
+	do
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
+	if (fd < 0)
+		return errno;
+	do
+		n = write(fd, value, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		e = errno;
+	else if ((size_t)n != len)
+		e = EIO;
+	close(fd);
+	return e;
+}
+
+/* "W" or "MAJ:MIN W" on the v1 scale -> the same on io.weight's scale. */
+static void io_weight_value(const char *v, char *buf, size_t len)
+{
+	const char *sp = strrchr(v, ' ');
+	const char *w = sp ? sp + 1 : v;
+
+	snprintf(buf, len, "%.*s%" PRIu64, (int)(w - v), v,
+		 blkio_to_io_weight(strtoull(w, NULL, 10)));
+}
+
+/* Files the plan names that a kernel may lack, and what to write instead:
+ * CFQ's blkio files went with CFQ (5.0), BFQ has its own; on v2 only BFQ
+ * takes the v1 weight scale, io.weight is the fallback (runc does both). */
+static int write_fallback(const struct rl_cg_dir *d, const struct rl_cg_write *w)
+{
+	char conv[128];
+
+	if (strcmp(w->file, "blkio.weight") == 0)
+		return write_file(d, "blkio.bfq.weight", w->value);
+	if (strcmp(w->file, "blkio.weight_device") == 0)
+		return write_file(d, "blkio.bfq.weight_device", w->value);
+	if (strcmp(w->file, "io.bfq.weight") == 0) {
+		io_weight_value(w->value, conv, sizeof(conv));
+		return write_file(d, "io.weight", conv);
+	}
+	/* hugetlb reservation files (5.7 and later) are written when present */
+	if (strstr(w->file, ".rsvd."))
+		return 0;
+	return ENOENT;
+}
+
+static int write_one(const struct rl_cg_dir *d, const struct rl_cg_write *w)
+{
+	int e = write_file(d, w->file, w->value);
+
+	if (e == ENOENT && write_fallback(d, w) == 0)
+		return 0;
+	return e;
+}
+
+/* Writes p->w[i]; *next is the first write not done yet.  A write marked
+ * swap_with_next that the kernel refuses with EINVAL goes again after the
+ * next one (which may do the same with its own next). */
+static int apply_from(const struct rl_cgroup *cg, const struct rl_cg_plan *p, size_t i,
+		      size_t *next, struct rl_error *err)
+{
+	const struct rl_cg_write *w = &p->w[i];
+	const struct rl_cg_dir *d = rl_cg_find(cg, w->ctrl);
+	int e;
+
+	*next = i + 1;
+	if (!d)
+		return rl_error_set(
+		    err, 0, "cgroup %s: write \"%s\": the container has no %s cgroup", w->file,
+		    w->value, w->ctrl == RL_CG_CORE ? "v2" : rl_cg_ctrl_name(w->ctrl, false));
+	e = write_one(d, w);
+	if (e == EINVAL && w->swap_with_next && i + 1 < p->n) {
+		if (apply_from(cg, p, i + 1, next, err) < 0)
+			return -1;
+		e = write_one(d, w);
+	}
+	if (e)
+		return rl_error_set(err, e, "cgroup %s: write \"%s\"", w->file, w->value);
+	return 0;
+}
+
+int rl_cg_plan_apply(const struct rl_cgroup *cg, const struct rl_cg_plan *p, struct rl_error *err)
+{
+	for (size_t i = 0; i < p->n;)
+		if (apply_from(cg, p, i, &i, err) < 0)
+			return -1;
+	return 0;
+}
+
+/* ---- device rules ------------------------------------------------------------- */
+
+/* The devices every container gets (runc's AllowedDevices, less the
+ * wildcard mknod and tun ones): null, zero, full, random, urandom, tty,
+ * console, ptmx, pts/<n>. */
+static const struct {
+	int64_t major, minor; /* minor -1: any */
+} default_devices[] = {
+    {1, 3}, {1, 5}, {1, 7}, {1, 8}, {1, 9}, {5, 0}, {5, 1}, {5, 2}, {136, -1},
+};
+
+#define N_DEFAULT_DEVICES (sizeof(default_devices) / sizeof(default_devices[0]))
+
+static struct rl_device_rule allow_rule(char type, int64_t major, int64_t minor)
+{
+	return (struct rl_device_rule){
+	    .allow = true,
+	    .type = type,
+	    .major = {.set = true, .v = major},
+	    .minor = {.set = minor >= 0, .v = minor},
+	    .access = "rwm",
+	};
+}
+
+int rl_cg_devices(const struct rl_config *cfg, struct rl_device_rule **out, size_t *n,
+		  struct rl_error *err)
+{
+	const struct rl_linux *lx = cfg ? cfg->linux_ : NULL;
+	const struct rl_resources *r = lx ? lx->resources : NULL;
+	size_t n_rules = r ? r->n_devices : 0, n_devs = lx ? lx->n_devices : 0, k = 0;
+	struct rl_device_rule *v = calloc(n_rules + N_DEFAULT_DEVICES + n_devs, sizeof(*v));
+
+	if (!v)
+		return rl_error_set(err, ENOMEM, "linux.resources.devices: building the rules");
+	for (size_t i = 0; i < n_rules; i++)
+		v[k++] = r->devices[i];
+	for (size_t i = 0; i < N_DEFAULT_DEVICES; i++)
+		v[k++] = allow_rule('c', default_devices[i].major, default_devices[i].minor);
+	/* linux.devices: the container can use what it was given ('u' is an
+	 * unbuffered character device; a fifo needs no rule). */
+	for (size_t i = 0; i < n_devs; i++) {
+		const struct rl_device *d = &lx->devices[i];
+
+		if (d->type == 'c' || d->type == 'u' || d->type == 'b')
+			v[k++] = allow_rule(d->type == 'b' ? 'b' : 'c', d->major, d->minor);
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+static bool wildcard(const struct rl_opt_i64 *o)
+{
+	return !o->set || o->v < 0; /* -1 is the spec's other spelling of "any" */
+}
+
+static bool full_access(const char *a)
+{
+	return strchr(a, 'r') && strchr(a, 'w') && strchr(a, 'm');
+}
+
+int rl_cg_device_line(const struct rl_device_rule *r, char *buf, size_t len)
+{
+	const char *access = r->access ? r->access : "rwm";
+	char type = r->type ? r->type : 'a', maj[24] = "*", min[24] = "*";
+	int n;
+
+	if (type == 'a' && wildcard(&r->major) && wildcard(&r->minor) && full_access(access)) {
+		n = snprintf(buf, len, "a");
+	} else {
+		if (!wildcard(&r->major))
+			snprintf(maj, sizeof(maj), "%" PRId64, r->major.v);
+		if (!wildcard(&r->minor))
+			snprintf(min, sizeof(min), "%" PRId64, r->minor.v);
+		n = snprintf(buf, len, "%c %s:%s %s", type, maj, min, access);
+	}
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
+
+static int device_write(const struct rl_cg_dir *d, const struct rl_device_rule *r,
+			struct rl_error *err)
+{
+	const char *file = r->allow ? "devices.allow" : "devices.deny";
+	char line[96];
+	int e;
+
+	if (rl_cg_device_line(r, line, sizeof(line)) < 0)
+		return rl_error_set(err, 0, "cgroup %s: device rule too long", file);
+	if ((e = write_file(d, file, line)))
+		return rl_error_set(err, e, "cgroup %s: write \"%s\"", file, line);
+	return 0;
+}
+
+int rl_cg_devices_v1(const struct rl_cg_dir *d, const struct rl_device_rule *rules, size_t n,
+		     struct rl_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct rl_device_rule r = rules[i];
+		char line[96];
+
+		/* The kernel reads a line starting with "a" as "everything",
+		 * whatever follows: a narrower 'a' rule is its c and b halves. */
+		if (rl_cg_device_line(&r, line, sizeof(line)) == 0 && strcmp(line, "a") != 0 &&
+		    (r.type == 'a' || r.type == 0)) {
+			r.type = 'c';
+			if (device_write(d, &r, err) < 0)
+				return -1;
+			r.type = 'b';
+		}
+		if (device_write(d, &r, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- all of it ------------------------------------------------------------------ */
+
+static int apply_devices(const struct rl_cgroup *cg, const struct rl_config *cfg,
+			 const int where[RL_CG__COUNT], struct rl_error *err)
+{
+	const struct rl_resources *r = cfg->linux_ ? cfg->linux_->resources : NULL;
+	const struct rl_cg_dir *v1 =
+	    where[RL_CG_DEVICES] == 1 ? rl_cg_find(cg, RL_CG_DEVICES) : NULL;
+	struct rl_device_rule *rules = NULL;
+	size_t n = 0;
+	int rc = 0, fd;
+
+	if (rl_cg_devices(cfg, &rules, &n, err) < 0)
+		return -1;
+	if (v1) {
+		rc = rl_cg_devices_v1(v1, rules, n, err);
+	} else if (where[RL_CG_CORE] == 2 && where[RL_CG_DEVICES] == 0 && r && r->n_devices) {
+		/* Only a config that restricts devices gets a program: without
+		 * one, v2 allows every device, as an empty list does on v1. */
+		if ((fd = rl_cg_v2_fd(cg, err)) < 0) {
+			rc = -1;
+		} else {
+			rc = rl_cg_bpf_attach(fd, rules, n, err);
+			close(fd);
+		}
+	}
+	free(rules);
+	return rc;
+}
+
+int rl_cg_apply(const struct rl_cgroup *cg, const struct rl_resources *r,
+		const struct rl_config *cfg, struct rl_error *err)
+{
+	struct rl_cg_plan plan = {0};
+	int where[RL_CG__COUNT];
+	int rc;
+
+	rl_cg_where_dirs(cg, where);
+	if (r) {
+		if (rl_cg_plan_make(r, where, &plan, err) < 0)
+			return -1;
+		for (size_t i = 0; i < plan.n_warnings; i++)
+			rl_log("warning", "%s", plan.warnings[i]);
+		rc = rl_cg_plan_apply(cg, &plan, err);
+		rl_cg_plan_free(&plan);
+		if (rc < 0)
+			return -1;
+	}
+	return cfg ? apply_devices(cg, cfg, where, err) : 0;
 }
