@@ -1,0 +1,772 @@
+/* Unit tests of runtime/cgroup_res.c: where each controller is, the plan
+ * of file writes for every linux.resources field on v1 and on v2 (files,
+ * values, order, swap flags, warnings, exact errors), applying a plan and
+ * device rules to scratch directories, and, as root, the v1 memory and
+ * devices controllers of this host.
+ *
+ * JSON snippets are written with single quotes; dq() makes them JSON. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yajl/yajl_tree.h>
+
+#include "runtime/cgroup.h"
+#include "spec/config_internal.h"
+#include "tap.h"
+
+/* cgroup.c provides rl_cg_v2_fd; this weak copy only lets the test link
+ * without it.  No test here reaches it: every rl_cg_apply has v1 devices. */
+__attribute__((weak)) int rl_cg_v2_fd(const struct rl_cgroup *cg, struct rl_error *err)
+{
+	(void)cg;
+	return rl_error_set(err, ENOSYS, "rl_cg_v2_fd: not in this build");
+}
+
+static const int V1[RL_CG__COUNT] = {
+    [RL_CG_CPU] = 1,	 [RL_CG_CPUACCT] = 1, [RL_CG_CPUSET] = 1,   [RL_CG_MEMORY] = 1,
+    [RL_CG_DEVICES] = 1, [RL_CG_FREEZER] = 1, [RL_CG_BLKIO] = 1,    [RL_CG_PIDS] = 1,
+    [RL_CG_HUGETLB] = 1, [RL_CG_NET_CLS] = 1, [RL_CG_NET_PRIO] = 1, [RL_CG_RDMA] = 1,
+};
+static const int V2[RL_CG__COUNT] = {
+    [RL_CG_CPU] = 2,   [RL_CG_CPUSET] = 2, [RL_CG_MEMORY] = 2,
+    [RL_CG_BLKIO] = 2, [RL_CG_PIDS] = 2,   [RL_CG_HUGETLB] = 2,
+    [RL_CG_RDMA] = 2,  [RL_CG_MISC] = 2,   [RL_CG_CORE] = 2,
+};
+/* this host: v1 controllers, hugetlb on the cgroup2 mount, no net_cls */
+static const int HYBRID[RL_CG__COUNT] = {
+    [RL_CG_CPU] = 1,	 [RL_CG_CPUACCT] = 1, [RL_CG_CPUSET] = 1, [RL_CG_MEMORY] = 1,
+    [RL_CG_DEVICES] = 1, [RL_CG_FREEZER] = 1, [RL_CG_BLKIO] = 1,  [RL_CG_PIDS] = 1,
+    [RL_CG_HUGETLB] = 2, [RL_CG_CORE] = 2,
+};
+static const int NONE[RL_CG__COUNT] = {0};
+
+static char *dq(const char *s)
+{
+	char *t = strdup(s);
+
+	for (char *p = t; p && *p; p++)
+		if (*p == '\'')
+			*p = '"';
+	return t;
+}
+
+static struct rl_resources *parse_res(const char *snippet)
+{
+	struct rl_error e = {0};
+	struct rl_jctx c = {.name = "config.json", .err = &e};
+	struct rl_resources *r = NULL;
+	char *json = dq(snippet), ebuf[256];
+	yajl_val v = yajl_tree_parse(json, ebuf, sizeof(ebuf));
+
+	free(json);
+	if (!v || rl_parse_resources(&c, v, "linux.resources", &r) < 0)
+		printf("# bad snippet %s: %s\n", snippet, v ? e.msg : ebuf);
+	yajl_tree_free(v);
+	return r;
+}
+
+/* The controller a file name says it belongs to ("cgroup.*": the v2 dir). */
+static int ctrl_of(const char *file)
+{
+	char prefix[32];
+	size_t n = strcspn(file, ".");
+
+	snprintf(prefix, sizeof(prefix), "%.*s", (int)n, file);
+	return strcmp(prefix, "cgroup") == 0 ? RL_CG_CORE : rl_cg_ctrl_from_name(prefix);
+}
+
+/* The plan as text, one "file=value" line per write (" (swap)" when
+ * swap_with_next, " @ctrl" when the write goes to another controller than
+ * its name says), then "warning: ..." lines; or "error: ...". */
+static const char *planned(const char *snippet, const int *where)
+{
+	static char out[8192];
+	struct rl_resources *r = parse_res(snippet);
+	struct rl_cg_plan p = {0};
+	struct rl_error e = {0};
+	size_t len = 0;
+
+	out[0] = '\0';
+	if (!r)
+		return "bad snippet";
+	if (rl_cg_plan_make(r, where, &p, &e) < 0) {
+		snprintf(out, sizeof(out), "error: %s", e.msg);
+		if (p.n || p.w || p.n_warnings)
+			snprintf(out, sizeof(out), "error left a plan behind");
+	}
+	for (size_t i = 0; i < p.n; i++)
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s=%s%s%s%s\n", p.w[i].file,
+					p.w[i].value, p.w[i].swap_with_next ? " (swap)" : "",
+					ctrl_of(p.w[i].file) == (int)p.w[i].ctrl ? "" : " @",
+					ctrl_of(p.w[i].file) == (int)p.w[i].ctrl
+					    ? ""
+					    : rl_cg_ctrl_name(p.w[i].ctrl, false));
+	for (size_t i = 0; i < p.n_warnings; i++)
+		len +=
+		    (size_t)snprintf(out + len, sizeof(out) - len, "warning: %s\n", p.warnings[i]);
+	rl_cg_plan_free(&p);
+	rl_resources_free(r);
+	return out;
+}
+
+/* ---- where ---------------------------------------------------------------- */
+
+static void test_where(void)
+{
+	struct rl_cg_hier h[] = {
+	    {.mount = "/sys/fs/cgroup/memory", .ctrls = RL_CG_BIT(RL_CG_MEMORY)},
+	    {.mount = "/sys/fs/cgroup/cpu",
+	     .ctrls = RL_CG_BIT(RL_CG_CPU) | RL_CG_BIT(RL_CG_CPUACCT)},
+	    {.mount = "/sys/fs/cgroup/systemd", .name = "systemd"},
+	    {.mount = "/sys/fs/cgroup/unified",
+	     .v2 = true,
+	     .ctrls = RL_CG_BIT(RL_CG_HUGETLB) | RL_CG_BIT(RL_CG_MEMORY) | RL_CG_BIT(RL_CG_CORE)},
+	};
+	struct rl_cg_layout l = {.h = h, .n = 4, .mode = RL_CG_HYBRID};
+	struct rl_cg_dir d[] = {
+	    {.mount = "/m", .path = "/c", .v2 = true, .ctrls = RL_CG_BIT(RL_CG_PIDS)},
+	    {.mount = "/p", .path = "/c", .ctrls = RL_CG_BIT(RL_CG_PIDS)},
+	};
+	struct rl_cgroup cg = {.d = d, .n = 2};
+	int w[RL_CG__COUNT];
+
+	rl_cg_where(&l, w);
+	ok(w[RL_CG_MEMORY] == 1, "memory on v1 and v2: v1 wins");
+	ok(w[RL_CG_CPU] == 1 && w[RL_CG_CPUACCT] == 1, "cpu,cpuacct on v1");
+	ok(w[RL_CG_HUGETLB] == 2, "hugetlb on v2");
+	ok(w[RL_CG_CORE] == 2, "a v2 hierarchy: core is 2");
+	ok(w[RL_CG_PIDS] == 0 && w[RL_CG_DEVICES] == 0, "the others absent");
+	l.n = 3;
+	rl_cg_where(&l, w);
+	ok(w[RL_CG_CORE] == 0 && w[RL_CG_HUGETLB] == 0, "no v2 hierarchy: core 0");
+	rl_cg_where(NULL, w);
+	ok(memcmp(w, NONE, sizeof(w)) == 0, "no layout: nothing");
+
+	rl_cg_where_dirs(&cg, w);
+	ok(w[RL_CG_PIDS] == 1 && w[RL_CG_CORE] == 2, "dirs: pids v1 wins over v2, core 2");
+	cg.n = 1;
+	rl_cg_where_dirs(&cg, w);
+	ok(w[RL_CG_PIDS] == 2 && w[RL_CG_MEMORY] == 0, "dirs: pids on v2 only");
+}
+
+/* ---- memory --------------------------------------------------------------- */
+
+static void test_memory(void)
+{
+	is_str(planned("{'memory': {'limit': 4096, 'reservation': 1024, 'swap': 8192,"
+		       " 'swappiness': 60, 'kernelTCP': 2048, 'disableOOMKiller': true,"
+		       " 'useHierarchy': true, 'kernel': 100}}",
+		       V1),
+	       "memory.limit_in_bytes=4096 (swap)\n"
+	       "memory.memsw.limit_in_bytes=8192\n"
+	       "memory.soft_limit_in_bytes=1024\n"
+	       "memory.swappiness=60\n"
+	       "memory.kmem.tcp.limit_in_bytes=2048\n"
+	       "memory.oom_control=1\n"
+	       "memory.use_hierarchy=1\n"
+	       "warning: linux.resources.memory.kernel: obsolete, ignored\n",
+	       "v1 memory: every field, limit before memsw with the swap flag");
+	is_str(planned("{'memory': {'limit': -1, 'swap': -1, 'reservation': -1, 'kernelTCP': -1,"
+		       " 'disableOOMKiller': false, 'useHierarchy': false}}",
+		       V1),
+	       "memory.limit_in_bytes=-1 (swap)\n"
+	       "memory.memsw.limit_in_bytes=-1\n"
+	       "memory.soft_limit_in_bytes=-1\n"
+	       "memory.kmem.tcp.limit_in_bytes=-1\n"
+	       "memory.oom_control=0\n"
+	       "memory.use_hierarchy=0\n",
+	       "v1: -1 is written as -1");
+	is_str(planned("{'memory': {'limit': 4096}}", V1), "memory.limit_in_bytes=4096\n",
+	       "v1: limit alone has no swap flag");
+	is_str(planned("{'memory': {'swap': 8192}}", V1), "memory.memsw.limit_in_bytes=8192\n",
+	       "v1: swap alone");
+	is_str(planned("{'memory': {'limit': 0}}", V1), "memory.limit_in_bytes=0\n",
+	       "v1: a limit of 0 is a limit");
+
+	is_str(planned("{'memory': {'limit': 4096, 'reservation': 1024, 'swap': 8192,"
+		       " 'useHierarchy': true}}",
+		       V2),
+	       "memory.max=4096\nmemory.low=1024\nmemory.swap.max=4096\n",
+	       "v2: max, low, swap.max = swap - limit; useHierarchy true is a no-op");
+	is_str(planned("{'memory': {'limit': -1, 'swap': -1, 'reservation': -1}}", V2),
+	       "memory.max=max\nmemory.low=max\nmemory.swap.max=max\n", "v2: -1 is max");
+	is_str(planned("{'memory': {'limit': 4096, 'swap': 4096}}", V2),
+	       "memory.max=4096\nmemory.swap.max=0\n", "v2: swap == limit: no swap");
+	is_str(planned("{'memory': {'swap': -1}}", V2), "memory.swap.max=max\n",
+	       "v2: swap -1 needs no limit");
+	is_str(planned("{'memory': {'swap': 8192}}", V2),
+	       "error: linux.resources.memory.swap: needs a memory.limit on cgroup v2 "
+	       "(memory.swap.max is swap - limit)",
+	       "v2: swap without a limit");
+	is_str(planned("{'memory': {'limit': -1, 'swap': 8192}}", V2),
+	       "error: linux.resources.memory.swap: needs a memory.limit on cgroup v2 "
+	       "(memory.swap.max is swap - limit)",
+	       "v2: swap with an unlimited limit");
+	is_str(planned("{'memory': {'limit': 8192, 'swap': 4096}}", V2),
+	       "error: linux.resources.memory.swap: must be at least memory.limit "
+	       "(it is memory + swap)",
+	       "v2: swap below the limit");
+	is_str(planned("{'memory': {'swappiness': 10, 'kernelTCP': 1, 'disableOOMKiller': true,"
+		       " 'useHierarchy': false, 'kernel': 1}}",
+		       V2),
+	       "warning: linux.resources.memory.kernel: obsolete, ignored\n"
+	       "warning: linux.resources.memory.swappiness: not supported on cgroup v2, ignored\n"
+	       "warning: linux.resources.memory.kernelTCP: not supported on cgroup v2, ignored\n"
+	       "warning: linux.resources.memory.disableOOMKiller: not supported on cgroup v2, "
+	       "ignored\n"
+	       "warning: linux.resources.memory.useHierarchy: cgroup v2 is always hierarchical, "
+	       "ignored\n",
+	       "v2: what it cannot express warns");
+	is_str(planned("{'memory': {'disableOOMKiller': false}}", V2), "",
+	       "v2: disableOOMKiller false is quiet");
+}
+
+/* ---- cpu -------------------------------------------------------------------- */
+
+static void test_cpu(void)
+{
+	is_str(planned("{'cpu': {'shares': 1024, 'quota': 50000, 'period': 100000, 'burst': 1000,"
+		       " 'realtimeRuntime': 950000, 'realtimePeriod': 1000000, 'cpus': '0-1',"
+		       " 'mems': '0', 'idle': 1}}",
+		       V1),
+	       "cpu.shares=1024\n"
+	       "cpu.cfs_period_us=100000 (swap)\n"
+	       "cpu.cfs_quota_us=50000 (swap)\n"
+	       "cpu.cfs_burst_us=1000\n"
+	       "cpu.rt_period_us=1000000 (swap)\n"
+	       "cpu.rt_runtime_us=950000\n"
+	       "cpuset.cpus=0-1\n"
+	       "cpuset.mems=0\n"
+	       "cpu.idle=1\n",
+	       "v1 cpu: every field, in order, with swap flags");
+	is_str(planned("{'cpu': {'period': 100000, 'realtimePeriod': 1000000, 'quota': -1}}", V1),
+	       "cpu.cfs_period_us=100000 (swap)\ncpu.cfs_quota_us=-1\ncpu.rt_period_us=1000000\n",
+	       "v1: no swap flag without the write that follows");
+	is_str(
+	    planned("{'cpu': {'shares': 0, 'quota': 0, 'period': 0, 'cpus': '', 'mems': ''}}", V1),
+	    "", "v1: zero shares/quota/period and empty cpus/mems are not set (runc)");
+
+	is_str(planned("{'cpu': {'shares': 1024, 'quota': 50000, 'period': 200000, 'burst': 1000,"
+		       " 'cpus': '0-1', 'mems': '0', 'idle': 0}}",
+		       V2),
+	       "cpu.weight=39\n"
+	       "cpu.max=50000 200000 (swap)\n"
+	       "cpu.max.burst=1000\n"
+	       "cpuset.cpus=0-1\n"
+	       "cpuset.mems=0\n"
+	       "cpu.idle=0\n",
+	       "v2 cpu: weight, max (swap before burst), cpuset, idle");
+	is_str(planned("{'cpu': {'quota': 50000}}", V2), "cpu.max=50000 100000\n",
+	       "v2: quota alone gets the default period");
+	is_str(planned("{'cpu': {'quota': -1, 'period': 250000}}", V2), "cpu.max=max 250000\n",
+	       "v2: quota -1 is max");
+	is_str(planned("{'cpu': {'period': 250000}}", V2), "cpu.max=max 250000\n",
+	       "v2: period alone is max PERIOD");
+	is_str(planned("{'cpu': {'quota': -1}}", V2), "cpu.max=max 100000\n", "v2: -1 alone");
+	is_str(planned("{'cpu': {'shares': 2}}", V2), "cpu.weight=1\n", "weight: shares 2 -> 1");
+	is_str(planned("{'cpu': {'shares': 1}}", V2), "cpu.weight=1\n", "weight: 1 clamps to 1");
+	is_str(planned("{'cpu': {'shares': 512}}", V2), "cpu.weight=20\n", "weight: 512 -> 20");
+	is_str(planned("{'cpu': {'shares': 262144}}", V2), "cpu.weight=10000\n",
+	       "weight: 262144 -> 10000");
+	is_str(planned("{'cpu': {'shares': 18446744073709551615}}", V2), "cpu.weight=10000\n",
+	       "weight: the largest shares clamp to 10000");
+	is_str(planned("{'cpu': {'shares': 0}}", V2), "", "weight: shares 0 is no write");
+	is_str(planned("{'cpu': {'realtimeRuntime': 950000, 'shares': 2}}", V2),
+	       "error: linux.resources.cpu.realtimeRuntime: not supported on cgroup v2",
+	       "v2: realtime runtime refused");
+	is_str(planned("{'cpu': {'realtimePeriod': 1000000}}", V2),
+	       "error: linux.resources.cpu.realtimePeriod: not supported on cgroup v2",
+	       "v2: realtime period refused");
+	is_str(planned("{'cpu': {'cpus': '1'}}", HYBRID), "cpuset.cpus=1\n",
+	       "cpus goes to the cpuset controller");
+}
+
+/* ---- pids, blockIO ------------------------------------------------------------ */
+
+static void test_pids_blkio(void)
+{
+	is_str(planned("{'pids': {'limit': 100}}", V1), "pids.max=100\n", "pids 100");
+	is_str(planned("{'pids': {'limit': -1}}", V2), "pids.max=max\n", "pids -1: max");
+	is_str(planned("{'pids': {'limit': -5}}", V1), "pids.max=max\n", "pids < 0: max");
+	is_str(planned("{'pids': {'limit': 0}}", NONE), "", "pids 0: not set, even unavailable");
+
+	is_str(
+	    planned("{'blockIO': {'weight': 500, 'leafWeight': 300,"
+		    " 'weightDevice': [{'major': 8, 'minor': 0, 'weight': 600, 'leafWeight': 700},"
+		    "  {'major': 8, 'minor': 16, 'leafWeight': 10}],"
+		    " 'throttleReadBpsDevice': [{'major': 8, 'minor': 0, 'rate': 1048576}],"
+		    " 'throttleWriteBpsDevice': [{'major': 8, 'minor': 0, 'rate': 2}],"
+		    " 'throttleReadIOPSDevice': [{'major': 8, 'minor': 0, 'rate': 3}],"
+		    " 'throttleWriteIOPSDevice': [{'major': 8, 'minor': 0, 'rate': 4},"
+		    "  {'major': 8, 'minor': 16, 'rate': 5}]}}",
+		    V1),
+	    "blkio.weight=500\n"
+	    "blkio.leaf_weight=300\n"
+	    "blkio.weight_device=8:0 600\n"
+	    "blkio.leaf_weight_device=8:0 700\n"
+	    "blkio.leaf_weight_device=8:16 10\n"
+	    "blkio.throttle.read_bps_device=8:0 1048576\n"
+	    "blkio.throttle.write_bps_device=8:0 2\n"
+	    "blkio.throttle.read_iops_device=8:0 3\n"
+	    "blkio.throttle.write_iops_device=8:0 4\n"
+	    "blkio.throttle.write_iops_device=8:16 5\n",
+	    "v1 blkio: every field");
+	is_str(
+	    planned("{'blockIO': {'weight': 500, 'leafWeight': 300,"
+		    " 'weightDevice': [{'major': 8, 'minor': 0, 'weight': 600, 'leafWeight': 700}],"
+		    " 'throttleReadBpsDevice': [{'major': 8, 'minor': 0, 'rate': 1048576}],"
+		    " 'throttleWriteBpsDevice': [{'major': 8, 'minor': 0, 'rate': 2}],"
+		    " 'throttleReadIOPSDevice': [{'major': 8, 'minor': 0, 'rate': 3}],"
+		    " 'throttleWriteIOPSDevice': [{'major': 8, 'minor': 0, 'rate': 4}]}}",
+		    V2),
+	    "io.bfq.weight=500\n"
+	    "io.bfq.weight=8:0 600\n"
+	    "io.max=8:0 rbps=1048576\n"
+	    "io.max=8:0 wbps=2\n"
+	    "io.max=8:0 riops=3\n"
+	    "io.max=8:0 wiops=4\n"
+	    "warning: linux.resources.blockIO.leafWeight: not supported on cgroup v2, ignored\n"
+	    "warning: linux.resources.blockIO.weightDevice[0].leafWeight: not supported on "
+	    "cgroup v2, ignored\n",
+	    "v2 io: bfq weights, io.max lines, leaf weights warn");
+	is_str(planned("{'blockIO': {'weight': 0}}", NONE), "", "blkio weight 0: not set");
+}
+
+/* ---- hugetlb, network, rdma, unified -------------------------------------------- */
+
+static void test_hugetlb_network(void)
+{
+	is_str(planned("{'hugepageLimits': [{'pageSize': '2MB', 'limit': 2097152},"
+		       " {'pageSize': '1GB', 'limit': 0}]}",
+		       V1),
+	       "hugetlb.2MB.limit_in_bytes=2097152\nhugetlb.2MB.rsvd.limit_in_bytes=2097152\n"
+	       "hugetlb.1GB.limit_in_bytes=0\nhugetlb.1GB.rsvd.limit_in_bytes=0\n",
+	       "v1 hugetlb, with the reservation files");
+	is_str(planned("{'hugepageLimits': [{'pageSize': '2MB', 'limit': 2097152}]}", HYBRID),
+	       "hugetlb.2MB.max=2097152\nhugetlb.2MB.rsvd.max=2097152\n", "v2 hugetlb");
+
+	is_str(planned("{'network': {'classID': 1048577, 'priorities': [{'name': 'eth0', "
+		       "'priority': 5}, {'name': 'lo', 'priority': 2}]}}",
+		       V1),
+	       "net_cls.classid=1048577\nnet_prio.ifpriomap=eth0 5\nnet_prio.ifpriomap=lo 2\n",
+	       "v1 network");
+	is_str(planned("{'network': {'classID': 1}}", V2),
+	       "error: linux.resources.network.classID: not supported on cgroup v2",
+	       "v2: classID refused");
+	is_str(planned("{'network': {'priorities': [{'name': 'eth0', 'priority': 5}]}}", V2),
+	       "error: linux.resources.network.priorities: not supported on cgroup v2",
+	       "v2: priorities refused");
+	is_str(planned("{'network': {'classID': 1}}", HYBRID),
+	       "error: linux.resources.network.classID: the net_cls controller is not available",
+	       "hybrid without net_cls: not available");
+	is_str(planned("{'network': {'priorities': [{'name': 'a b', 'priority': 5}]}}", V1),
+	       "error: linux.resources.network.priorities[0].name: \"a b\" is not an "
+	       "interface name",
+	       "an interface name with a space");
+	is_str(planned("{'network': {}}", NONE), "", "an empty network section needs nothing");
+}
+
+static void test_rdma_unified(void)
+{
+	is_str(planned("{'rdma': {'mlx5_1': {'hcaHandles': 3, 'hcaObjects': 10000},"
+		       " 'mlx4_0': {'hcaObjects': 1000}, 'rxe3': {'hcaHandles': 0}}}",
+		       V2),
+	       "rdma.max=mlx5_1 hca_handle=3 hca_object=10000\n"
+	       "rdma.max=mlx4_0 hca_object=1000\n"
+	       "rdma.max=rxe3 hca_handle=0\n",
+	       "rdma: only the limits given");
+	is_str(planned("{'rdma': {'mlx5_1': {'hcaHandles': 3}}}", HYBRID),
+	       "error: linux.resources.rdma.\"mlx5_1\": the rdma controller is not available",
+	       "rdma unavailable");
+
+	is_str(planned("{'unified': {'hugetlb.2MB.max': '4096', 'cgroup.max.depth': '3',"
+		       " 'memory.high': '1G'}}",
+		       V2),
+	       "hugetlb.2MB.max=4096\ncgroup.max.depth=3\nmemory.high=1G\n",
+	       "unified keys as they are, each to its controller");
+	is_str(planned("{'pids': {'limit': 5}, 'unified': {'pids.max': '7'}}", V2),
+	       "pids.max=5\npids.max=7\n", "unified comes last, so it wins");
+	is_str(planned("{'unified': {'hugetlb.2MB.max': '4096'}}", V1),
+	       "error: linux.resources.unified: needs cgroup v2", "unified without v2");
+	is_str(planned("{'unified': {'memory.high': '1G'}}", HYBRID),
+	       "error: linux.resources.unified.\"memory.high\": the memory controller is not "
+	       "available on cgroup v2",
+	       "unified: a controller on v1");
+	is_str(planned("{'unified': {'../memory.max': '1'}}", V2),
+	       "error: linux.resources.unified.\"../memory.max\": not a cgroup file name",
+	       "unified: ..");
+	is_str(planned("{'unified': {'a/b.max': '1'}}", V2),
+	       "error: linux.resources.unified.\"a/b.max\": not a cgroup file name", "unified: /");
+	is_str(planned("{'unified': {'': '1'}}", V2),
+	       "error: linux.resources.unified.\"\": not a cgroup file name", "unified: empty");
+	is_str(planned("{'unified': {'nodot': '1'}}", V2),
+	       "error: linux.resources.unified.\"nodot\": not of the form CONTROLLER.FILE",
+	       "unified: no controller prefix");
+	is_str(planned("{'unified': {'blkio.weight': '1'}}", V2),
+	       "error: linux.resources.unified.\"blkio.weight\": no cgroup v2 controller "
+	       "\"blkio\"",
+	       "unified: a v1 spelling");
+	is_str(planned("{'unified': {'io.max': '8:0 rbps=1'}}", V2), "io.max=8:0 rbps=1\n",
+	       "unified: io is blkio's v2 name");
+}
+
+static void test_unavailable(void)
+{
+	is_str(planned("{'memory': {'reservation': 1, 'limit': 2}}", NONE),
+	       "error: linux.resources.memory.limit: the memory controller is not available",
+	       "memory unavailable: the first field set is named");
+	is_str(planned("{'memory': {'kernel': 1}}", NONE),
+	       "warning: linux.resources.memory.kernel: obsolete, ignored\n",
+	       "memory.kernel alone needs no controller");
+	is_str(planned("{'memory': {}, 'cpu': {}, 'blockIO': {}, 'hugepageLimits': [],"
+		       " 'rdma': {}, 'unified': {}}",
+		       NONE),
+	       "", "empty sections need nothing");
+	is_str(planned("{'cpu': {'idle': 1}}", NONE),
+	       "error: linux.resources.cpu.idle: the cpu controller is not available", "cpu");
+	is_str(planned("{'cpu': {'mems': '0'}}", NONE),
+	       "error: linux.resources.cpu.mems: the cpuset controller is not available", "cpuset");
+	is_str(planned("{'pids': {'limit': 1}}", NONE),
+	       "error: linux.resources.pids.limit: the pids controller is not available", "pids");
+	is_str(planned("{'blockIO': {'throttleReadIOPSDevice': [{'major': 8, 'minor': 0, "
+		       "'rate': 3}]}}",
+		       NONE),
+	       "error: linux.resources.blockIO.throttleReadIOPSDevice: the blkio controller is "
+	       "not available",
+	       "blkio");
+	is_str(planned("{'blockIO': {'weight': 5}}", (const int[RL_CG__COUNT]){[RL_CG_CORE] = 2}),
+	       "error: linux.resources.blockIO.weight: the io controller is not available",
+	       "a v2-only host names the v2 controller");
+	is_str(planned("{'hugepageLimits': [{'pageSize': '2MB', 'limit': 1}]}", NONE),
+	       "error: linux.resources.hugepageLimits: the hugetlb controller is not available",
+	       "hugetlb");
+}
+
+/* ---- applying, on scratch directories ------------------------------------------- */
+
+static char scratch[64];
+
+static void touch(const char *dir, const char *file)
+{
+	char p[256];
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	if ((fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) >= 0)
+		close(fd);
+}
+
+static const char *slurp(const char *dir, const char *file)
+{
+	static char buf[512];
+	char p[256];
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	if ((fd = open(p, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	buf[n < 0 ? 0 : n] = '\0';
+	return n < 0 ? NULL : buf;
+}
+
+/* A container cgroup of one directory, scratch + "/c", holding ctrls. */
+static struct rl_cgroup scratch_cg(struct rl_cg_dir *d, bool v2, unsigned ctrls, char *dir)
+{
+	*d = (struct rl_cg_dir){.mount = scratch, .v2 = v2, .ctrls = ctrls, .path = "/c"};
+	snprintf(dir, 128, "%s/c", scratch);
+	return (struct rl_cgroup){.d = d, .n = 1};
+}
+
+static int apply(const struct rl_cgroup *cg, const char *snippet, const int *where,
+		 struct rl_error *e)
+{
+	struct rl_resources *r = parse_res(snippet);
+	struct rl_cg_plan p = {0};
+	int rc = -1;
+
+	*e = (struct rl_error){0};
+	if (r && rl_cg_plan_make(r, where, &p, e) == 0)
+		rc = rl_cg_plan_apply(cg, &p, e);
+	rl_cg_plan_free(&p);
+	rl_resources_free(r);
+	return rc;
+}
+
+static void test_apply_v1(void)
+{
+	const unsigned all = RL_CG_BIT(RL_CG_MEMORY) | RL_CG_BIT(RL_CG_PIDS) |
+			     RL_CG_BIT(RL_CG_BLKIO) | RL_CG_BIT(RL_CG_HUGETLB);
+	struct rl_error e = {0};
+	struct rl_cg_dir d;
+	char dir[128], text[512];
+	struct rl_cgroup cg = scratch_cg(&d, false, all, dir);
+
+	mkdir(dir, 0755);
+	touch(dir, "memory.limit_in_bytes");
+	touch(dir, "memory.memsw.limit_in_bytes");
+	touch(dir, "pids.max");
+	touch(dir, "blkio.bfq.weight");
+	touch(dir, "hugetlb.2MB.limit_in_bytes");
+	ok(apply(
+	       &cg,
+	       "{'memory': {'limit': 4096, 'swap': 8192}, 'pids': {'limit': 42},"
+	       " 'blockIO': {'weight': 300}, 'hugepageLimits': [{'pageSize': '2MB', 'limit': 7}]}",
+	       V1, &e) == 0,
+	   "apply a v1 plan: %s", e.msg);
+	is_str(slurp(dir, "memory.limit_in_bytes"), "4096", "memory.limit_in_bytes written");
+	is_str(slurp(dir, "memory.memsw.limit_in_bytes"), "8192", "memsw written");
+	is_str(slurp(dir, "pids.max"), "42", "pids.max written");
+	is_str(slurp(dir, "blkio.bfq.weight"), "300", "no blkio.weight: blkio.bfq.weight");
+	is_str(slurp(dir, "hugetlb.2MB.limit_in_bytes"), "7", "hugetlb limit written");
+	ok(!slurp(dir, "hugetlb.2MB.rsvd.limit_in_bytes"), "a missing .rsvd file is skipped");
+	touch(dir, "hugetlb.2MB.rsvd.limit_in_bytes");
+	ok(apply(&cg, "{'hugepageLimits': [{'pageSize': '2MB', 'limit': 9}]}", V1, &e) == 0,
+	   "apply again");
+	is_str(slurp(dir, "hugetlb.2MB.rsvd.limit_in_bytes"), "9", "... a present one written");
+
+	unlink(strcat(strcpy(text, dir), "/blkio.bfq.weight"));
+	ok(apply(&cg, "{'blockIO': {'weight': 500}}", V1, &e) < 0, "neither weight file: fails");
+	is_str(rl_error_text(&e, text, sizeof(text)),
+	       "cgroup blkio.weight: write \"500\": No such file or directory",
+	       "... naming the file of the plan");
+	touch(dir, "blkio.bfq.weight_device");
+	ok(apply(&cg, "{'blockIO': {'weightDevice': [{'major': 8, 'minor': 0, 'weight': 20}]}}", V1,
+		 &e) == 0,
+	   "weight_device falls back too: %s", e.msg);
+	is_str(slurp(dir, "blkio.bfq.weight_device"), "8:0 20", "... to blkio.bfq.weight_device");
+	ok(apply(&cg, "{'cpu': {'shares': 5}}", V1, &e) < 0, "a controller the cgroup lacks");
+	is_str(rl_error_text(&e, text, sizeof(text)),
+	       "cgroup cpu.shares: write \"5\": the container has no cpu cgroup", "... message");
+}
+
+static void test_apply_v2(void)
+{
+	const unsigned all = RL_CG_BIT(RL_CG_BLKIO) | RL_CG_BIT(RL_CG_CORE);
+	const char *const w[][2] = {{"10", "1"},     {"5", "1"},	{"100", "910"},
+				    {"500", "4950"}, {"1000", "10000"}, {"65535", "10000"}};
+	struct rl_error e = {0};
+	struct rl_cg_dir d;
+	char dir[128], json[128], want[32];
+	struct rl_cgroup cg = scratch_cg(&d, true, all, dir);
+
+	mkdir(dir, 0755);
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		touch(dir, "io.weight");
+		snprintf(json, sizeof(json), "{'blockIO': {'weight': %s}}", w[i][0]);
+		ok(apply(&cg, json, V2, &e) == 0, "weight %s without BFQ: %s", w[i][0], e.msg);
+		is_str(slurp(dir, "io.weight"), w[i][1], "... io.weight %s", w[i][1]);
+	}
+	touch(dir, "io.weight");
+	ok(apply(&cg, "{'blockIO': {'weightDevice': [{'major': 8, 'minor': 16, 'weight': 500}]}}",
+		 V2, &e) == 0,
+	   "a device weight without BFQ: %s", e.msg);
+	snprintf(want, sizeof(want), "8:16 4950");
+	is_str(slurp(dir, "io.weight"), want, "... io.weight MAJ:MIN converted");
+	touch(dir, "io.bfq.weight");
+	ok(apply(&cg, "{'blockIO': {'weight': 500}}", V2, &e) == 0, "with BFQ");
+	is_str(slurp(dir, "io.bfq.weight"), "500", "... io.bfq.weight takes the v1 scale");
+	touch(dir, "cgroup.max.depth");
+	ok(apply(&cg, "{'unified': {'cgroup.max.depth': '3'}}", V2, &e) == 0, "unified cgroup.*");
+	is_str(slurp(dir, "cgroup.max.depth"), "3", "... written to the v2 directory");
+}
+
+/* ---- device rules ---------------------------------------------------------------- */
+
+static const char *line(struct rl_device_rule r)
+{
+	static char buf[64];
+
+	return rl_cg_device_line(&r, buf, sizeof(buf)) == 0 ? buf : "(too long)";
+}
+
+static void test_device_lines(void)
+{
+	char tiny[4];
+	const struct rl_device_rule c13 = {.type = 'c', .major = {1, 1}, .minor = {1, 3}};
+
+	is_str(line((struct rl_device_rule){.type = 'a'}), "a", "type a, no numbers: a");
+	is_str(line((struct rl_device_rule){.type = 0, .access = "mwr"}), "a", "absent type too");
+	is_str(line((struct rl_device_rule){.type = 'a', .access = "m"}), "a *:* m",
+	       "type a with partial access keeps it");
+	is_str(line(c13), "c 1:3 rwm", "c 1:3, access NULL is rwm");
+	is_str(line((struct rl_device_rule){.type = 'b', .major = {1, 8}, .access = "r"}),
+	       "b 8:* r", "unset minor is *");
+	is_str(line((struct rl_device_rule){.type = 'c', .major = {1, -1}, .minor = {1, 5}}),
+	       "c *:5 rwm", "-1 is * too");
+	ok(rl_cg_device_line(&c13, tiny, sizeof(tiny)) < 0, "a buffer too small fails");
+}
+
+static void test_devices_list(void)
+{
+	struct rl_device_rule cfg_rules[] = {
+	    {.allow = false, .type = 'a', .access = "rwm"},
+	    {.allow = true, .type = 'c', .major = {1, 10}, .minor = {1, 200}, .access = "rw"}};
+	struct rl_device devs[] = {{.path = "/dev/fuse", .type = 'c', .major = 10, .minor = 229},
+				   {.path = "/dev/sda", .type = 'b', .major = 8, .minor = 0},
+				   {.path = "/dev/ttyX", .type = 'u', .major = 4, .minor = 64},
+				   {.path = "/dev/fifo", .type = 'p'}};
+	struct rl_resources res = {.devices = cfg_rules, .n_devices = 2};
+	struct rl_linux lx = {.resources = &res, .devices = devs, .n_devices = 4};
+	struct rl_config cfg = {.linux_ = &lx};
+	struct rl_device_rule *v = NULL;
+	struct rl_error e = {0};
+	char all[1024] = "";
+	size_t n = 0;
+
+	ok(rl_cg_devices(&cfg, &v, &n, &e) == 0, "rl_cg_devices");
+	for (size_t i = 0; i < n; i++)
+		snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s\n",
+			 v[i].allow ? "+" : "-", line(v[i]));
+	is_str(all,
+	       "-a\n+c 10:200 rw\n+c 1:3 rwm\n+c 1:5 rwm\n+c 1:7 rwm\n+c 1:8 rwm\n+c 1:9 rwm\n"
+	       "+c 5:0 rwm\n+c 5:1 rwm\n+c 5:2 rwm\n+c 136:* rwm\n+c 10:229 rwm\n+b 8:0 rwm\n"
+	       "+c 4:64 rwm\n",
+	       "config rules, then the defaults, then linux.devices (u as c, no fifo)");
+	ok(v && v[1].access == cfg_rules[1].access, "access strings are borrowed");
+	free(v);
+	ok(rl_cg_devices(NULL, &v, &n, &e) == 0 && n == 9, "no config: the 9 defaults");
+	free(v);
+}
+
+static void test_devices_v1_scratch(void)
+{
+	struct rl_device_rule deny_all = {.allow = false, .type = 'a'};
+	struct rl_device_rule mknod_any = {.allow = true, .type = 'a', .access = "m"};
+	struct rl_device_rule c13 = {.allow = true, .type = 'c', .major = {1, 1}, .minor = {1, 3}};
+	struct rl_error e = {0};
+	struct rl_cg_dir d;
+	char dir[128], text[256];
+
+	scratch_cg(&d, false, RL_CG_BIT(RL_CG_DEVICES), dir);
+	mkdir(dir, 0755);
+	touch(dir, "devices.allow");
+	touch(dir, "devices.deny");
+	/* Regular files are overwritten by each open + write, as the kernel's
+	 * take one rule per write: only the last write of each shows. */
+	ok(rl_cg_devices_v1(&d, &deny_all, 1, &e) == 0, "deny all");
+	is_str(slurp(dir, "devices.deny"), "a", "... devices.deny gets \"a\"");
+	ok(rl_cg_devices_v1(&d, &c13, 1, &e) == 0, "allow c 1:3");
+	is_str(slurp(dir, "devices.allow"), "c 1:3 rwm", "... devices.allow gets it");
+	touch(dir, "devices.allow");
+	ok(rl_cg_devices_v1(&d, &mknod_any, 1, &e) == 0, "allow a *:* m");
+	is_str(slurp(dir, "devices.allow"), "b *:* m", "... written as c then b (b last)");
+	unlink(strcat(strcpy(text, dir), "/devices.deny"));
+	ok(rl_cg_devices_v1(&d, &deny_all, 1, &e) < 0, "no devices.deny: fails");
+	is_str(rl_error_text(&e, text, sizeof(text)),
+	       "cgroup devices.deny: write \"a\": No such file or directory", "... message");
+}
+
+/* ---- this host's v1 controllers (root) ------------------------------------------- */
+
+static bool v1_dir(const char *ctrl, char *dir, size_t len)
+{
+	char probe[128];
+
+	snprintf(probe, sizeof(probe), "/sys/fs/cgroup/%s/cgroup.procs", ctrl);
+	if (geteuid() != 0 || access(probe, F_OK) != 0)
+		return false;
+	snprintf(dir, len, "/sys/fs/cgroup/%s/rlite-unit-res-%d", ctrl, (int)getpid());
+	return mkdir(dir, 0755) == 0;
+}
+
+/* A limit above the current memsw is refused with EINVAL: the applier
+ * writes memsw first and retries. */
+static void test_kernel_memsw(void)
+{
+	struct rl_cg_dir d = {.mount = "/sys/fs/cgroup/memory", .ctrls = RL_CG_BIT(RL_CG_MEMORY)};
+	struct rl_cgroup cg = {.d = &d, .n = 1};
+	struct rl_cg_write lone = {RL_CG_MEMORY, "memory.limit_in_bytes", "536870912", false};
+	struct rl_cg_plan p = {.w = &lone, .n = 1};
+	struct rl_error e = {0};
+	char dir[128], path[64], text[256];
+
+	if (!v1_dir("memory", dir, sizeof(dir))) {
+		ok(1, "# SKIP needs root and a v1 memory controller");
+		return;
+	}
+	if (access(strcat(strcpy(text, dir), "/memory.memsw.limit_in_bytes"), F_OK) != 0) {
+		ok(1, "# SKIP the kernel has no swap accounting");
+		rmdir(dir);
+		return;
+	}
+	snprintf(path, sizeof(path), "/rlite-unit-res-%d", (int)getpid());
+	d.path = path;
+	ok(apply(&cg, "{'memory': {'limit': 67108864, 'swap': 67108864}}", V1, &e) == 0,
+	   "64M / 64M: %s", e.msg);
+	ok(apply(&cg, "{'memory': {'limit': 134217728, 'swap': 268435456}}", V1, &e) == 0,
+	   "raise to 128M / 256M: the limit is refused first, memsw goes before: %s", e.msg);
+	is_str(slurp(dir, "memory.limit_in_bytes"), "134217728\n", "... limit 128M");
+	is_str(slurp(dir, "memory.memsw.limit_in_bytes"), "268435456\n", "... memsw 256M");
+	ok(rl_cg_plan_apply(&cg, &p, &e) < 0, "without the swap flag the kernel refuses");
+	is_str(rl_error_text(&e, text, sizeof(text)),
+	       "cgroup memory.limit_in_bytes: write \"536870912\": Invalid argument",
+	       "... with the file and value named");
+	ok(apply(&cg, "{'memory': {'limit': 33554432, 'swap': 33554432}}", V1, &e) == 0,
+	   "lower both to 32M: %s", e.msg);
+	is_str(slurp(dir, "memory.memsw.limit_in_bytes"), "33554432\n", "... memsw 32M");
+	ok(rmdir(dir) == 0, "scratch memory cgroup removed");
+}
+
+/* rl_cg_apply with a config: the kernel's devices.list shows the result. */
+static void test_kernel_devices(void)
+{
+	struct rl_device_rule rules[] = {
+	    {.allow = false, .type = 'a', .access = "rwm"},
+	    {.allow = true, .type = 'c', .major = {1, 10}, .minor = {1, 200}, .access = "rw"},
+	    {.allow = true, .type = 'a', .access = "m"}};
+	struct rl_device devs[] = {{.path = "/dev/fuse", .type = 'c', .major = 10, .minor = 229}};
+	struct rl_resources res = {.devices = rules, .n_devices = 3, .pids_limit = {true, 0}};
+	struct rl_linux lx = {.resources = &res, .devices = devs, .n_devices = 1};
+	struct rl_config cfg = {.linux_ = &lx};
+	struct rl_cg_dir d = {.mount = "/sys/fs/cgroup/devices", .ctrls = RL_CG_BIT(RL_CG_DEVICES)};
+	struct rl_cgroup cg = {.d = &d, .n = 1};
+	struct rl_error e = {0};
+	char dir[128], path[64];
+
+	if (!v1_dir("devices", dir, sizeof(dir))) {
+		ok(1, "# SKIP needs root and a v1 devices controller");
+		return;
+	}
+	snprintf(path, sizeof(path), "/rlite-unit-res-%d", (int)getpid());
+	d.path = path;
+	ok(rl_cg_apply(&cg, &res, &cfg, &e) == 0, "rl_cg_apply with device rules: %s", e.msg);
+	is_str(slurp(dir, "devices.list"),
+	       "c 10:200 rw\nc *:* m\nb *:* m\nc 1:3 rwm\nc 1:5 rwm\nc 1:7 rwm\nc 1:8 rwm\n"
+	       "c 1:9 rwm\nc 5:0 rwm\nc 5:1 rwm\nc 5:2 rwm\nc 136:* rwm\nc 10:229 rwm\n",
+	       "devices.list: the rules, defaults and linux.devices");
+	ok(rmdir(dir) == 0, "scratch devices cgroup removed");
+}
+
+int main(void)
+{
+	char tmpl[] = "/tmp/rl-cgres-XXXXXX", cmd[96];
+
+	test_where();
+	test_memory();
+	test_cpu();
+	test_pids_blkio();
+	test_hugetlb_network();
+	test_rdma_unified();
+	test_unavailable();
+	if (ok(mkdtemp(tmpl) != NULL, "scratch directory")) {
+		snprintf(scratch, sizeof(scratch), "%s", tmpl);
+		test_apply_v1();
+		test_apply_v2();
+		test_devices_v1_scratch();
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", scratch);
+		if (system(cmd) != 0)
+			printf("# could not remove %s\n", scratch);
+	}
+	test_device_lines();
+	test_devices_list();
+	test_kernel_memsw();
+	test_kernel_devices();
+	return done_testing();
+}
