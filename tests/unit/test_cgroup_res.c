@@ -18,14 +18,6 @@
 #include "spec/config_internal.h"
 #include "tap.h"
 
-/* cgroup.c provides rl_cg_v2_fd; this weak copy only lets the test link
- * without it.  No test here reaches it: every rl_cg_apply has v1 devices. */
-__attribute__((weak)) int rl_cg_v2_fd(const struct rl_cgroup *cg, struct rl_error *err)
-{
-	(void)cg;
-	return rl_error_set(err, ENOSYS, "rl_cg_v2_fd: not in this build");
-}
-
 static const int V1[RL_CG__COUNT] = {
     [RL_CG_CPU] = 1,	 [RL_CG_CPUACCT] = 1, [RL_CG_CPUSET] = 1,   [RL_CG_MEMORY] = 1,
     [RL_CG_DEVICES] = 1, [RL_CG_FREEZER] = 1, [RL_CG_BLKIO] = 1,    [RL_CG_PIDS] = 1,
