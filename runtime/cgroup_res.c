@@ -907,13 +907,15 @@ static int apply_devices(const struct rl_cgroup *cg, const struct rl_config *cfg
 	size_t n = 0;
 	int rc = 0, fd;
 
+	/* Without rules of its own the container inherits its parent's
+	 * devices (allow all, in v1 and v2 alike): nothing to write. */
+	if (!r || !r->n_devices)
+		return 0;
 	if (rl_cg_devices(cfg, &rules, &n, err) < 0)
 		return -1;
 	if (v1) {
 		rc = rl_cg_devices_v1(v1, rules, n, err);
-	} else if (where[RL_CG_CORE] == 2 && where[RL_CG_DEVICES] == 0 && r && r->n_devices) {
-		/* Only a config that restricts devices gets a program: without
-		 * one, v2 allows every device, as an empty list does on v1. */
+	} else if (where[RL_CG_CORE] == 2 && where[RL_CG_DEVICES] == 0) {
 		if ((fd = rl_cg_v2_fd(cg, err)) < 0) {
 			rc = -1;
 		} else {
