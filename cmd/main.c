@@ -24,6 +24,8 @@ static const struct rl_command commands[] = {
     {"delete", rl_cmd_delete, "remove a stopped container (--force: stop it first)"},
     {"list", rl_cmd_list, "list the containers under --root"},
     {"logs", rl_cmd_logs, "print what a detached container wrote (--follow)"},
+    {"ps", rl_cmd_ps, "show the processes of a container (ps table, or pids as JSON)"},
+    {"events", rl_cmd_events, "print a container's resource stats and OOM kills as JSON"},
 };
 
 static const char usage_text[] =
