@@ -103,6 +103,10 @@ int rl_events_run(const struct rl_cgroup *cg, const char *id, int pidfd,
 
 	if (o->stats_once)
 		return emit_stats(cg, id, cb, arg, err);
+	/* poll() skips a negative fd: without the pidfd nothing would end
+	 * the stream */
+	if (pidfd < 0)
+		return rl_error_set(err, EBADF, "events: no pidfd of the init");
 	/* The first check sets the v2 baseline: OOM kills from before we
 	 * started watching are not news. */
 	if (rl_cg_oom_open(cg, &oomfd, err) < 0 ||
