@@ -29,7 +29,9 @@ static int ps_opt(void *ctx, int argc, char **argv, int *i, struct rl_error *err
 	return 0;
 }
 
-/* [1234,1235] and a newline, as Go's json.Encoder writes runc's []int. */
+/* [1234,1235] and a newline, as Go's json.Encoder writes runc's []int.
+ * No pids: [] (runc 1.1 prints null for its nil slice; callers such as
+ * go-runc decode both to an empty list). */
 static void print_pids(const int *pids, size_t n)
 {
 	putchar('[');
