@@ -27,6 +27,8 @@ static const struct rl_command commands[] = {
     {"pause", rl_cmd_pause, "freeze every process of a container"},
     {"resume", rl_cmd_resume, "thaw a paused container"},
     {"update", rl_cmd_update, "change the resource limits of a running container"},
+    {"ps", rl_cmd_ps, "show the processes of a container (ps table, or pids as JSON)"},
+    {"events", rl_cmd_events, "print a container's resource stats and OOM kills as JSON"},
 };
 
 static const char usage_text[] =
