@@ -719,17 +719,17 @@ static void io_weight_value(const char *v, char *buf, size_t len)
 /* Files the plan names that a kernel may lack, and what to write instead:
  * CFQ's blkio files went with CFQ (5.0), BFQ has its own; on v2 only BFQ
  * takes the v1 weight scale, io.weight is the fallback (runc does both). */
-static int write_fallback(const struct rl_cg_dir *d, const struct rl_cg_write *w)
+static int write_fallback(const struct rl_cg_dir *d, const struct rl_cg_write *w, const char **file)
 {
 	char conv[128];
 
 	if (strcmp(w->file, "blkio.weight") == 0)
-		return write_file(d, "blkio.bfq.weight", w->value);
+		return write_file(d, *file = "blkio.bfq.weight", w->value);
 	if (strcmp(w->file, "blkio.weight_device") == 0)
-		return write_file(d, "blkio.bfq.weight_device", w->value);
+		return write_file(d, *file = "blkio.bfq.weight_device", w->value);
 	if (strcmp(w->file, "io.bfq.weight") == 0) {
 		io_weight_value(w->value, conv, sizeof(conv));
-		return write_file(d, "io.weight", conv);
+		return write_file(d, *file = "io.weight", conv);
 	}
 	/* hugetlb reservation files (5.7 and later) are written when present */
 	if (strstr(w->file, ".rsvd."))
@@ -737,13 +737,19 @@ static int write_fallback(const struct rl_cg_dir *d, const struct rl_cg_write *w
 	return ENOENT;
 }
 
-static int write_one(const struct rl_cg_dir *d, const struct rl_cg_write *w)
+/* *file: the file the error is about, the fallback's when it exists but
+ * refused the value (BFQ's weight_device on a disk without BFQ). */
+static int write_one(const struct rl_cg_dir *d, const struct rl_cg_write *w, const char **file)
 {
-	int e = write_file(d, w->file, w->value);
+	int e = write_file(d, w->file, w->value), f;
 
-	if (e == ENOENT && write_fallback(d, w) == 0)
-		return 0;
-	return e;
+	*file = w->file;
+	if (e != ENOENT)
+		return e;
+	f = write_fallback(d, w, file);
+	if (f == ENOENT)
+		*file = w->file;
+	return f == ENOENT ? e : f;
 }
 
 /* Writes p->w[i]; *next is the first write not done yet.  A write marked
@@ -754,6 +760,7 @@ static int apply_from(const struct rl_cgroup *cg, const struct rl_cg_plan *p, si
 {
 	const struct rl_cg_write *w = &p->w[i];
 	const struct rl_cg_dir *d = rl_cg_find(cg, w->ctrl);
+	const char *file = w->file;
 	int e;
 
 	*next = i + 1;
@@ -761,14 +768,14 @@ static int apply_from(const struct rl_cgroup *cg, const struct rl_cg_plan *p, si
 		return rl_error_set(
 		    err, 0, "cgroup %s: write \"%s\": the container has no %s cgroup", w->file,
 		    w->value, w->ctrl == RL_CG_CORE ? "v2" : rl_cg_ctrl_name(w->ctrl, false));
-	e = write_one(d, w);
+	e = write_one(d, w, &file);
 	if (e == EINVAL && w->swap_with_next && i + 1 < p->n) {
 		if (apply_from(cg, p, i + 1, next, err) < 0)
 			return -1;
-		e = write_one(d, w);
+		e = write_one(d, w, &file);
 	}
 	if (e)
-		return rl_error_set(err, e, "cgroup %s: write \"%s\"", w->file, w->value);
+		return rl_error_set(err, e, "cgroup %s: write \"%s\"", file, w->value);
 	return 0;
 }
 

@@ -330,6 +330,90 @@ cg_daemon_workload() {
 	cg_none_left
 }
 
+@test "cgroup: the other memory and cpu settings, and unified keys, read back" {
+	rr_jq '.linux.resources = {
+		"memory": {"limit": 67108864, "kernelTCP": 16777216, "disableOOMKiller": true,
+			   "useHierarchy": true, "kernel": 1048576},
+		"cpu": {"quota": 40000, "period": 100000, "burst": 10000, "mems": "0",
+			"realtimePeriod": 1000000, "realtimeRuntime": 10000},
+		"unified": {"hugetlb.2MB.max": "2097152"}}'
+	rr_sh 'exec sleep 30'
+	cg_run_d
+	[ "$(cat "$(cg_file memory memory.kmem.tcp.limit_in_bytes)")" = 16777216 ]
+	grep -qx 'oom_kill_disable 1' "$(cg_file memory memory.oom_control)"
+	[ "$(cat "$(cg_file memory memory.use_hierarchy)")" = 1 ]
+	[ "$(cat "$(cg_file cpu cpu.cfs_burst_us)")" = 10000 ]
+	[ "$(cat "$(cg_file cpu cpu.rt_period_us)")" = 1000000 ]
+	[ "$(cat "$(cg_file cpu cpu.rt_runtime_us)")" = 10000 ]
+	[ "$(cat "$(cg_file cpuset cpuset.mems)")" = 0 ]
+	[ "$(cat "$(cg_file "" hugetlb.2MB.max)")" = 2097152 ]
+	# memory.kernel is obsolete: a warning in the log, the file untouched
+	cg_rlite delete --force "$RR_ID"
+	rr_jq '.linux.resources = {"cpu": {"idle": 1}}'
+	cg_run_d --log "$RR_DIR/log"
+	[ "$(cat "$(cg_file cpu cpu.idle)")" = 1 ]
+	cg_rlite delete --force "$RR_ID"
+	cg_none_left
+}
+
+@test "cgroup: memory.kernel warns and is not written" {
+	rr_jq '.linux.resources = {"memory": {"kernel": 1048576}}'
+	rr_sh 'exec sleep 30'
+	cg_run_d --log "$RR_DIR/log"
+	grep -q 'linux.resources.memory.kernel: obsolete, ignored' "$RR_DIR/log"
+	[ "$(cat "$(cg_file memory memory.kmem.limit_in_bytes)")" != 1048576 ]
+}
+
+@test "cgroup: network classID and priorities on a net_cls,net_prio hierarchy" {
+	# Not mounted on this host: mounted here in a private mount namespace,
+	# which rlite then finds in its mount table like any other.
+	rr_jq '.linux.resources.network = {"classID": 1048577, "priorities": [{"name": "lo", "priority": 7}]}'
+	rr_sh 'exec sleep 30'
+	mkdir -p "$RR_DIR/netcg"
+	run timeout 30 unshare -m --propagation private sh -c '
+		mount -t cgroup -o net_cls,net_prio rlite-test "$1" || exit 99
+		env RR_TAG="$4" "$2" --root "$3" run -d --bundle "$5" "$4" || exit 98
+		cat "$1/$4/net_cls.classid"; grep "^lo " "$1/$4/net_prio.ifpriomap"
+		"$2" --root "$3" delete --force "$4"
+		[ ! -e "$1/$4" ] && echo removed
+		umount "$1"' sh "$RR_DIR/netcg" "$RLITE_BIN" "$RR_STATE" "$RR_ID" "$RR_BUNDLE"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1048577 ]
+	[ "${lines[1]}" = "lo 7" ]
+	[ "${lines[2]}" = removed ]
+	cg_none_left
+}
+
+@test "cgroup: blkio weight goes to BFQ's file, a device BFQ does not schedule fails by name" {
+	rr_jq '.linux.resources.blockIO = {"weight": 500}'
+	rr_sh 'exec sleep 30'
+	cg_run_d
+	# no CFQ on this kernel: blkio.weight is BFQ's blkio.bfq.weight
+	[ "$(cat "$(cg_file blkio blkio.bfq.weight)")" = 500 ]
+	cg_rlite delete --force "$RR_ID"
+	rr_jq '.linux.resources.blockIO = {"weightDevice": [{"major": 254, "minor": 0, "weight": 300}]}'
+	rr_snapshot
+	rr_run
+	[ "$status" -eq 1 ]
+	if grep -qw '\[bfq\]' /sys/dev/block/254:0/queue/scheduler 2>/dev/null; then
+		skip "254:0 is scheduled by BFQ here"
+	fi
+	[[ "$output" == *'cgroup blkio.bfq.weight_device: write "254:0 300": Operation not supported'* ]]
+	rr_assert_nothing_left
+	cg_none_left
+}
+
+@test "cgroup: a resource whose controller is missing fails naming the field" {
+	rr_jq '.linux.resources.rdma = {"mlx5_0": {"hcaHandles": 2}}'
+	rr_snapshot
+	rr_run
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'linux.resources.rdma'*'not available'* ]]
+	rr_assert_nothing_left
+	cg_none_left
+}
+
 @test "cgroup: a memory hog is OOM-killed (137) and events reports the oom" {
 	rr_jq '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
 	rr_sh 'while [ ! -e /mnt/host/go ]; do sleep 0.05; done
