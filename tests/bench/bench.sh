@@ -7,7 +7,8 @@
 #
 # Knobs (environment): ROUNDS (sequential, lifecycle, list/state rounds),
 # PAR_ROUNDS, MEM_ROUNDS, COUNTS ("10 100 1000"), PAR ("2 8 32"), TIMEOUT
-# (seconds a command may take), RLITE_BIN, BENCH_JSON (default build/bench.json).
+# (seconds a command may take), RLITE_BIN, BENCH_JSON (default build/bench.json,
+# build/bench.quick.json with QUICK=1, so a smoke run keeps the full baseline).
 #
 # Prints a table and writes the same figures to build/bench.json; the one
 # before is kept as build/bench.prev.json and each median's change against it
@@ -18,7 +19,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 self=$top/tests/bench/bench.sh
 RLITE_BIN=${RLITE_BIN:-$top/rlite}
-BENCH_JSON=${BENCH_JSON:-$top/build/bench.json}
+BENCH_JSON=${BENCH_JSON:-$top/build/bench$([ "${QUICK:-0}" = 1 ] && echo .quick).json}
 driver=$top/build/bench/rlbench
 DEB_BENCH=(runc crun jq busybox-static util-linux gcc)
 
