@@ -1,0 +1,334 @@
+#!/usr/bin/env bash
+# bench.sh: rlite next to runc and crun (`make bench`).  See tests/bench/README.md
+# for the design and README.md ("Benchmark") for what each figure means.
+#
+#   tests/bench/bench.sh              the full run (a few minutes)
+#   QUICK=1 tests/bench/bench.sh      a smoke run: few rounds, 10 and 100 containers
+#
+# Knobs (environment): ROUNDS (sequential, lifecycle, list/state rounds),
+# PAR_ROUNDS, MEM_ROUNDS, COUNTS ("10 100 1000"), PAR ("2 8 32"), TIMEOUT
+# (seconds a command may take), RLITE_BIN, BENCH_JSON (default build/bench.json,
+# build/bench.quick.json with QUICK=1, so a smoke run keeps the full baseline).
+#
+# Prints a table and writes the same figures to build/bench.json; the one
+# before is kept as build/bench.prev.json and each median's change against it
+# is printed.  Exit status 0 whatever the times; 1 if a runtime failed (the
+# command, its stderr and its --log are printed), 2 for a set-up problem.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+self=$top/tests/bench/bench.sh
+RLITE_BIN=${RLITE_BIN:-$top/rlite}
+BENCH_JSON=${BENCH_JSON:-$top/build/bench$([ "${QUICK:-0}" = 1 ] && echo .quick).json}
+driver=$top/build/bench/rlbench
+DEB_BENCH=(runc crun jq busybox-static util-linux gcc)
+
+say() { printf '%s\n' "$*"; }
+die() {
+	printf 'bench: %s\n' "$*" >&2
+	exit 2
+}
+
+# ---- outside the namespace: packages and the driver ------------------------
+prepare() {
+	local missing=() p
+	[ "$(id -u)" = 0 ] || die "needs root: it makes real containers"
+	for p in "${DEB_BENCH[@]}"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
+			missing+=("$p")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		say "installing: ${missing[*]}"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			"${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
+	fi
+	[ -x "$RLITE_BIN" ] || die "$RLITE_BIN: not found (run make first)"
+	# `make bench` builds the driver; a direct run builds it here.
+	if [ ! -x "$driver" ] || [ "$top/tests/bench/rlbench.c" -nt "$driver" ]; then
+		mkdir -p "$(dirname "$driver")"
+		cc -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$driver" \
+			"$top/tests/bench/rlbench.c" || die "cannot build $driver"
+	fi
+}
+
+# crun refuses this machine's hybrid cgroup layout (v1 controllers plus a
+# cgroup2 mount at /sys/fs/cgroup/unified).  Rather than wrap every command
+# (whose cost would then be part of every sample), the whole benchmark runs in
+# one private mount namespace where that mount is replaced by an empty
+# tmpfs: made once, before any timing, the same for every runtime.  crun
+# writes a directory per container there, which vanishes with the namespace.
+if [ "${RLBENCH_IN_NS:-}" != 1 ]; then
+	prepare
+	export RLBENCH_IN_NS=1
+	exec unshare --mount --propagation private -- "$BASH" "$self" "$@"
+fi
+ns_note="all runtimes and the floor ran in one private mount namespace without /sys/fs/cgroup/unified"
+if [ "$(stat -f -c %T /sys/fs/cgroup/unified 2>/dev/null)" = cgroup2fs ]; then
+	umount /sys/fs/cgroup/unified || die "umount /sys/fs/cgroup/unified failed"
+	mount -t tmpfs -o mode=0755,size=64m rlbench-unified /sys/fs/cgroup/unified ||
+		die "mount tmpfs on /sys/fs/cgroup/unified failed"
+else
+	ns_note="all runtimes and the floor ran in one private mount namespace (no cgroup2 mount to hide)"
+fi
+
+# ---- knobs -----------------------------------------------------------------
+QUICK=${QUICK:-0}
+if [ "$QUICK" = 1 ]; then
+	ROUNDS=${ROUNDS:-5}
+	PAR_ROUNDS=${PAR_ROUNDS:-2}
+	MEM_ROUNDS=${MEM_ROUNDS:-2}
+	COUNTS=${COUNTS:-10 100}
+else
+	ROUNDS=${ROUNDS:-100}
+	PAR_ROUNDS=${PAR_ROUNDS:-$((ROUNDS / 5 > 3 ? ROUNDS / 5 : 3))}
+	MEM_ROUNDS=${MEM_ROUNDS:-5}
+	COUNTS=${COUNTS:-10 100 1000}
+fi
+PAR=${PAR:-2 8 32}
+TIMEOUT=${TIMEOUT:-30}
+runtimes=(rlite runc crun)
+declare -A bin=([rlite]=$RLITE_BIN [runc]=$(command -v runc) [crun]=$(command -v crun))
+
+# ---- work directory, ids, cleanup ---------------------------------------------
+work=$(mktemp -d /tmp/rlbench.XXXXXX)
+chmod 0755 "$work"
+# Every container id starts with the prefix; the runtimes and the containers'
+# processes carry it in RLBENCH_TAG, so cleanup finds whatever survived.
+prefix=rlb-${work##*.}
+export RLBENCH_TAG=$prefix
+results=$work/results.jsonl
+failed=()
+
+tagged_pids() {
+	grep -lzx "RLBENCH_TAG=$prefix" /proc/[0-9]*/environ 2>/dev/null |
+		sed -e 's|^/proc/||' -e 's|/environ$||' | grep -vx "$$" || true
+}
+
+rt() { # rt NAME ROOTSET ARGS...: a runtime command with the bench's flags
+	local name=$1 set=$2
+	shift 2
+	timeout -k 5 "$TIMEOUT" "${bin[$name]}" --root "$work/$set/$name" \
+		--log "$work/log/$name.log" "$@"
+}
+
+cleanup() {
+	local rc=$? set name pids m left
+	trap - EXIT INT TERM
+	say "cleaning up $work"
+	for set in "$work"/*/; do
+		for name in "${runtimes[@]}"; do
+			[ -d "$set$name" ] || continue
+			rt "$name" "$(basename "$set")" list -q 2>/dev/null | grep "^$prefix" |
+				xargs -r -P 2 -n 1 timeout -k 5 "$TIMEOUT" "${bin[$name]}" \
+					--root "$set$name" delete --force >/dev/null 2>&1 || true
+		done
+	done
+	pids=$(tagged_pids)
+	if [ -n "$pids" ]; then
+		# shellcheck disable=SC2086 # a list of pids
+		kill -9 $pids 2>/dev/null || true
+		sleep 0.2
+	fi
+	# runc and crun name a container's cgroups after its id, below their own
+	# cgroup in each v1 hierarchy.  (The tmpfs on unified goes with the
+	# namespace.)
+	find /sys/fs/cgroup -path /sys/fs/cgroup/unified -prune -o \
+		-depth -type d -name "*$prefix*" -exec rmdir {} + 2>/dev/null || true
+	left=$(find /sys/fs/cgroup -path /sys/fs/cgroup/unified -prune -o \
+		-type d -name "*$prefix*" -print 2>/dev/null | head -5)
+	[ -z "$left" ] || say "bench: cgroups left behind: $left" >&2
+	# shellcheck disable=SC2013 # mount points have no blanks here
+	for m in $(awk -v d="$work" 'index($5, d "/") == 1 { print $5 }' /proc/self/mountinfo |
+		sort -r); do
+		umount -l "$m" 2>/dev/null || true
+	done
+	rm -rf --one-file-system "$work"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+drive() { # drive MODE ARGS...: the driver with the common options
+	local mode=$1
+	shift
+	"$driver" "$mode" -t "$TIMEOUT" -w "$work" -b "$work/bundle" -i "$prefix" "$@" \
+		"rlite=${bin[rlite]}" "runc=${bin[runc]}" "crun=${bin[crun]}"
+}
+
+# ---- the bundle: one config.json for all three -------------------------------
+# `runc spec` rather than `rlite spec`: crun 1.8 refuses the ociVersion
+# "1.2.0" that rlite writes ("unknown version specified").  Its namespaces are
+# pid, network, ipc, uts and mount.
+make_bundle() {
+	mkdir -p "$work/bundle" "$work/sleep"
+	"$top/rootfs-tools/busybox-rootfs" "$work/bundle/rootfs" >/dev/null
+	runc spec --bundle "$work/bundle"
+	jq '.process.args = ["/bin/true"] | .process.terminal = false
+	    | .process.env += ["RLBENCH_TAG=" + $tag]' --arg tag "$prefix" \
+		"$work/bundle/config.json" >"$work/config.json"
+	mv "$work/config.json" "$work/bundle/config.json"
+	# The memory figure's container: the same config running `sleep 100`.
+	jq '.process.args = ["sleep", "100"] | .root.path = $r' --arg r "$work/bundle/rootfs" \
+		"$work/bundle/config.json" >"$work/sleep/config.json"
+}
+
+# ---- the figures -------------------------------------------------------------
+mem_sample() { # mem_sample KEY PID: VmRSS and Private_Dirty of PID, in kB
+	local key=$1 pid=$2
+	# A process gone in between gives no sample rather than an error.
+	awk -v k="$key" '/^VmRSS:/ { print k ".vmrss_kb", $2 }' "/proc/$pid/status" 2>/dev/null || true
+	awk -v k="$key" '/^Private_Dirty:/ { print k ".private_dirty_kb", $2 }' \
+		"/proc/$pid/smaps_rollup" 2>/dev/null || true
+}
+
+# The resident memory of what stays behind for a detached rlite container:
+# its pid-1 shim and its monitor, with busybox `sleep` itself for scale.
+detached_memory() {
+	local m id shim mon wl key samples=$work/mem.txt
+	mkdir -p "$work/mem"
+	: >"$samples"
+	for m in $(seq 1 "$MEM_ROUNDS"); do
+		id=$prefix-m-$m
+		if ! rt rlite mem run --detach --bundle "$work/sleep" "$id" \
+			</dev/null >/dev/null 2>"$work/err/mem.err"; then
+			runtime_failed rlite "run --detach" "$work/err/mem.err"
+			return
+		fi
+		shim='' mon='' wl=''
+		for _ in $(seq 50); do
+			shim=$(rt rlite mem state "$id" 2>/dev/null | jq -r .pid || true)
+			mon=$(jq -r 'to_entries[] | select(.key | test("monitor.?pid"; "i")) | .value' \
+				"$work/mem/rlite/$id/state.json" 2>/dev/null || true)
+			wl=$(awk '{ print $1 }' "/proc/$shim/task/$shim/children" 2>/dev/null || true)
+			[ -n "$wl" ] && [ -n "$mon" ] && break
+			sleep 0.02
+		done
+		[ -n "$wl" ] || { say "bench: no workload under rlite's shim" >&2; return; }
+		sleep 0.2 # let the monitor finish setting itself up
+		{
+			mem_sample shim "$shim"
+			mem_sample monitor "$mon"
+			mem_sample sleep "$wl"
+		} >>"$samples"
+		rt rlite mem delete --force "$id" >/dev/null 2>&1 ||
+			runtime_failed rlite "delete --force" /dev/null
+		for _ in $(seq 100); do
+			[ -e "/proc/$mon" ] || [ -e "/proc/$shim" ] || break
+			sleep 0.02
+		done
+	done
+	# shellcheck disable=SC2013 # the keys are words
+	for key in $(awk '{ print $1 }' "$samples" | sort -u); do
+		awk -v k="$key" '$1 == k { print $2 }' "$samples" | "$driver" stats "$key" rlite
+	done >>"$results"
+}
+
+runtime_failed() { # runtime_failed NAME WHAT STDERR
+	failed+=("$1: $2")
+	say "bench: $1 failed: $2" >&2
+	[ -s "$3" ] && sed 's/^/  /' "$3" >&2
+	[ -s "$work/log/$1.log" ] && tail -n 20 "$work/log/$1.log" | sed 's/^/  log: /' >&2
+	return 0
+}
+
+# drive_or_fail MODE ARGS...: a figure; a runtime error ends the bench with
+# status 1 (the driver has printed which command and its stderr).
+drive_or_fail() {
+	local rc=0
+	drive "$@" >>"$results" || rc=$?
+	case $rc in
+	0) ;;
+	3) failed+=("parallel run: failures (above)") ;;
+	130) exit 130 ;;
+	*) exit 1 ;;
+	esac
+}
+
+list_state() {
+	local have=0 n name got
+	mkdir -p "$work/q"
+	for n in $COUNTS; do
+		say "  $n containers present: making them (untimed)"
+		drive fill -s q -k "$have" -n "$n" >/dev/null || exit $?
+		have=$n
+		for name in "${runtimes[@]}"; do
+			got=$(rt "$name" q list -q | grep -c "^$prefix-q-" || true)
+			[ "$got" = "$n" ] || {
+				say "bench: $name lists $got containers, $n expected" >&2
+				exit 1
+			}
+		done
+		drive_or_fail query -s q -r "$ROUNDS" -n "$n"
+	done
+}
+
+# ---- the report --------------------------------------------------------------
+versions() {
+	jq -n --arg rlite "$("${bin[rlite]}" --version | head -1)" \
+		--arg runc "$(runc --version | head -1)" --arg crun "$(crun --version | head -1)" \
+		--arg commit "$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)" \
+		'{rlite: $rlite, rlite_commit: $commit, runc: $runc, crun: $crun}'
+}
+
+write_json() {
+	mkdir -p "$(dirname "$BENCH_JSON")"
+	[ -f "$BENCH_JSON" ] && mv "$BENCH_JSON" "${BENCH_JSON%.json}.prev.json"
+	jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg kernel "$(uname -r)" \
+		--argjson cpus "$(nproc)" --argjson versions "$(versions)" \
+		--argjson rounds "$ROUNDS" --argjson par_rounds "$PAR_ROUNDS" \
+		--argjson mem_rounds "$MEM_ROUNDS" --argjson quick "$([ "$QUICK" = 1 ] && echo true || echo false)" \
+		--arg counts "$COUNTS" --arg note "$ns_note" --argjson seconds "$SECONDS" '
+		{date: $date, kernel: $kernel, cpus: $cpus, versions: $versions, quick: $quick,
+		 rounds: $rounds, par_rounds: $par_rounds, mem_rounds: $mem_rounds,
+		 counts: ($counts | split(" ") | map(select(. != "") | tonumber)),
+		 note: $note, seconds: $seconds,
+		 figures: (reduce .[] as $r ({}; .[$r.key][$r.runtime] = ($r | del(.key, .runtime))))}' \
+		"$results" >"$BENCH_JSON.new"
+	mv "$BENCH_JSON.new" "$BENCH_JSON"
+}
+
+# One row per figure and runtime: median, min, max, the ratio of the median to
+# crun's and to runc's, and its change against build/bench.prev.json.
+print_table() {
+	local prev=${BENCH_JSON%.json}.prev.json
+	[ -f "$prev" ] || prev=/dev/null
+	jq -r --slurpfile prev "$prev" --argjson counts "$(jq -c .counts "$BENCH_JSON")" \
+		--arg par "$PAR" -f "$top/tests/bench/table.jq" "$BENCH_JSON"
+}
+
+# ---- main ----------------------------------------------------------------------
+say "rlite benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cpus, kernel $(uname -r)"
+say "  rounds $ROUNDS (parallel $PAR_ROUNDS, memory $MEM_ROUNDS), counts $COUNTS, timeout ${TIMEOUT}s$([ "$QUICK" = 1 ] && echo ', QUICK')"
+say "  $ns_note"
+mkdir -p "$work/log" "$work/err"
+make_bundle
+# A freshly written rootfs has dirty page-cache pages (they would count as
+# the workload's Private_Dirty) and writeback during the timing: flush first.
+sync
+say "bundle: $work/bundle (busybox, runc spec, /bin/true, no terminal)"
+drive run -r 1 >/dev/null || exit 1
+say "  config.json accepted by ${runtimes[*]} (one warm-up run each)"
+
+say "1. sequential run, 6. floor"
+drive_or_fail run -r "$ROUNDS" -f "$work/bundle/rootfs/bin/true"
+say "2. create / start / delete"
+drive_or_fail life -r "$ROUNDS"
+say "3. parallel run"
+for n in $PAR; do
+	drive_or_fail par -r "$PAR_ROUNDS" -n "$n"
+done
+say "4. memory of a detached rlite container"
+detached_memory
+say "5. list and state"
+list_state
+
+write_json
+say ""
+print_table
+say ""
+say "figures in $BENCH_JSON; $SECONDS s"
+if [ ${#failed[@]} -gt 0 ]; then
+	say "bench: runtime failures:" >&2
+	printf '  %s\n' "${failed[@]}" >&2
+	exit 1
+fi

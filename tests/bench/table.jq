@@ -1,0 +1,64 @@
+# The table bench.sh prints, from build/bench.json (the input).
+#   $prev    [] or [the previous bench.json]
+#   $counts  the list/state container counts
+#   $par     the parallel counts, as "2 8 32"
+# One row per figure and runtime: median, min, max, the median's ratio to
+# crun's and to runc's, and its change against the previous run.
+
+def num:
+	if . == null then "-"
+	elif (. | fabs) >= 100 then (round | tostring)
+	elif (. | fabs) >= 10 then ((. * 10 | round) / 10 | tostring)
+	else ((. * 100 | round) / 100 | tostring) end;
+def pad($n): tostring | if length < $n then . + " " * ($n - length) else . end;
+def lpad($n): tostring | if length < $n then " " * ($n - length) + . else . end;
+def ratio($a; $b): if $a == null or $b == null or $b == 0 then "-" else ($a / $b | num) end;
+def change($a; $b):
+	if $a == null or $b == null then "-"
+	elif $b == 0 then (if $a == 0 then "0%" else "new" end)
+	else (($a / $b - 1) * 100 | (. * 10 | round) / 10) as $c
+	     | if $c == 0 then "0%" else (if $c > 0 then "+" else "" end) + ($c | tostring) + "%" end end;
+
+. as $cur
+| ($prev[0].figures // {}) as $old
+| ($par | split(" ") | map(select(. != "") | tonumber)) as $pars
+| def head($t): "", $t;
+  def row($key; $title; $ratios):
+	($cur.figures[$key] // {}) as $f
+	| ["rlite", "runc", "crun", "floor"][] as $rt
+	| select($f[$rt] != null)
+	| $f[$rt] as $s
+	| [($title | pad(30)), ($rt | pad(6)), ($s.median | num | lpad(9)),
+	   ($s.min | num | lpad(9)), ($s.max | num | lpad(9)),
+	   (if $ratios then ratio($s.median; $f.crun.median) else "-" end | lpad(7)),
+	   (if $ratios then ratio($s.median; $f.runc.median) else "-" end | lpad(7)),
+	   (change($s.median; $old[$key][$rt].median) | lpad(8))]
+	| join(" ");
+  ([("" | pad(30)), ("" | pad(6)), ("median" | lpad(9)), ("min" | lpad(9)),
+    ("max" | lpad(9)), ("x crun" | lpad(7)), ("x runc" | lpad(7)), ("vs prev" | lpad(8))]
+   | join(" ")),
+  head("1. run: create+start+wait+delete of /bin/true, ms (6. floor: unshare, no runtime)"),
+  row("run.ms"; "run"; true),
+  head("2. lifecycle commands, ms"),
+  row("create.ms"; "create"; true),
+  row("start.ms"; "start (/bin/true then exits)"; true),
+  row("delete.ms"; "delete (stopped)"; true),
+  head("3. parallel run, containers/s (higher is better)"),
+  ($pars[] as $n
+   | row("par.\($n).per_s"; "\($n) at once"; true),
+     row("par.\($n).failures"; "\($n) at once: failures"; false)),
+  head("4. memory, kB: peak RSS of the runtime command (with what it waited for)"),
+  row("run.maxrss_kb"; "run"; true),
+  row("create.maxrss_kb"; "create"; true),
+  row("start.maxrss_kb"; "start"; true),
+  row("delete.maxrss_kb"; "delete"; true),
+  head("   resident while a detached container runs (rlite run --detach, sleep 100)"),
+  row("shim.vmrss_kb"; "pid-1 shim VmRSS"; false),
+  row("shim.private_dirty_kb"; "pid-1 shim Private_Dirty"; false),
+  row("monitor.vmrss_kb"; "monitor VmRSS"; false),
+  row("monitor.private_dirty_kb"; "monitor Private_Dirty"; false),
+  row("sleep.vmrss_kb"; "(the workload, sleep) VmRSS"; false),
+  row("sleep.private_dirty_kb"; "(sleep) Private_Dirty"; false),
+  head("5. list and state with N stopped containers present, ms"),
+  ($counts[] as $n | row("list.\($n).ms"; "list, N=\($n)"; true)),
+  ($counts[] as $n | row("state.\($n).ms"; "state, N=\($n)"; true))
