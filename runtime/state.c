@@ -292,10 +292,10 @@ static int write_tmp(int dirfd, const char *dir, const char *text, size_t len, s
 		return rl_error_set(err, errno, "open \"%s/" STATE_TMP "\"", dir);
 	if (rl_write_all(fd, text, len) < 0)
 		return rl_error_set(err, errno, "write \"%s/" STATE_TMP "\"", dir);
-	/* The data must be on disk before the rename makes it the state: a
-	 * crash in between must leave the old file, not an empty new one. */
-	if (fsync(fd) < 0)
-		return rl_error_set(err, errno, "fsync \"%s/" STATE_TMP "\"", dir);
+	/* No fsync: the state describes processes, which do not outlive the
+	 * machine, so there is nothing to recover after a crash (the root is
+	 * normally a tmpfs under /run anyway).  Readers are protected by the
+	 * rename alone; on a disk the fsyncs cost milliseconds per create. */
 	r = close(rl_fd_steal(&fd));
 	if (r < 0)
 		return rl_error_set(err, errno, "close \"%s/" STATE_TMP "\"", dir);
@@ -328,9 +328,6 @@ int rl_state_save(const struct rl_state_lock *lock, const struct rl_state *st, s
 		unlinkat(lock->fd, STATE_TMP, 0);
 		return -1;
 	}
-	/* ... and the rename itself is durable only once the directory is. */
-	if (fsync(lock->fd) < 0)
-		return rl_error_set(err, errno, "fsync \"%s\"", lock->dir);
 	return 0;
 }
 

@@ -7,9 +7,9 @@
  *   - Every command on an id holds a flock on an fd of ROOT/ID for as long
  *     as it works on the container (rl_state_lock): exclusive to change it,
  *     shared to read it, so commands on one id are serialised.
- *   - state.json is replaced atomically (temp file, fsync, rename, fsync of
- *     the directory): a reader sees the old state or the new one, never a
- *     mix, even across a crash.
+ *   - state.json is replaced atomically (temp file, rename): a reader sees
+ *     the old state or the new one, never a mix.  Not fsynced: what it
+ *     describes does not survive a crash of the machine either.
  *   - Names under ROOT starting with '.' are the store's own (ids never start
  *     with '.'): reservations in progress.  Listings skip them.
  *
