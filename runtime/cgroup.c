@@ -74,6 +74,7 @@ void rl_cg_free(struct rl_cgroup *cg)
 	for (size_t i = 0; cg && i < cg->n; i++) {
 		free(cg->d[i].mount);
 		free(cg->d[i].path);
+		free(cg->d[i].name);
 	}
 	if (cg) {
 		free(cg->d);
@@ -169,13 +170,24 @@ static int cpuset_inherit(const char *dir, struct rl_error *err)
 	return 0;
 }
 
+/* word in a space separated list ("cpu io memory\n") */
+static bool has_word(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = strstr(list, word); p; p = strstr(p + 1, word))
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || !p[n]))
+			return true;
+	return false;
+}
+
 /* v2: a controller works in a directory only when its parent lists it in
  * cgroup.subtree_control; enable what each level offers, top-down.  A
  * level that cannot (it holds processes) is left: a resource that then
  * has no file fails by name when it is written. */
 static void v2_enable(const struct rl_cg_dir *d)
 {
-	char dir[PATH_MAX], path[PATH_MAX], ctrls[512], want[600];
+	char dir[PATH_MAX], path[PATH_MAX], ctrls[512], on[512], want[600];
 	size_t len = strlen(d->mount);
 
 	snprintf(dir, sizeof(dir), "%s%s", d->mount, d->path);
@@ -185,17 +197,36 @@ static void v2_enable(const struct rl_cg_dir *d)
 		*slash = '\0';
 		snprintf(path, sizeof(path), "%s/cgroup.controllers", dir);
 		if (read_at(path, ctrls, sizeof(ctrls)) > 0) {
+			snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
+			if (read_at(path, on, sizeof(on)) < 0)
+				on[0] = '\0';
 			want[0] = '\0';
+			/* Only what is not on yet: a write takes the cgroup lock
+			 * and rebinds, even when it changes nothing. */
 			for (char *t = strtok_r(ctrls, " \n", &save_p); t;
 			     t = strtok_r(NULL, " \n", &save_p))
-				snprintf(want + strlen(want), sizeof(want) - strlen(want), "+%s ",
-					 t);
-			snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
+				if (!has_word(on, t))
+					snprintf(want + strlen(want), sizeof(want) - strlen(want),
+						 "+%s ", t);
 			if (want[0])
 				write_at(path, want);
 		}
 		*slash = save;
 	}
+}
+
+/* Where mkdir -p of dir starts: the component after the deepest one that
+ * exists, as rl_cg_prepare counted them (created), else the first. */
+static char *first_missing(char *dir, size_t mount_len, int created)
+{
+	char *slash = strchr(dir + mount_len + 1, '/');
+	int total = 1;
+
+	for (char *p = slash; p; p = strchr(p + 1, '/'))
+		total++;
+	for (int k = 0; created > 0 && k < total - created; k++)
+		slash = strchr(slash + 1, '/');
+	return slash;
 }
 
 /* mkdir -p of one directory, counting the components it made. */
@@ -206,7 +237,7 @@ static int make_one(struct rl_cg_dir *d, struct rl_error *err)
 	int made = 0;
 
 	snprintf(dir, sizeof(dir), "%s%s", d->mount, d->path);
-	for (char *slash = strchr(dir + len + 1, '/');; slash = strchr(slash + 1, '/')) {
+	for (char *slash = first_missing(dir, len, d->created);; slash = strchr(slash + 1, '/')) {
 		if (slash)
 			*slash = '\0';
 		if (mkdir(dir, 0755) == 0) {
@@ -216,7 +247,7 @@ static int make_one(struct rl_cg_dir *d, struct rl_error *err)
 				d->created = made;
 				return -1;
 			}
-		} else if (errno != EEXIST || made) {
+		} else if (errno != EEXIST) {
 			d->created = made;
 			return rl_error_set(err, errno, "cgroup \"%s\": mkdir", dir);
 		}
@@ -224,7 +255,9 @@ static int make_one(struct rl_cg_dir *d, struct rl_error *err)
 			break;
 		*slash = '/';
 	}
-	d->created = made;
+	/* The count of rl_cg_prepare stays: a level someone else made
+	 * between the two is one this container asked for too. */
+	d->created = made > d->created ? made : d->created;
 	if (!made && has_procs(d))
 		return rl_error_set(err, EBUSY, "cgroup \"%s\": already in use by other processes",
 				    dir);
@@ -251,15 +284,33 @@ static void unmake(const struct rl_cgroup *cg, size_t n)
 	}
 }
 
-int rl_cg_check_unused(const struct rl_cgroup *cg, struct rl_error *err)
+/* How many trailing components of d's path are missing. */
+static int missing(const struct rl_cg_dir *d)
+{
+	char dir[PATH_MAX];
+	size_t len = strlen(d->mount);
+	struct stat st;
+	int n = 0;
+
+	rl_cg_dir_path(d, NULL, dir, sizeof(dir));
+	while (strlen(dir) > len && stat(dir, &st) < 0 && errno == ENOENT) {
+		n++;
+		*strrchr(dir, '/') = '\0';
+	}
+	return n;
+}
+
+int rl_cg_prepare(struct rl_cgroup *cg, struct rl_error *err)
 {
 	char dir[PATH_MAX];
 
-	for (size_t i = 0; i < cg->n; i++)
-		if (has_procs(&cg->d[i]))
+	for (size_t i = 0; i < cg->n; i++) {
+		cg->d[i].created = missing(&cg->d[i]);
+		if (cg->d[i].created == 0 && has_procs(&cg->d[i]))
 			return rl_error_set(err, EBUSY,
 					    "cgroup \"%s\": already in use by other processes",
 					    rl_cg_dir_path(&cg->d[i], NULL, dir, sizeof(dir)));
+	}
 	return 0;
 }
 
@@ -597,6 +648,14 @@ int rl_cg_kill(const struct rl_cgroup *cg, int sig, struct rl_error *err)
 	}
 	if (!freezer_dir(cg))
 		return kill_unfrozen(cg, sig, err);
+	/* Nobody left (the usual case once the init is gone): an empty cgroup
+	 * gains members only by migration, which is no concern here. */
+	if (rl_cg_pids(cg, &pids, &n, err) < 0)
+		return -1;
+	free(pids);
+	pids = NULL;
+	if (n == 0)
+		return 0;
 	/* Frozen, nobody can fork or exit, so the list is complete and no pid
 	 * in it can be recycled before the signal lands. */
 	was_frozen = rl_cg_frozen(cg);

@@ -94,6 +94,7 @@ struct rl_cg_dir {
 	unsigned ctrls; /* as struct rl_cg_hier */
 	char *path;	/* relative to mount, starting with '/', never "/" */
 	int created;	/* how many trailing components of path we made */
+	char *name;	/* a named v1 hierarchy's name (rl_cg_resolve), else NULL */
 };
 
 struct rl_cgroup {
@@ -131,10 +132,12 @@ const struct rl_cg_dir *rl_cg_find(const struct rl_cgroup *cg, enum rl_cg_ctrl c
  * holds processes is refused: "cgroup \"DIR\": already in use by other
  * processes".  On failure what it made is removed. */
 int rl_cg_make(struct rl_cgroup *cg, struct rl_error *err);
-/* The refusal of rl_cg_make alone, before anything is made or recorded:
- * a record naming another container's cgroup would let `delete --force`
- * of this one kill that one. */
-int rl_cg_check_unused(const struct rl_cgroup *cg, struct rl_error *err);
+/* Before anything is made or recorded: counts the components of each path
+ * that do not exist yet (created, which rl_cg_make then starts from), and
+ * refuses a directory that holds processes as rl_cg_make does: a record
+ * naming another container's cgroup would let `delete --force` of this
+ * one kill that one. */
+int rl_cg_prepare(struct rl_cgroup *cg, struct rl_error *err);
 
 /* The record of a container's cgroups in its state directory (file
  * "cgroups" under dirfd), written before rl_cg_make so that a runtime

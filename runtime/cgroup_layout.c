@@ -186,20 +186,59 @@ static int parse_table(struct libmnt_table *tb, const char *proc_cgroup, struct 
 	return r;
 }
 
+/* The cgroup lines of a mountinfo file: libmount then parses a handful of
+ * lines instead of the whole table (which can be thousands of mounts). */
+static int cgroup_lines(const char *path, char **out, size_t *len, struct rl_error *err)
+{
+	FILE *in = fopen(path, "re"), *f;
+	char *line = NULL;
+	size_t cap = 0;
+
+	if (!in)
+		return rl_error_set(err, errno, "read \"%s\"", path);
+	f = open_memstream(out, len);
+	if (!f) {
+		fclose(in);
+		return rl_error_set(err, ENOMEM, "cgroup layout");
+	}
+	while (getline(&line, &cap, in) > 0) {
+		const char *sep = strstr(line, " - cgroup");
+
+		if (sep && (sep[9] == ' ' || (sep[9] == '2' && sep[10] == ' ')))
+			fputs(line, f);
+	}
+	free(line);
+	fclose(in);
+	if (fclose(f) != 0)
+		return rl_error_set(err, ENOMEM, "cgroup layout");
+	return 0;
+}
+
 int rl_cg_layout_parse(const char *mountinfo_path, const char *proc_cgroup, struct rl_cg_layout *l,
 		       struct rl_error *err)
 {
 	struct libmnt_table *tb = mnt_new_table();
-	int r;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = NULL;
+	int r = -1;
 
 	*l = (struct rl_cg_layout){0};
 	if (!tb)
 		return rl_error_set(err, ENOMEM, "cgroup layout");
-	if (mnt_table_parse_file(tb, mountinfo_path) != 0) {
-		mnt_unref_table(tb);
-		return rl_error_set(err, errno ? errno : EINVAL, "read \"%s\"", mountinfo_path);
+	if (cgroup_lines(mountinfo_path, &text, &len, err) < 0)
+		goto out;
+	/* An empty table is no error: no cgroup mounted. */
+	f = len ? fmemopen(text, len, "r") : NULL;
+	if (len && (!f || mnt_table_parse_stream(tb, f, mountinfo_path) != 0)) {
+		rl_error_set(err, errno ? errno : EINVAL, "parse \"%s\"", mountinfo_path);
+		goto out;
 	}
 	r = parse_table(tb, proc_cgroup, l, err);
+out:
+	if (f)
+		fclose(f);
+	free(text);
 	mnt_unref_table(tb);
 	if (r < 0)
 		rl_cg_layout_free(l);
@@ -343,7 +382,8 @@ static int resolve_one(const struct rl_cg_hier *h, const char *path, bool absolu
 	d->v2 = h->v2;
 	d->ctrls = h->ctrls;
 	d->created = 0;
-	if (!d->mount || !d->path)
+	d->name = h->name ? strdup(h->name) : NULL;
+	if (!d->mount || !d->path || (h->name && !d->name))
 		return rl_error_set(err, ENOMEM, "cgroup path");
 	return 0;
 }

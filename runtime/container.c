@@ -358,6 +358,14 @@ static int child_ready(void *arg, struct rl_error *err)
 	    faccessat(AT_FDCWD, rl_fdpath(c->fifo_fd, path), W_OK, AT_EACCESS) < 0)
 		return rl_error_set(
 		    err, errno, "exec fifo: %s: create needs /proc mounted in the container", path);
+	/* The shim locked itself down while we set the process up. */
+	if (c->shim_ready >= 0) {
+		int r = rl_shim_wait(c->shim_ready, err);
+
+		c->shim_ready = -1;
+		if (r < 0)
+			return -1;
+	}
 	/* From here on the runtime going away must not kill the workload,
 	 * as with runc run; and create exits right after READY. */
 	prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -401,7 +409,7 @@ static int child_create_hooks(void *arg, struct rl_error *err)
 static int child_cgroups(struct rl_launch *c, struct rl_error *err)
 {
 	if (!c->cg_fds)
-		return 0;
+		return 0; /* none, or late (child_cgroups_late) */
 	for (size_t i = 0; c->cg_into && i < c->cg.n; i++)
 		if (c->cg.d[i].v2 && c->cg_fds[i] >= 0) {
 			close(c->cg_fds[i]);
@@ -417,6 +425,27 @@ static int child_cgroups(struct rl_launch *c, struct rl_error *err)
 	return 0;
 }
 
+/* Late mode (launch.h): the parent makes the cgroups while we mount and
+ * moves us into them; we wait for that only where it matters: the cgroup
+ * mount (its view is our cgroup), the cgroup namespace (rooted where we
+ * are when we make it) and the shim's fork (the workload must be born
+ * inside).  Once. */
+static int child_cgroups_late(void *arg, struct rl_error *err)
+{
+	struct rl_launch *c = arg;
+
+	if (!c->cg_late || c->cg_joined)
+		return 0;
+	if (rl_sync_send_type(c->sync[1], RL_SYNC_CGROUP) < 0)
+		return rl_error_set(err, errno, "sync channel: send");
+	if (rl_sync_expect(c->sync[1], RL_SYNC_GO, err) < 0)
+		return -1;
+	c->cg_joined = true;
+	if (c->cg_newns && unshare(CLONE_NEWCGROUP) < 0)
+		return rl_error_set(err, errno, "unshare cgroup namespace");
+	return 0;
+}
+
 static int child_setup(struct rl_launch *c, struct rl_error *err)
 {
 	const struct rl_config *cfg = c->cfg;
@@ -424,6 +453,8 @@ static int child_setup(struct rl_launch *c, struct rl_error *err)
 				    .rootfs = c->rootfs,
 				    .no_pivot = c->o->no_pivot,
 				    .in_userns = c->plan.present[RL_NS_USER],
+				    .cg = &c->cg,
+				    .before_cgroup = child_cgroups_late,
 				    .before_pivot = child_create_hooks,
 				    .arg = c};
 
@@ -449,7 +480,8 @@ static int child_setup(struct rl_launch *c, struct rl_error *err)
 		if (c->listener_fd < 0)
 			return -1;
 	}
-	if (rl_rootfs_prepare(&ro, err) < 0 || rl_rootfs_finalize(&ro, err) < 0)
+	if (rl_rootfs_prepare(&ro, err) < 0 || rl_rootfs_finalize(&ro, err) < 0 ||
+	    child_cgroups_late(c, err) < 0)
 		return -1;
 	if (cfg->linux_ && cfg->linux_->personality) {
 		bool is32 = strcmp(cfg->linux_->personality->domain, "LINUX32") == 0;
@@ -498,7 +530,7 @@ _Noreturn void rl_launch_child(struct rl_launch *c)
 	/* The pid-1 shim forks off here: the rootfs is final, and none of the
 	 * process settings (user, caps, seccomp) are applied yet. */
 	if (r == 0 && c->shim.enabled)
-		r = rl_shim_fork(&c->shim, &e);
+		r = rl_shim_fork_async(&c->shim, &c->shim_ready, &e);
 	if (r == 0)
 		r = rl_process_exec(&eo, &e);
 	if (r == -127 || r == -126)

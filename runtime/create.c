@@ -212,6 +212,8 @@ static int launch(struct conductor *c, int *status, struct rl_error *err)
 	if (rl_launch_spawn(&c->l, err) < 0)
 		return -1;
 	c->poststop = true;
+	if (rl_launch_cgroups_late(&c->l, err) < 0)
+		return -1;
 	r = rl_launch_await(&c->l, status, err);
 	if (r == 0)
 		return rl_error_set(err, EPROTO, "container init ran without being released");

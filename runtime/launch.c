@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <pwd.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "runtime/clone.h"
+#include "runtime/fds.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/safepath.h"
@@ -163,6 +165,11 @@ static int handle_msg(struct rl_launch *c, const struct rl_sync_msg *m, int *sta
 	case RL_SYNC_HOOKS:
 		if (run_create_hooks(c, err) < 0)
 			return -1;
+		if (rl_sync_send_type(c->sync[0], RL_SYNC_GO) < 0)
+			return rl_error_set(err, errno, "sync channel: send");
+		return 1;
+	case RL_SYNC_CGROUP:
+		/* rl_launch_cgroups_late moved it before we got here. */
 		if (rl_sync_send_type(c->sync[0], RL_SYNC_GO) < 0)
 			return rl_error_set(err, errno, "sync channel: send");
 		return 1;
@@ -328,6 +335,7 @@ void rl_launch_init(struct rl_launch *c, const struct rl_run_opts *o, enum rl_la
 				.console_fd = -1,
 				.console_recv = -1,
 				.cg_v2fd = -1,
+				.shim_ready = -1,
 				.lock = RL_STATE_LOCK_INIT};
 	for (int t = 0; t < RL_NS__COUNT; t++)
 		c->plan.fd[t] = -1;
@@ -537,6 +545,8 @@ static int open_for_child(struct rl_launch *c, struct rl_error *err)
 	return move_above(&c->cg_v2fd, min_fd, err);
 }
 
+static int make_cgroups(struct rl_launch *c, struct rl_error *err);
+
 int rl_launch_cgroups(struct rl_launch *c, struct rl_error *err)
 {
 	const struct rl_linux *lx = c->cfg->linux_;
@@ -550,13 +560,28 @@ int rl_launch_cgroups(struct rl_launch *c, struct rl_error *err)
 	r = lay.mode == RL_CG_NONE ? 1
 				   : rl_cg_resolve(&lay, lx ? lx->cgroups_path : NULL, c->o->id,
 						   c->o->systemd_cgroup, &c->cg, err);
+	/* With v1 hierarchies the child has to be moved (cgroup.procs) in
+	 * any case, and the first move after a while waits for an RCU grace
+	 * period: the directories are made after the clone, in parallel with
+	 * the child's mounts.  A grandchild init (a pid namespace joined by
+	 * path) would not follow its parent's move; rootless falls back to
+	 * no cgroups, which the child must know before it mounts. */
+	c->cg_late = r == 0 && lay.mode != RL_CG_UNIFIED && !c->plan.join_any && geteuid() == 0;
 	rl_cg_layout_free(&lay);
 	if (r != 0)
 		return r < 0 ? -1 : 0;
 	/* Recorded first: a runtime killed from here on leaves what `delete
 	 * --force` needs to find and remove the directories. */
-	if (rl_cg_check_unused(&c->cg, err) < 0 || rl_cg_save(c->lock.fd, &c->cg, err) < 0)
+	if (rl_cg_prepare(&c->cg, err) < 0 || rl_cg_save(c->lock.fd, &c->cg, err) < 0)
 		return -1;
+	return c->cg_late ? 0 : make_cgroups(c, err);
+}
+
+/* Makes the directories and applies linux.resources. */
+static int make_cgroups(struct rl_launch *c, struct rl_error *err)
+{
+	const struct rl_linux *lx = c->cfg->linux_;
+
 	if (rl_cg_make(&c->cg, err) < 0) {
 		/* Rootless without delegation: runc goes on without cgroups
 		 * unless resources were asked for. */
@@ -571,12 +596,35 @@ int rl_launch_cgroups(struct rl_launch *c, struct rl_error *err)
 		}
 		return -1;
 	}
-	/* Again, now with how many parents were made. */
 	c->cg_made = true;
-	if (rl_cg_save(c->lock.fd, &c->cg, err) < 0 ||
-	    rl_cg_apply(&c->cg, lx ? lx->resources : NULL, c->cfg, err) < 0)
+	if (rl_cg_apply(&c->cg, lx ? lx->resources : NULL, c->cfg, err) < 0)
 		return -1;
-	return open_for_child(c, err);
+	return c->cg_late ? 0 : open_for_child(c, err);
+}
+
+int rl_launch_cgroups_late(struct rl_launch *c, struct rl_error *err)
+{
+	char path[PATH_MAX], pid[16];
+
+	if (!c->cg_late)
+		return 0;
+	if (make_cgroups(c, err) < 0)
+		return -1;
+	snprintf(pid, sizeof(pid), "%d", (int)c->init);
+	for (size_t i = 0; i < c->cg.n; i++) {
+		int fd = open(rl_cg_dir_path(&c->cg.d[i], "cgroup.procs", path, sizeof(path)),
+			      O_WRONLY | O_CLOEXEC);
+
+		if (fd < 0 || rl_write_all(fd, pid, strlen(pid)) < 0) {
+			rl_error_set(err, errno, "move the container init into cgroup \"%s\"",
+				     rl_cg_dir_path(&c->cg.d[i], NULL, path, sizeof(path)));
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	return 0;
 }
 
 void rl_launch_cgroups_remove(struct rl_launch *c)

@@ -77,6 +77,13 @@ struct rl_launch {
 	bool cg_into;  /* the clone put the child into cg_v2fd's cgroup */
 	bool cg_newns; /* child: unshare the cgroup namespace once joined */
 	bool cg_made;  /* directories may exist: cleanup removes them */
+	/* v1 hierarchies: the directories are made and the child moved into
+	 * them after the clone (rl_launch_cgroups_late), while the child sets
+	 * up its mounts; it waits for that (RL_SYNC_CGROUP) before anything
+	 * that needs them.  v2 alone: made before, CLONE_INTO_CGROUP. */
+	bool cg_late;
+	bool cg_joined; /* child: in its cgroups (late mode) */
+	int shim_ready; /* workload: the shim lockdown pipe (rl_shim_wait), or -1 */
 };
 
 /* Zeroes l and sets every fd to -1. */
@@ -96,6 +103,11 @@ int rl_launch_state_json(const struct rl_launch *l, enum rl_status status, int p
  * what the child needs to join (after the caller reserved the id, before
  * rl_launch_spawn).  --cgroup-manager disabled: nothing. */
 int rl_launch_cgroups(struct rl_launch *l, struct rl_error *err);
+
+/* Late mode (l->cg_late), right after rl_launch_spawn: makes the
+ * directories, applies linux.resources and moves the child into them.
+ * Nothing to do otherwise. */
+int rl_launch_cgroups_late(struct rl_launch *l, struct rl_error *err);
 
 /* Kills whatever is left in the container's cgroups and removes them
  * (once the init is gone); safe when there are none. */

@@ -322,6 +322,66 @@ static int cgroup_v1(struct ctx *c, int dir, unsigned long flags, const char *de
 	return rc;
 }
 
+/* The same from the container's cgroup directories (rl_launch_cgroups
+ * made them, the child joined them): the hierarchy mounted right below
+ * /sys/fs/cgroup, its controllers, and in it the container's cgroup, which
+ * is what a bind shows without a cgroup namespace. */
+static int cgroup_dir_one(struct ctx *c, int dir, const struct rl_cg_dir *d, unsigned long flags,
+			  const char *dest, struct rl_error *err)
+{
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
+	const char *name = strrchr(d->mount, '/') + 1;
+	char sub[PATH_MAX], src[PATH_MAX], data[256] = "";
+	struct target t = {.src = src, .dest = sub};
+	_rl_fd_ int fd = -1;
+
+	snprintf(sub, sizeof(sub), "%s/%s", dest, name);
+	if (mkdirat(dir, name, 0755) < 0 && errno != EEXIST)
+		return rl_error_set(err, errno, "mkdir \"%s\"", sub);
+	fd = (int)syscall(SYS_openat2, dir, name, &how, sizeof(how));
+	if (fd < 0)
+		return rl_error_set(err, errno, "open \"%s\"", sub);
+	if (c->cgroupns) {
+		for (int k = 0; !d->v2 && k < RL_CG__COUNT; k++)
+			if ((d->ctrls & RL_CG_BIT(k)) && rl_cg_ctrl_name(k, false))
+				snprintf(data + strlen(data), sizeof(data) - strlen(data), "%s%s",
+					 data[0] ? "," : "", rl_cg_ctrl_name(k, false));
+		if (d->name)
+			snprintf(data + strlen(data), sizeof(data) - strlen(data), "%sname=%s",
+				 data[0] ? "," : "", d->name);
+		snprintf(src, sizeof(src), "%s", d->v2 ? "cgroup2" : "cgroup");
+		if (mount_fd(src, fd, src, flags, data[0] ? data : NULL) < 0)
+			return mount_error(err, &t);
+	} else {
+		rl_cg_dir_path(d, NULL, src, sizeof(src));
+		if (mount_fd(src, fd, NULL, MS_BIND, NULL) < 0)
+			return mount_error(err, &t);
+		close(fd);
+		fd = (int)syscall(SYS_openat2, dir, name, &how, sizeof(how));
+		if (fd < 0 || remount_bind(fd, flags, NULL) < 0)
+			return rl_error_set(err, errno, "remount \"%s\"", sub);
+	}
+	cgroup_links(dir, name);
+	return 0;
+}
+
+static int cgroup_dirs(struct ctx *c, int dir, unsigned long flags, const char *dest,
+		       struct rl_error *err)
+{
+	for (size_t i = 0; i < c->o->cg->n; i++) {
+		const struct rl_cg_dir *d = &c->o->cg->d[i];
+		const char *slash = strrchr(d->mount, '/');
+
+		if (!slash || (size_t)(slash - d->mount) != strlen("/sys/fs/cgroup") ||
+		    strncmp(d->mount, "/sys/fs/cgroup", (size_t)(slash - d->mount)) != 0)
+			continue;
+		if (cgroup_dir_one(c, dir, d, flags, dest, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* mounts[] type "cgroup" (runtime-spec config-linux.md "cgroups"): on a
  * unified host, cgroup2 itself; on a v1/hybrid host a tmpfs holding each
  * hierarchy, read-only when asked, after the hierarchies are in. */
@@ -334,6 +394,8 @@ static int cgroup_entry(struct ctx *c, const struct target *t, const struct rl_m
 	struct statfs sf;
 
 	if (dst < 0)
+		return -1;
+	if (c->o->before_cgroup && c->o->before_cgroup(c->o->arg, err) < 0)
 		return -1;
 	if (statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC) {
 		if (mount_fd("cgroup2", dst, "cgroup2", flags, NULL) == 0)
@@ -349,7 +411,8 @@ static int cgroup_entry(struct ctx *c, const struct target *t, const struct rl_m
 	if (mount_fd("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
 		return mount_error(err, t);
 	mnt = reopen(c, t->dest, err);
-	if (mnt < 0 || cgroup_v1(c, mnt, hflags, t->dest, err) < 0)
+	if (mnt < 0 || (c->o->cg && c->o->cg->n ? cgroup_dirs(c, mnt, hflags, t->dest, err)
+						: cgroup_v1(c, mnt, hflags, t->dest, err)) < 0)
 		return -1;
 	if ((flags & MS_RDONLY) && remount_bind(mnt, hflags, mo) < 0)
 		return rl_error_set(err, errno, "remount \"%s\"", t->dest);

@@ -5,14 +5,21 @@
 
 #include <stdbool.h>
 
+#include "runtime/cgroup.h"
 #include "spec/config.h"
 #include "spec/error.h"
 
 struct rl_rootfs_opts {
 	const struct rl_config *cfg;
-	const char *rootfs;  /* absolute host path of root.path */
-	bool no_pivot;	     /* --no-pivot: MS_MOVE + chroot */
-	bool in_userns;	     /* a new user namespace: devices are bind mounts */
+	const char *rootfs; /* absolute host path of root.path */
+	bool no_pivot;	    /* --no-pivot: MS_MOVE + chroot */
+	bool in_userns;	    /* a new user namespace: devices are bind mounts */
+	/* The container's cgroups, which the child is in already: a "cgroup"
+	 * mount shows these, found without reading the mount table again.
+	 * NULL or empty: the hierarchies are read from /proc/self/mountinfo. */
+	const struct rl_cgroup *cg;
+	/* Called (with arg) right before a "cgroup" mount; NULL: none. */
+	int (*before_cgroup)(void *arg, struct rl_error *err);
 	/* Called after every mount and /dev, right before pivot_root, with
 	 * the host's filesystem still reachable: where the prestart,
 	 * createRuntime and createContainer hooks run (runtime.md

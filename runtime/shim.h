@@ -88,4 +88,13 @@ int rl_shim_config(const struct rl_config *cfg, bool new_pidns, bool no_init, bo
  * the child; the shim closes all but its own. */
 int rl_shim_fork(const struct rl_shim_opts *o, struct rl_error *err);
 
+/* The same, but the workload does not wait for the lockdown here: it gets
+ * *ready and goes on with its own setup (user, caps, seccomp, the program
+ * lookup) while the shim locks itself down on the other CPU, and must call
+ * rl_shim_wait(*ready) before it runs anything of the workload: the
+ * workload starts only once the shim is locked down, as with rl_shim_fork. */
+int rl_shim_fork_async(const struct rl_shim_opts *o, int *ready, struct rl_error *err);
+/* Waits for the shim's lockdown (its error, if it failed) and closes ready. */
+int rl_shim_wait(int ready, struct rl_error *err);
+
 #endif

@@ -18,6 +18,7 @@ enum rl_sync_type {
 	RL_SYNC_PID,	    /* child -> parent: the container init is `pid` */
 	RL_SYNC_READY,	    /* child -> parent: set up, about to exec */
 	RL_SYNC_ERROR,	    /* child -> parent: failed; errnum, hint, text */
+	RL_SYNC_CGROUP,	    /* child -> parent: answer GO once I am in my cgroups */
 };
 
 struct rl_sync_msg {

@@ -288,12 +288,26 @@ static void test_make_remove(void)
 	ok(rl_cg_remove(&cg, 0, &e) == 0, "removing again: nothing to do");
 	rl_cg_free(&cg);
 
+	/* rl_cg_prepare counts before anything is made (for the record). */
+	fake(&cg, h, "/a/p/q/r", false, RL_CG_BIT(RL_CG_PIDS));
+	ok(rl_cg_prepare(&cg, &e) == 0 && cg.d[0].created == 3, "prepare: 3 levels to make");
+	snprintf(p, sizeof(p), "%s/a/p", h);
+	ok(!is_dir(p), "and makes none of them");
+	ok(rl_cg_make(&cg, &e) == 0 && cg.d[0].created == 3, "make takes it from there");
+	snprintf(p, sizeof(p), "%s/a/p/q/r", h);
+	ok(is_dir(p), "all made");
+	ok(rl_cg_remove(&cg, 0, &e) == 0, "removed");
+	snprintf(p, sizeof(p), "%s/a/p", h);
+	ok(!is_dir(p), "with the levels it made");
+	rl_cg_free(&cg);
+
 	/* A leaf that exists and has processes belongs to someone else. */
 	snprintf(p, sizeof(p), "%s/a/busy", h);
 	mkdir(p, 0755);
 	snprintf(p, sizeof(p), "%s/a/busy/cgroup.procs", h);
 	put(p, "4242\n");
 	fake(&cg, h, "/a/busy", false, RL_CG_BIT(RL_CG_PIDS));
+	ok(rl_cg_prepare(&cg, &e) < 0 && e.errnum == EBUSY, "prepare refuses it too");
 	ok(rl_cg_make(&cg, &e) < 0, "a cgroup in use is refused");
 	snprintf(buf, sizeof(buf), "%s", e.msg);
 	ok(strstr(buf, "already in use by other processes") && e.errnum == EBUSY, "as in use: %s",
@@ -328,10 +342,10 @@ static void test_record(void)
 	a.d = calloc(2, sizeof(*a.d));
 	a.n = 2;
 	a.d[0] = (struct rl_cg_dir){strdup("/sys/fs/cgroup/memory"), false, RL_CG_BIT(RL_CG_MEMORY),
-				    strdup("/x/y"), 2};
+				    strdup("/x/y"), 2, NULL};
 	a.d[1] = (struct rl_cg_dir){strdup("/sys/fs/cgroup/unified"), true,
 				    RL_CG_BIT(RL_CG_CORE) | RL_CG_BIT(RL_CG_HUGETLB),
-				    strdup("/x y/z"), 0};
+				    strdup("/x y/z"), 0, NULL};
 	ok(rl_cg_save(dir, &a, &e) == 0, "save: %s", e.msg);
 	ok(rl_cg_load(dir, &b, &e) == 0, "load: %s", e.msg);
 	ok(b.n == 2 && !b.d[0].v2 && b.d[1].v2, "versions");
