@@ -19,7 +19,9 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 self=$top/tests/bench/bench.sh
 RLITE_BIN=${RLITE_BIN:-$top/rlite}
-BENCH_JSON=${BENCH_JSON:-$top/build/bench$([ "${QUICK:-0}" = 1 ] && echo .quick).json}
+quick_suffix=
+if [ "${QUICK:-0}" = 1 ]; then quick_suffix=.quick; fi
+BENCH_JSON=${BENCH_JSON:-$top/build/bench$quick_suffix.json}
 driver=$top/build/bench/rlbench
 DEB_BENCH=(runc crun jq busybox-static util-linux gcc)
 
