@@ -245,6 +245,22 @@ static void cgroup_links(int dir, const char *name)
 			(void)symlinkat(name, dir, tok); /* best effort, like runc */
 }
 
+/* The directory of one hierarchy in the tmpfs at dir, made and opened
+ * (O_PATH) for the mount; sub is its path in the container, for errors. */
+static int cgroup_subdir(int dir, const char *name, const char *sub, struct rl_error *err)
+{
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
+			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
+	int fd;
+
+	if (mkdirat(dir, name, 0755) < 0 && errno != EEXIST)
+		return rl_error_set(err, errno, "mkdir \"%s\"", sub);
+	fd = (int)syscall(SYS_openat2, dir, name, &how, sizeof(how));
+	if (fd < 0)
+		return rl_error_set(err, errno, "open \"%s\"", sub);
+	return fd;
+}
+
 /* One host hierarchy under the tmpfs at dir.  In a cgroup namespace a new
  * mount of the same hierarchy (same controllers) shows the namespace's
  * root; without one, the host's is bound. */
@@ -261,11 +277,9 @@ static int cgroup_one(struct ctx *c, int dir, struct libmnt_fs *fs, unsigned lon
 	int rc;
 
 	snprintf(sub, sizeof(sub), "%s/%s", dest, name);
-	if (mkdirat(dir, name, 0755) < 0 && errno != EEXIST)
-		return rl_error_set(err, errno, "mkdir \"%s\"", sub);
-	fd = (int)syscall(SYS_openat2, dir, name, &how, sizeof(how));
+	fd = cgroup_subdir(dir, name, sub, err);
 	if (fd < 0)
-		return rl_error_set(err, errno, "open \"%s\"", sub);
+		return -1;
 	if (c->cgroupns) {
 		/* The controllers are the fs options; "rw" is the superblock's
 		 * and would fight the flags. */
@@ -329,19 +343,15 @@ static int cgroup_v1(struct ctx *c, int dir, unsigned long flags, const char *de
 static int cgroup_dir_one(struct ctx *c, int dir, const struct rl_cg_dir *d, unsigned long flags,
 			  const char *dest, struct rl_error *err)
 {
-	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
-			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
 	const char *name = strrchr(d->mount, '/') + 1;
 	char sub[PATH_MAX], src[PATH_MAX], data[256] = "";
 	struct target t = {.src = src, .dest = sub};
 	_rl_fd_ int fd = -1;
 
 	snprintf(sub, sizeof(sub), "%s/%s", dest, name);
-	if (mkdirat(dir, name, 0755) < 0 && errno != EEXIST)
-		return rl_error_set(err, errno, "mkdir \"%s\"", sub);
-	fd = (int)syscall(SYS_openat2, dir, name, &how, sizeof(how));
+	fd = cgroup_subdir(dir, name, sub, err);
 	if (fd < 0)
-		return rl_error_set(err, errno, "open \"%s\"", sub);
+		return -1;
 	if (c->cgroupns) {
 		for (int k = 0; !d->v2 && k < RL_CG__COUNT; k++)
 			if ((d->ctrls & RL_CG_BIT(k)) && rl_cg_ctrl_name(k, false))
