@@ -37,6 +37,15 @@ teardown() {
 	if [ -n "${CG_EVENTS:-}" ]; then
 		kill -9 "$CG_EVENTS" 2>/dev/null || true
 	fi
+	# A test that failed while its container was paused: frozen processes
+	# do not die of SIGKILL until thawed.
+	local f
+	for f in $(find /sys/fs/cgroup -path "*$RR_ID*" -name freezer.state 2>/dev/null); do
+		echo THAWED >"$f" 2>/dev/null || true
+	done
+	for f in $(find /sys/fs/cgroup -path "*$RR_ID*" -name cgroup.freeze 2>/dev/null); do
+		echo 0 >"$f" 2>/dev/null || true
+	done
 	rr_teardown
 	# parents made for absolute and systemd paths, named after the id too
 	find /sys/fs/cgroup -depth -type d -name "*$RR_ID*" -exec rmdir {} + 2>/dev/null || true
