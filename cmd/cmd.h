@@ -13,7 +13,7 @@ struct rl_globals {
 	const char *log_format; /* "text" or "json" */
 	bool debug;
 	bool systemd_cgroup;
-	const char *cgroup_manager;
+	bool no_cgroups; /* --cgroup-manager disabled */
 	bool rootless;
 	/* Set by a subcommand that returns -1: main prints err and exits with
 	 * this status instead of 1 (run: 127/126 when the program was not
@@ -69,9 +69,6 @@ typedef int rl_cmd_opt_fn(void *ctx, int argc, char **argv, int *i, struct rl_er
  * the usage was printed (exit 0), -1 with err set. */
 int rl_cmd_args(int argc, char **argv, const char *usage, rl_cmd_opt_fn *opt, void *ctx,
 		const char **pos, int min, int max, struct rl_error *err);
-
-/* --cgroup-manager disabled */
-bool rl_cmd_no_cgroups(const struct rl_globals *g);
 
 /* create's and run's shared options; ctx is a struct rl_run_opts. */
 int rl_cmd_create_opt(void *ctx, int argc, char **argv, int *i, struct rl_error *err);

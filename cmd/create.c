@@ -99,16 +99,10 @@ int rl_cmd_create_opt(void *ctx, int argc, char **argv, int *i, struct rl_error 
 	return 1;
 }
 
-bool rl_cmd_no_cgroups(const struct rl_globals *g)
-{
-	return g->cgroup_manager && strcmp(g->cgroup_manager, "disabled") == 0;
-}
-
 int rl_cmd_create(struct rl_globals *g, int argc, char **argv, struct rl_error *err)
 {
-	struct rl_run_opts o = {.root = g->root,
-				.systemd_cgroup = g->systemd_cgroup,
-				.no_cgroups = rl_cmd_no_cgroups(g)};
+	struct rl_run_opts o = {
+	    .root = g->root, .systemd_cgroup = g->systemd_cgroup, .no_cgroups = g->no_cgroups};
 	const char *id = NULL;
 	int status = 0, r;
 

@@ -152,8 +152,8 @@ static int parse_globals(int argc, char **argv, struct rl_globals *g, struct rl_
 				    "--cgroup-manager: must be cgroupfs, systemd or "
 				    "disabled, not \"%s\"",
 				    v);
-			g->cgroup_manager = v;
 			g->systemd_cgroup = strcmp(v, "systemd") == 0;
+			g->no_cgroups = strcmp(v, "disabled") == 0;
 		} else if ((r = rl_opt_value(argc, argv, &i, "criu", &v, err)) != 0) {
 			if (r < 0)
 				return -1;

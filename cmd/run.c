@@ -45,7 +45,7 @@ int rl_cmd_run(struct rl_globals *g, int argc, char **argv, struct rl_error *err
 {
 	struct run_args a = {.o = {.root = g->root,
 				   .systemd_cgroup = g->systemd_cgroup,
-				   .no_cgroups = rl_cmd_no_cgroups(g)}};
+				   .no_cgroups = g->no_cgroups}};
 	const char *id = NULL;
 	int status = 0, r;
 

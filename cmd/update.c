@@ -106,12 +106,14 @@ static int set_str(char **dst, const char *v, struct rl_error *err)
 	return *dst ? 0 : rl_error_set(err, ENOMEM, "update");
 }
 
-/* One numeric option: name, where it goes, how it is read. */
-enum kind { SIZE, INT, UINT };
+/* One numeric option: name, where it goes, how it is read.  SIZE and INT
+ * fill a struct rl_opt_i64, UINT a struct rl_opt_u64, WEIGHT (10..1000) a
+ * struct rl_opt_u32. */
+enum kind { SIZE, INT, UINT, WEIGHT };
 struct num_opt {
 	const char *name;
 	enum kind kind;
-	size_t off;   /* of a struct rl_opt_i64 / rl_opt_u64 / rl_opt_u32 in rl_resources */
+	size_t off;   /* of the rl_opt_* in rl_resources */
 	char section; /* 'm' memory, 'c' cpu, 'b' block io, 'p' pids */
 };
 
@@ -130,7 +132,7 @@ static const struct num_opt nums[] = {
     {"cpu-rt-period", UINT, R(cpu.realtime_period), 'c'},
     {"cpu-rt-runtime", INT, R(cpu.realtime_runtime), 'c'},
     {"cpu-idle", INT, R(cpu.idle), 'c'},
-    {"blkio-weight", UINT, R(block_io.weight), 'b'},
+    {"blkio-weight", WEIGHT, R(block_io.weight), 'b'},
     {"pids-limit", INT, R(pids_limit), 'p'},
 };
 #undef R
@@ -142,11 +144,11 @@ static int set_num(struct update_args *a, const struct num_opt *o, const char *v
 	int64_t n = 0;
 
 	if (o->kind == SIZE ? parse_size(o->name, v, &n, err) < 0
-			    : parse_int(o->name, v, o->kind == UINT ? 0 : -1, &n, err) < 0)
+			    : parse_int(o->name, v, o->kind == INT ? -1 : 0, &n, err) < 0)
 		return -1;
-	if (strcmp(o->name, "blkio-weight") == 0) {
+	if (o->kind == WEIGHT) {
 		if (n < 10 || n > 1000)
-			return rl_error_set(err, 0, "--blkio-weight: must be 10-1000, not %s", v);
+			return rl_error_set(err, 0, "--%s: must be 10-1000, not %s", o->name, v);
 		*(struct rl_opt_u32 *)base = (struct rl_opt_u32){true, (uint32_t)n};
 	} else if (o->kind == UINT) {
 		*(struct rl_opt_u64 *)base = (struct rl_opt_u64){true, (uint64_t)n};
@@ -189,39 +191,28 @@ static int update_opt(void *ctx, int argc, char **argv, int *i, struct rl_error 
 	return 0;
 }
 
-/* Flags override what --resources set, field by field. */
+/* Flags override what --resources set, field by field (each rl_opt_*
+ * begins with its "set"). */
 static void merge(struct rl_resources *to, struct rl_resources *from)
 {
-	struct rl_opt_i64 *i64[] = {
-	    &from->memory.limit,	 &from->memory.reservation, &from->memory.swap,
-	    &from->memory.kernel,	 &from->memory.kernel_tcp,  &from->cpu.quota,
-	    &from->cpu.realtime_runtime, &from->cpu.idle,	    &from->pids_limit};
-	struct rl_opt_i64 *ti64[] = {
-	    &to->memory.limit,	       &to->memory.reservation, &to->memory.swap,
-	    &to->memory.kernel,	       &to->memory.kernel_tcp,	&to->cpu.quota,
-	    &to->cpu.realtime_runtime, &to->cpu.idle,		&to->pids_limit};
-	struct rl_opt_u64 *u64[] = {&from->cpu.shares, &from->cpu.period, &from->cpu.burst,
-				    &from->cpu.realtime_period};
-	struct rl_opt_u64 *tu64[] = {&to->cpu.shares, &to->cpu.period, &to->cpu.burst,
-				     &to->cpu.realtime_period};
+	for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]); k++) {
+		size_t size = nums[k].kind == UINT     ? sizeof(struct rl_opt_u64)
+			      : nums[k].kind == WEIGHT ? sizeof(struct rl_opt_u32)
+						       : sizeof(struct rl_opt_i64);
+		const bool *set = (const bool *)((char *)from + nums[k].off);
 
-	for (size_t k = 0; k < sizeof(i64) / sizeof(i64[0]); k++)
-		if (i64[k]->set)
-			*ti64[k] = *i64[k];
-	for (size_t k = 0; k < sizeof(u64) / sizeof(u64[0]); k++)
-		if (u64[k]->set)
-			*tu64[k] = *u64[k];
-	if (from->block_io.weight.set)
-		to->block_io.weight = from->block_io.weight;
-	if (from->cpu.cpus) {
-		free(to->cpu.cpus);
-		to->cpu.cpus = from->cpu.cpus;
-		from->cpu.cpus = NULL;
+		if (*set)
+			memcpy((char *)to + nums[k].off, set, size);
 	}
-	if (from->cpu.mems) {
-		free(to->cpu.mems);
-		to->cpu.mems = from->cpu.mems;
-		from->cpu.mems = NULL;
+	for (int k = 0; k < 2; k++) {
+		char **t = k ? &to->cpu.mems : &to->cpu.cpus,
+		     **f = k ? &from->cpu.mems : &from->cpu.cpus;
+
+		if (*f) {
+			free(*t);
+			*t = *f;
+			*f = NULL;
+		}
 	}
 	to->has_memory |= from->has_memory;
 	to->has_cpu |= from->has_cpu;

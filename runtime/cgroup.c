@@ -85,7 +85,7 @@ void rl_cg_free(struct rl_cgroup *cg)
 
 /* ---- small file helpers ------------------------------------------------------ */
 
-static int read_at(const char *path, char *buf, size_t len)
+int rl_cg_read_path(const char *path, char *buf, size_t len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t got = 0;
@@ -106,21 +106,24 @@ static int read_at(const char *path, char *buf, size_t len)
 	return (int)got;
 }
 
-/* One write(2): a cgroup file takes its value whole or not at all. */
-static int write_at(const char *path, const char *value)
+int rl_cg_write_path(const char *path, const char *value)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC), e;
+	size_t len = strlen(value);
 	ssize_t n;
+	int fd, e;
 
+	do
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return -1;
 	do
-		n = write(fd, value, strlen(value));
+		n = write(fd, value, len);
 	while (n < 0 && errno == EINTR);
-	e = errno;
+	e = n < 0 ? errno : (size_t)n != len ? EIO : 0;
 	close(fd);
 	errno = e;
-	return n < 0 ? -1 : 0;
+	return e ? -1 : 0;
 }
 
 static void sleep_ms(long ms)
@@ -141,13 +144,16 @@ static long now_ms(void)
 
 /* ---- making ---------------------------------------------------------------- */
 
-/* True when the directory's cgroup.procs lists anybody. */
-static bool has_procs(const struct rl_cg_dir *d)
+/* A directory whose cgroup.procs lists anybody belongs to someone else. */
+static int refuse_in_use(const struct rl_cg_dir *d, struct rl_error *err)
 {
 	char path[PATH_MAX], buf[16];
 
 	rl_cg_dir_path(d, "cgroup.procs", path, sizeof(path));
-	return read_at(path, buf, sizeof(buf)) > 0;
+	if (rl_cg_read_path(path, buf, sizeof(buf)) <= 0)
+		return 0;
+	return rl_error_set(err, EBUSY, "cgroup \"%s\": already in use by other processes",
+			    rl_cg_dir_path(d, NULL, path, sizeof(path)));
 }
 
 /* A new v1 cpuset directory has empty cpus and mems, and nothing can join
@@ -159,12 +165,13 @@ static int cpuset_inherit(const char *dir, struct rl_error *err)
 
 	for (size_t i = 0; i < 2; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		if (read_at(path, buf, sizeof(buf)) < 0 || (buf[0] && buf[0] != '\n'))
+		if (rl_cg_read_path(path, buf, sizeof(buf)) < 0 || (buf[0] && buf[0] != '\n'))
 			continue;
 		snprintf(parent, sizeof(parent), "%s", dir);
 		*strrchr(parent, '/') = '\0';
 		snprintf(parent + strlen(parent), sizeof(parent) - strlen(parent), "/%s", files[i]);
-		if (read_at(parent, buf, sizeof(buf)) < 0 || write_at(path, buf) < 0)
+		if (rl_cg_read_path(parent, buf, sizeof(buf)) < 0 ||
+		    rl_cg_write_path(path, buf) < 0)
 			return rl_error_set(err, errno, "cgroup %s: inherit from the parent", path);
 	}
 	return 0;
@@ -196,9 +203,9 @@ static void v2_enable(const struct rl_cg_dir *d)
 
 		*slash = '\0';
 		snprintf(path, sizeof(path), "%s/cgroup.controllers", dir);
-		if (read_at(path, ctrls, sizeof(ctrls)) > 0) {
+		if (rl_cg_read_path(path, ctrls, sizeof(ctrls)) > 0) {
 			snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
-			if (read_at(path, on, sizeof(on)) < 0)
+			if (rl_cg_read_path(path, on, sizeof(on)) < 0)
 				on[0] = '\0';
 			want[0] = '\0';
 			/* Only what is not on yet: a write takes the cgroup lock
@@ -209,7 +216,7 @@ static void v2_enable(const struct rl_cg_dir *d)
 					snprintf(want + strlen(want), sizeof(want) - strlen(want),
 						 "+%s ", t);
 			if (want[0])
-				write_at(path, want);
+				rl_cg_write_path(path, want);
 		}
 		*slash = save;
 	}
@@ -258,12 +265,22 @@ static int make_one(struct rl_cg_dir *d, struct rl_error *err)
 	/* The count of rl_cg_prepare stays: a level someone else made
 	 * between the two is one this container asked for too. */
 	d->created = made > d->created ? made : d->created;
-	if (!made && has_procs(d))
-		return rl_error_set(err, EBUSY, "cgroup \"%s\": already in use by other processes",
-				    dir);
+	if (!made && refuse_in_use(d, err) < 0)
+		return -1;
 	if (d->v2)
 		v2_enable(d);
 	return 0;
+}
+
+/* rmdir of dir and up to levels-1 of its parents, never the mount
+ * (mount_len bytes of dir); stops at the first that stays (in use). */
+static void rmdir_up(char *dir, size_t mount_len, int levels)
+{
+	for (int k = 0; k < levels && strlen(dir) > mount_len; k++) {
+		if (rmdir(dir) < 0)
+			return;
+		*strrchr(dir, '/') = '\0';
+	}
 }
 
 /* Undoes a failed rl_cg_make: only the levels it made, so that a
@@ -274,13 +291,7 @@ static void unmake(const struct rl_cgroup *cg, size_t n)
 
 	for (size_t i = 0; i < n; i++) {
 		rl_cg_dir_path(&cg->d[i], NULL, dir, sizeof(dir));
-		for (int k = 0; k < cg->d[i].created; k++) {
-			char *slash = strrchr(dir, '/');
-
-			if (rmdir(dir) < 0 || !slash)
-				break;
-			*slash = '\0';
-		}
+		rmdir_up(dir, strlen(cg->d[i].mount), cg->d[i].created);
 	}
 }
 
@@ -302,14 +313,10 @@ static int missing(const struct rl_cg_dir *d)
 
 int rl_cg_prepare(struct rl_cgroup *cg, struct rl_error *err)
 {
-	char dir[PATH_MAX];
-
 	for (size_t i = 0; i < cg->n; i++) {
 		cg->d[i].created = missing(&cg->d[i]);
-		if (cg->d[i].created == 0 && has_procs(&cg->d[i]))
-			return rl_error_set(err, EBUSY,
-					    "cgroup \"%s\": already in use by other processes",
-					    rl_cg_dir_path(&cg->d[i], NULL, dir, sizeof(dir)));
+		if (cg->d[i].created == 0 && refuse_in_use(&cg->d[i], err) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -445,6 +452,19 @@ int rl_cg_join_fds(const struct rl_cgroup *cg, int *fds, struct rl_error *err)
 	return r;
 }
 
+int rl_cg_move(const struct rl_cgroup *cg, pid_t pid, struct rl_error *err)
+{
+	char path[PATH_MAX], text[16];
+
+	snprintf(text, sizeof(text), "%d", (int)pid);
+	for (size_t i = 0; i < cg->n; i++)
+		if (rl_cg_write_path(rl_cg_dir_path(&cg->d[i], "cgroup.procs", path, sizeof(path)),
+				     text) < 0)
+			return rl_error_set(err, errno, "move %d into cgroup \"%s\"", (int)pid,
+					    rl_cg_dir_path(&cg->d[i], NULL, path, sizeof(path)));
+	return 0;
+}
+
 int rl_cg_v2_fd(const struct rl_cgroup *cg, struct rl_error *err)
 {
 	const struct rl_cg_dir *d = rl_cg_find(cg, RL_CG_CORE);
@@ -530,10 +550,11 @@ static bool read_frozen(const struct rl_cg_dir *d)
 
 	if (!d->v2) {
 		rl_cg_dir_path(d, "freezer.state", path, sizeof(path));
-		return read_at(path, buf, sizeof(buf)) > 0 && strncmp(buf, "FROZEN", 6) == 0;
+		return rl_cg_read_path(path, buf, sizeof(buf)) > 0 &&
+		       strncmp(buf, "FROZEN", 6) == 0;
 	}
 	rl_cg_dir_path(d, "cgroup.events", path, sizeof(path));
-	return read_at(path, buf, sizeof(buf)) > 0 && strstr(buf, "frozen 1");
+	return rl_cg_read_path(path, buf, sizeof(buf)) > 0 && strstr(buf, "frozen 1");
 }
 
 static const struct rl_cg_dir *freezer_dir(const struct rl_cgroup *cg)
@@ -567,7 +588,7 @@ int rl_cg_freeze(const struct rl_cgroup *cg, bool freeze, struct rl_error *err)
 	value = d->v2 ? (freeze ? "1" : "0") : (freeze ? "FROZEN" : "THAWED");
 	rl_cg_dir_path(d, file, path, sizeof(path));
 	for (;;) {
-		if (write_at(path, value) < 0)
+		if (rl_cg_write_path(path, value) < 0)
 			return rl_error_set(err, errno, "cgroup %s: write \"%s\"", file, value);
 		if (read_frozen(d) == freeze)
 			return 0;
@@ -641,7 +662,7 @@ int rl_cg_kill(const struct rl_cgroup *cg, int sig, struct rl_error *err)
 		rl_cg_dir_path(v2, "cgroup.kill", path, sizeof(path));
 		/* A task frozen by the v1 freezer of a hybrid host dies only
 		 * once thawed. */
-		if (write_at(path, "1") == 0)
+		if (rl_cg_write_path(path, "1") == 0)
 			return rl_cg_frozen(cg) ? rl_cg_freeze(cg, false, err) : 0;
 		if (errno != ENOENT)
 			return rl_error_set(err, errno, "cgroup cgroup.kill: write \"1\"");
@@ -706,15 +727,8 @@ int rl_cg_remove(const struct rl_cgroup *cg, int timeout_ms, struct rl_error *er
 			continue;
 		}
 		/* Parents this container made, while nobody else uses them. */
-		for (int k = 1; k < d->created; k++) {
-			char *slash = strrchr(dir, '/');
-
-			if (!slash || (size_t)(slash - dir) <= len)
-				break;
-			*slash = '\0';
-			if (rmdir(dir) < 0)
-				break;
-		}
+		*strrchr(dir, '/') = '\0';
+		rmdir_up(dir, len, d->created - 1);
 	}
 	return r;
 }

@@ -118,8 +118,20 @@ struct rl_cgroup {
  * nothing. */
 int rl_cg_resolve(const struct rl_cg_layout *l, const char *cgroups_path, const char *id,
 		  bool systemd, struct rl_cgroup *out, struct rl_error *err);
+/* The cgroups this process is in, one directory per hierarchy ("" as the
+ * path of a hierarchy's root): what a container made without cgroups of
+ * its own sees of them. */
+int rl_cg_own(const struct rl_cg_layout *l, struct rl_cgroup *out, struct rl_error *err);
+
 /* The path of a "slice:prefix:name" in the systemd tree (see above). */
 int rl_cg_systemd_path(const char *spec, char *out, size_t outsz, struct rl_error *err);
+
+/* A cgroup file, read whole into buf (NUL-terminated, at most len-1
+ * bytes): its length, or -1 with errno set. */
+int rl_cg_read_path(const char *path, char *buf, size_t len);
+/* value written with one open and one write(2) (a cgroup file takes a value
+ * per write; a short write would be another value): 0, or -1 with errno. */
+int rl_cg_write_path(const char *path, const char *value);
 
 /* mount + path into buf; the file name too when file != NULL. */
 const char *rl_cg_dir_path(const struct rl_cg_dir *d, const char *file, char *buf, size_t len);
@@ -154,6 +166,8 @@ int rl_cg_load(int dirfd, struct rl_cgroup *cg, struct rl_error *err);
 int rl_cg_open_procs(const struct rl_cgroup *cg, int *fds, struct rl_error *err);
 /* In the child: writes "0" (itself) to each fd and closes it. */
 int rl_cg_join_fds(const struct rl_cgroup *cg, int *fds, struct rl_error *err);
+/* Moves process pid into every directory (its cgroup.procs). */
+int rl_cg_move(const struct rl_cgroup *cg, pid_t pid, struct rl_error *err);
 /* O_DIRECTORY fd of the v2 directory (for clone3 CLONE_INTO_CGROUP and
  * the device program), or -1 when there is none. */
 int rl_cg_v2_fd(const struct rl_cgroup *cg, struct rl_error *err);

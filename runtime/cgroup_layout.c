@@ -58,16 +58,10 @@ static unsigned ctrl_bits(const char *list, const char *seps, char **name)
 static unsigned v2_ctrls(const char *mount)
 {
 	char path[PATH_MAX], buf[512] = "";
-	int fd;
-	ssize_t n;
 
 	snprintf(path, sizeof(path), "%s/cgroup.controllers", mount);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		n = read(fd, buf, sizeof(buf) - 1);
-		buf[n > 0 ? n : 0] = '\0';
-		close(fd);
-	}
+	if (rl_cg_read_path(path, buf, sizeof(buf)) < 0)
+		buf[0] = '\0';
 	return ctrl_bits(buf, " \n", NULL) | RL_CG_BIT(RL_CG_CORE);
 }
 
@@ -248,18 +242,9 @@ out:
 int rl_cg_layout_load(struct rl_cg_layout *l, struct rl_error *err)
 {
 	char buf[8192];
-	ssize_t n = -1;
-	int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
 
-	if (fd >= 0) {
-		do
-			n = read(fd, buf, sizeof(buf) - 1);
-		while (n < 0 && errno == EINTR);
-		close(fd);
-	}
-	if (n < 0)
+	if (rl_cg_read_path("/proc/self/cgroup", buf, sizeof(buf)) < 0)
 		return rl_error_set(err, errno, "read /proc/self/cgroup");
-	buf[n] = '\0';
 	return rl_cg_layout_parse("/proc/self/mountinfo", buf, l, err);
 }
 
@@ -385,6 +370,28 @@ static int resolve_one(const struct rl_cg_hier *h, const char *path, bool absolu
 	d->name = h->name ? strdup(h->name) : NULL;
 	if (!d->mount || !d->path || (h->name && !d->name))
 		return rl_error_set(err, ENOMEM, "cgroup path");
+	return 0;
+}
+
+int rl_cg_own(const struct rl_cg_layout *l, struct rl_cgroup *out, struct rl_error *err)
+{
+	*out = (struct rl_cgroup){0};
+	out->d = calloc(l->n ? l->n : 1, sizeof(*out->d));
+	if (!out->d)
+		return rl_error_set(err, ENOMEM, "cgroups");
+	for (size_t i = 0; i < l->n; i++) {
+		const struct rl_cg_hier *h = &l->h[i];
+		struct rl_cg_dir *d = &out->d[out->n++];
+
+		*d = (struct rl_cg_dir){.v2 = h->v2, .ctrls = h->ctrls};
+		d->mount = strdup(h->mount);
+		d->path = strdup(strcmp(h->own, "/") == 0 ? "" : h->own);
+		d->name = h->name ? strdup(h->name) : NULL;
+		if (!d->mount || !d->path || (h->name && !d->name)) {
+			rl_cg_free(out);
+			return rl_error_set(err, ENOMEM, "cgroups");
+		}
+	}
 	return 0;
 }
 

@@ -679,31 +679,14 @@ void rl_cg_plan_free(struct rl_cg_plan *p)
 
 /* ---- applying the plan ------------------------------------------------------ */
 
-/* One open + one write(2): a cgroup file takes a value per write, and a
- * short write would be a different value.  0, or the errno. */
+/* rl_cg_write_path in d: 0, or the errno. */
 static int write_file(const struct rl_cg_dir *d, const char *file, const char *value)
 {
 	char path[PATH_MAX];
-	size_t len = strlen(value);
-	ssize_t n;
-	int fd, e = 0;
 
 	if (strlen(rl_cg_dir_path(d, file, path, sizeof(path))) >= sizeof(path) - 1)
 		return ENAMETOOLONG;
-	do
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
-	if (fd < 0)
-		return errno;
-	do
-		n = write(fd, value, len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		e = errno;
-	else if ((size_t)n != len)
-		e = EIO;
-	close(fd);
-	return e;
+	return rl_cg_write_path(path, value) < 0 ? errno : 0;
 }
 
 /* "W" or "MAJ:MIN W" on the v1 scale -> the same on io.weight's scale. */

@@ -403,9 +403,17 @@ static int child_create_hooks(void *arg, struct rl_error *err)
 	return child_hooks(c, RL_HOOK_CREATE_CONTAINER, RL_STATUS_CREATING, err);
 }
 
+/* In the container's cgroups now: the cgroup namespace, rooted there. */
+static int child_cgroups_joined(struct rl_launch *c, struct rl_error *err)
+{
+	c->cg_joined = true;
+	if (c->cg_newns && unshare(CLONE_NEWCGROUP) < 0)
+		return rl_error_set(err, errno, "unshare cgroup namespace");
+	return 0;
+}
+
 /* First thing: into the container's cgroups, so that everything from
- * here on, the workload above all, is accounted and limited; then the
- * cgroup namespace, rooted there. */
+ * here on, the workload above all, is accounted and limited. */
 static int child_cgroups(struct rl_launch *c, struct rl_error *err)
 {
 	if (!c->cg_fds)
@@ -420,9 +428,7 @@ static int child_cgroups(struct rl_launch *c, struct rl_error *err)
 	c->cg_v2fd = -1;
 	if (rl_cg_join_fds(&c->cg, c->cg_fds, err) < 0)
 		return -1;
-	if (c->cg_newns && unshare(CLONE_NEWCGROUP) < 0)
-		return rl_error_set(err, errno, "unshare cgroup namespace");
-	return 0;
+	return child_cgroups_joined(c, err);
 }
 
 /* Late mode (launch.h): the parent makes the cgroups while we mount and
@@ -440,10 +446,7 @@ static int child_cgroups_late(void *arg, struct rl_error *err)
 		return rl_error_set(err, errno, "sync channel: send");
 	if (rl_sync_expect(c->sync[1], RL_SYNC_GO, err) < 0)
 		return -1;
-	c->cg_joined = true;
-	if (c->cg_newns && unshare(CLONE_NEWCGROUP) < 0)
-		return rl_error_set(err, errno, "unshare cgroup namespace");
-	return 0;
+	return child_cgroups_joined(c, err);
 }
 
 static int child_setup(struct rl_launch *c, struct rl_error *err)
@@ -453,7 +456,7 @@ static int child_setup(struct rl_launch *c, struct rl_error *err)
 				    .rootfs = c->rootfs,
 				    .no_pivot = c->o->no_pivot,
 				    .in_userns = c->plan.present[RL_NS_USER],
-				    .cg = &c->cg,
+				    .cg = c->cg.n ? &c->cg : &c->cg_own,
 				    .before_cgroup = child_cgroups_late,
 				    .before_pivot = child_create_hooks,
 				    .arg = c};
@@ -530,7 +533,7 @@ _Noreturn void rl_launch_child(struct rl_launch *c)
 	/* The pid-1 shim forks off here: the rootfs is final, and none of the
 	 * process settings (user, caps, seccomp) are applied yet. */
 	if (r == 0 && c->shim.enabled)
-		r = rl_shim_fork_async(&c->shim, &c->shim_ready, &e);
+		r = rl_shim_fork(&c->shim, &c->shim_ready, &e);
 	if (r == 0)
 		r = rl_process_exec(&eo, &e);
 	if (r == -127 || r == -126)

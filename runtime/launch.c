@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <pwd.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -22,7 +21,6 @@
 #include <unistd.h>
 
 #include "runtime/clone.h"
-#include "runtime/fds.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/safepath.h"
@@ -369,6 +367,7 @@ void rl_launch_cleanup(struct rl_launch *c)
 	close_fd(&c->console_recv);
 	close_cg_fds(c);
 	rl_cg_free(&c->cg);
+	rl_cg_free(&c->cg_own);
 	rl_ns_close(&c->plan);
 	rl_config_free(c->cfg);
 	free(c->owner);
@@ -547,29 +546,38 @@ static int open_for_child(struct rl_launch *c, struct rl_error *err)
 
 static int make_cgroups(struct rl_launch *c, struct rl_error *err);
 
+static bool has_cgroup_mount(const struct rl_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		if (cfg->mounts[i].type && strcmp(cfg->mounts[i].type, "cgroup") == 0)
+			return true;
+	return false;
+}
+
 int rl_launch_cgroups(struct rl_launch *c, struct rl_error *err)
 {
 	const struct rl_linux *lx = c->cfg->linux_;
 	struct rl_cg_layout lay;
 	int r;
 
-	if (c->o->no_cgroups)
+	if (c->o->no_cgroups && !has_cgroup_mount(c->cfg))
 		return 0;
 	if (rl_cg_layout_load(&lay, err) < 0)
 		return rl_error_prefix(err, "cgroups");
-	r = lay.mode == RL_CG_NONE ? 1
-				   : rl_cg_resolve(&lay, lx ? lx->cgroups_path : NULL, c->o->id,
-						   c->o->systemd_cgroup, &c->cg, err);
+	r = rl_cg_own(&lay, &c->cg_own, err);
+	if (r == 0 && !c->o->no_cgroups)
+		r = rl_cg_resolve(&lay, lx ? lx->cgroups_path : NULL, c->o->id,
+				  c->o->systemd_cgroup, &c->cg, err);
 	/* With v1 hierarchies the child has to be moved (cgroup.procs) in
 	 * any case, and the first move after a while waits for an RCU grace
 	 * period: the directories are made after the clone, in parallel with
 	 * the child's mounts.  A grandchild init (a pid namespace joined by
 	 * path) would not follow its parent's move; rootless falls back to
 	 * no cgroups, which the child must know before it mounts. */
-	c->cg_late = r == 0 && lay.mode != RL_CG_UNIFIED && !c->plan.join_any && geteuid() == 0;
+	c->cg_late = c->cg.n && lay.mode != RL_CG_UNIFIED && !c->plan.join_any && geteuid() == 0;
 	rl_cg_layout_free(&lay);
-	if (r != 0)
-		return r < 0 ? -1 : 0;
+	if (r < 0 || !c->cg.n)
+		return r;
 	/* Recorded first: a runtime killed from here on leaves what `delete
 	 * --force` needs to find and remove the directories. */
 	if (rl_cg_prepare(&c->cg, err) < 0 || rl_cg_save(c->lock.fd, &c->cg, err) < 0)
@@ -590,9 +598,7 @@ static int make_cgroups(struct rl_launch *c, struct rl_error *err)
 		    !wants_resources(c->cfg)) {
 			rl_log("debug", "cgroups: %s: going on without", err->msg);
 			rl_cg_free(&c->cg);
-			return unlinkat(c->lock.fd, "cgroups", 0) < 0 && errno != ENOENT
-				   ? rl_error_set(err, errno, "remove the cgroup record")
-				   : 0;
+			return rl_cg_save(c->lock.fd, &c->cg, err); /* an empty record */
 		}
 		return -1;
 	}
@@ -604,27 +610,9 @@ static int make_cgroups(struct rl_launch *c, struct rl_error *err)
 
 int rl_launch_cgroups_late(struct rl_launch *c, struct rl_error *err)
 {
-	char path[PATH_MAX], pid[16];
-
 	if (!c->cg_late)
 		return 0;
-	if (make_cgroups(c, err) < 0)
-		return -1;
-	snprintf(pid, sizeof(pid), "%d", (int)c->init);
-	for (size_t i = 0; i < c->cg.n; i++) {
-		int fd = open(rl_cg_dir_path(&c->cg.d[i], "cgroup.procs", path, sizeof(path)),
-			      O_WRONLY | O_CLOEXEC);
-
-		if (fd < 0 || rl_write_all(fd, pid, strlen(pid)) < 0) {
-			rl_error_set(err, errno, "move the container init into cgroup \"%s\"",
-				     rl_cg_dir_path(&c->cg.d[i], NULL, path, sizeof(path)));
-			if (fd >= 0)
-				close(fd);
-			return -1;
-		}
-		close(fd);
-	}
-	return 0;
+	return make_cgroups(c, err) < 0 || rl_cg_move(&c->cg, c->init, err) < 0 ? -1 : 0;
 }
 
 void rl_launch_cgroups_remove(struct rl_launch *c)

@@ -72,6 +72,9 @@ struct rl_launch {
 	/* The container's cgroups: made and recorded before the clone, joined
 	 * by the child before anything else (rl_launch_cgroups). */
 	struct rl_cgroup cg;
+	/* Without cgroups of its own (none made, none on the host): ours,
+	 * which a "cgroup" mount then shows (rl_cg_own). */
+	struct rl_cgroup cg_own;
 	int *cg_fds;   /* cgroup.procs of each directory, for the child; or NULL */
 	int cg_v2fd;   /* the v2 directory for CLONE_INTO_CGROUP, or -1 */
 	bool cg_into;  /* the clone put the child into cg_v2fd's cgroup */
@@ -82,7 +85,7 @@ struct rl_launch {
 	 * up its mounts; it waits for that (RL_SYNC_CGROUP) before anything
 	 * that needs them.  v2 alone: made before, CLONE_INTO_CGROUP. */
 	bool cg_late;
-	bool cg_joined; /* child: in its cgroups (late mode) */
+	bool cg_joined; /* child: in its cgroups */
 	int shim_ready; /* workload: the shim lockdown pipe (rl_shim_wait), or -1 */
 };
 

@@ -392,17 +392,27 @@ int rl_container_kill(const char *root, const char *id, int sig, bool all, struc
 
 /* ---- cgroups: pids, pause, update ------------------------------------------ */
 
+/* The container under a lock, with its cgroups; status (and pid) the live
+ * ones (make_live). */
+static int load_cg(const char *root, const char *id, bool exclusive, struct rl_state_lock *lock,
+		   struct rl_state **st, struct rl_cgroup *cg, struct rl_error *err)
+{
+	*cg = (struct rl_cgroup){0};
+	if (rl_state_lock(root_or_default(root), id, exclusive, lock, err) < 0 ||
+	    rl_state_load(lock, st, err) < 0 || rl_cg_load(lock->fd, cg, err) < 0)
+		return -1;
+	make_live(*st);
+	return 0;
+}
+
 int rl_container_cgroup(const char *root, const char *id, struct rl_cgroup *cg, int *pid,
 			uint64_t *start_time, struct rl_error *err)
 {
 	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
 	_state_free_ struct rl_state *st = NULL;
 
-	*cg = (struct rl_cgroup){0};
-	if (rl_state_lock(root_or_default(root), id, false, &lock, err) < 0 ||
-	    rl_state_load(&lock, &st, err) < 0 || rl_cg_load(lock.fd, cg, err) < 0)
+	if (load_cg(root, id, false, &lock, &st, cg, err) < 0)
 		return -1;
-	make_live(st);
 	*pid = st->pid;
 	*start_time = st->pid ? st->init_start_time : 0;
 	return 0;
@@ -466,18 +476,6 @@ int rl_container_pids(const char *root, const char *id, int **pids, size_t *n, s
 	return 0;
 }
 
-/* The container under an exclusive lock, with its cgroups; status is the
- * live one. */
-static int load_cg(const char *root, const char *id, struct rl_state_lock *lock,
-		   struct rl_state **st, struct rl_cgroup *cg, struct rl_error *err)
-{
-	if (rl_state_lock(root_or_default(root), id, true, lock, err) < 0 ||
-	    rl_state_load(lock, st, err) < 0 || rl_cg_load(lock->fd, cg, err) < 0)
-		return -1;
-	(*st)->status = rl_state_status(*st);
-	return 0;
-}
-
 int rl_container_pause(const char *root, const char *id, bool pause, struct rl_error *err)
 {
 	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
@@ -485,7 +483,7 @@ int rl_container_pause(const char *root, const char *id, bool pause, struct rl_e
 	_cg_free_ struct rl_cgroup cg = {0};
 	enum rl_status want = pause ? RL_STATUS_RUNNING : RL_STATUS_PAUSED;
 
-	if (load_cg(root, id, &lock, &st, &cg, err) < 0)
+	if (load_cg(root, id, true, &lock, &st, &cg, err) < 0)
 		return -1;
 	if (st->status == RL_STATUS_STOPPED)
 		return rl_error_set(err, ESRCH, "container not running");
@@ -507,7 +505,7 @@ int rl_container_update(const char *root, const char *id, const struct rl_resour
 	_state_free_ struct rl_state *st = NULL;
 	_cg_free_ struct rl_cgroup cg = {0};
 
-	if (load_cg(root, id, &lock, &st, &cg, err) < 0)
+	if (load_cg(root, id, true, &lock, &st, &cg, err) < 0)
 		return -1;
 	if (st->status == RL_STATUS_STOPPED)
 		return rl_error_set(err, ESRCH, "container not running");
@@ -546,26 +544,20 @@ static int kill_and_wait(const struct rl_state *st, struct rl_error *err)
 /* How long delete waits for the last processes to leave the cgroups. */
 #define CGROUP_WAIT_MS 2000
 
-static int kill_cgroups(const struct rl_state_lock *lock, struct rl_error *err)
-{
-	_cg_free_ struct rl_cgroup cg = {0};
-
-	if (rl_cg_load(lock->fd, &cg, err) < 0)
-		return -1;
-	return rl_cg_kill(&cg, SIGKILL, err);
-}
-
-/* Whatever is still in them is killed (what escaped the init's pid
- * namespace, or a container whose init was never recorded), then they
- * are removed. */
-static int remove_cgroups(const struct rl_state_lock *lock, struct rl_error *err)
+/* Kills whatever is in the cgroups (a stopped container too: what escaped
+ * the init's pid namespace, or one whose init was never recorded), then
+ * the init of a live one (st: not stopped; NULL when there is no state),
+ * and removes the cgroups.  The cgroups first: a paused init dies only
+ * once thawed. */
+static int stop_and_remove(const struct rl_state_lock *lock, const struct rl_state *st,
+			   struct rl_error *err)
 {
 	_cg_free_ struct rl_cgroup cg = {0};
 
 	if (rl_cg_load(lock->fd, &cg, err) < 0 || rl_cg_kill(&cg, SIGKILL, err) < 0 ||
-	    rl_cg_remove(&cg, CGROUP_WAIT_MS, err) < 0)
+	    (st && kill_and_wait(st, err) < 0))
 		return -1;
-	return 0;
+	return rl_cg_remove(&cg, CGROUP_WAIT_MS, err);
 }
 
 int rl_container_delete(const char *root, const char *id, bool force, struct rl_error *err)
@@ -588,7 +580,7 @@ int rl_container_delete(const char *root, const char *id, bool force, struct rl_
 	if (rl_state_load(&lock, &st, err) < 0) {
 		if (!force)
 			return -1;
-		return remove_cgroups(&lock, err) < 0 ? -1 : rl_state_remove(&lock, err);
+		return stop_and_remove(&lock, NULL, err) < 0 ? -1 : rl_state_remove(&lock, err);
 	}
 	s = rl_state_status(st);
 	if (s == RL_STATUS_RUNNING || s == RL_STATUS_PAUSED || s == RL_STATUS_CREATING) {
@@ -597,11 +589,7 @@ int rl_container_delete(const char *root, const char *id, bool force, struct rl_
 					    "cannot delete container %s that is not stopped: %s",
 					    id, rl_status_name(s));
 	}
-	/* The cgroups first: a paused init dies only once thawed, and
-	 * processes that left the init's pid namespace die too. */
-	if (s != RL_STATUS_STOPPED && (kill_cgroups(&lock, err) < 0 || kill_and_wait(st, err) < 0))
-		return -1;
-	if (remove_cgroups(&lock, err) < 0)
+	if (stop_and_remove(&lock, s != RL_STATUS_STOPPED ? st : NULL, err) < 0)
 		return -1;
 	/* A detached container's monitor: gone before its log and state are,
 	 * so it writes neither afterwards. */

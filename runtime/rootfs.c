@@ -180,59 +180,6 @@ static int bind_entry(struct ctx *c, const struct target *t, const struct rl_mou
 
 /* ---- cgroup ----------------------------------------------------------- */
 
-/* The cgroup path of this process in the hierarchy mounted as fs, from
- * /proc/self/cgroup ("4:cpu,cpuacct:/user.slice", "0::/x" for v2). */
-static int own_cgroup(struct libmnt_fs *fs, char *out, size_t outsz)
-{
-	bool v2 = strcmp(mnt_fs_get_fstype(fs), "cgroup2") == 0;
-	const char *fsopts = mnt_fs_get_fs_options(fs);
-	char line[PATH_MAX + 256];
-	FILE *f = fopen("/proc/self/cgroup", "re");
-	int found = -1;
-
-	if (!f)
-		return -1;
-	while (found < 0 && fgets(line, sizeof(line), f)) {
-		char *ctrls = strchr(line, ':'), *path, *tok, *save = NULL;
-		bool all = true;
-
-		path = ctrls ? strchr(++ctrls, ':') : NULL;
-		if (!path)
-			continue;
-		*path++ = '\0';
-		path[strcspn(path, "\n")] = '\0';
-		if (v2 != (*ctrls == '\0'))
-			continue;
-		for (tok = strtok_r(ctrls, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-			if (!fsopts || mnt_optstr_get_option(fsopts, tok, NULL, NULL) != 0)
-				all = false;
-		if (all && snprintf(out, outsz, "%s", path) < (int)outsz)
-			found = 0;
-	}
-	fclose(f);
-	return found;
-}
-
-/* What to bind for a hierarchy without a cgroup namespace: our own cgroup
- * inside it, so the container sees its cgroup as the root (as runc). */
-static void cgroup_bind_source(struct libmnt_fs *fs, char *out, size_t outsz)
-{
-	const char *target = mnt_fs_get_target(fs), *root = mnt_fs_get_root(fs);
-	char own[PATH_MAX];
-	size_t rl = root ? strlen(root) : 0;
-	struct stat st;
-
-	snprintf(out, outsz, "%s", target);
-	if (own_cgroup(fs, own, sizeof(own)) < 0 || !root)
-		return;
-	if (strcmp(root, "/") == 0)
-		rl = 0;
-	else if (strncmp(own, root, rl) != 0 || (own[rl] != '/' && own[rl] != '\0'))
-		return;
-	if (snprintf(out, outsz, "%s%s", target, own + rl) >= (int)outsz || stat(out, &st) < 0)
-		snprintf(out, outsz, "%s", target);
-}
-
 /* cpu,cpuacct is reachable as cpu and cpuacct too, as on the host. */
 static void cgroup_links(int dir, const char *name)
 {
@@ -245,113 +192,27 @@ static void cgroup_links(int dir, const char *name)
 			(void)symlinkat(name, dir, tok); /* best effort, like runc */
 }
 
-/* The directory of one hierarchy in the tmpfs at dir, made and opened
- * (O_PATH) for the mount; sub is its path in the container, for errors. */
-static int cgroup_subdir(int dir, const char *name, const char *sub, struct rl_error *err)
-{
-	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
-			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
-	int fd;
-
-	if (mkdirat(dir, name, 0755) < 0 && errno != EEXIST)
-		return rl_error_set(err, errno, "mkdir \"%s\"", sub);
-	fd = (int)syscall(SYS_openat2, dir, name, &how, sizeof(how));
-	if (fd < 0)
-		return rl_error_set(err, errno, "open \"%s\"", sub);
-	return fd;
-}
-
-/* One host hierarchy under the tmpfs at dir.  In a cgroup namespace a new
- * mount of the same hierarchy (same controllers) shows the namespace's
- * root; without one, the host's is bound. */
-static int cgroup_one(struct ctx *c, int dir, struct libmnt_fs *fs, unsigned long flags,
+/* One hierarchy under the tmpfs at dir, from the container's directory in
+ * it (rl_rootfs_opts.cg): in a cgroup namespace a new mount of the same
+ * hierarchy (same controllers), which shows the namespace's root; without
+ * one, the container's cgroup bound, so that it looks like the root (as
+ * runc). */
+static int cgroup_one(struct ctx *c, int dir, const struct rl_cg_dir *d, unsigned long flags,
 		      const char *dest, struct rl_error *err)
 {
 	struct open_how how = {.flags = O_PATH | O_CLOEXEC,
 			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
-	const char *target = mnt_fs_get_target(fs), *type = mnt_fs_get_fstype(fs);
-	const char *name = strrchr(target, '/') + 1;
-	char sub[PATH_MAX], src[PATH_MAX], *data = NULL;
-	struct target t = {.src = src, .dest = sub};
-	_rl_fd_ int fd = -1;
-	int rc;
-
-	snprintf(sub, sizeof(sub), "%s/%s", dest, name);
-	fd = cgroup_subdir(dir, name, sub, err);
-	if (fd < 0)
-		return -1;
-	if (c->cgroupns) {
-		/* The controllers are the fs options; "rw" is the superblock's
-		 * and would fight the flags. */
-		if (strcmp(type, "cgroup") == 0 && mnt_fs_get_fs_options(fs)) {
-			data = strdup(mnt_fs_get_fs_options(fs));
-			if (!data)
-				return rl_error_set(err, ENOMEM, "mount \"cgroup\" on \"%s\"", sub);
-			mnt_optstr_remove_option(&data, "rw");
-			mnt_optstr_remove_option(&data, "ro");
-		}
-		snprintf(src, sizeof(src), "%s", type);
-		rc = mount_fd(src, fd, type, flags, data);
-		free(data);
-		if (rc < 0)
-			return mount_error(err, &t);
-	} else {
-		cgroup_bind_source(fs, src, sizeof(src));
-		if (mount_fd(src, fd, NULL, MS_BIND, NULL) < 0)
-			return mount_error(err, &t);
-		close(fd);
-		fd = (int)syscall(SYS_openat2, dir, name, &how, sizeof(how));
-		if (fd < 0 || remount_bind(fd, flags, NULL) < 0)
-			return rl_error_set(err, errno, "remount \"%s\"", sub);
-	}
-	cgroup_links(dir, name);
-	return 0;
-}
-
-/* Every cgroup hierarchy of the host: the mounts of type cgroup/cgroup2
- * right below /sys/fs/cgroup, not the ones we made in the rootfs. */
-static int cgroup_v1(struct ctx *c, int dir, unsigned long flags, const char *dest,
-		     struct rl_error *err)
-{
-	_rl_mnt_table_ struct libmnt_table *tb = mnt_new_table_from_file("/proc/self/mountinfo");
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
-	struct libmnt_fs *fs;
-	int rc = 0;
-
-	if (!tb || !it) {
-		mnt_free_iter(it);
-		return rl_error_set(err, errno ? errno : ENOMEM, "read /proc/self/mountinfo");
-	}
-	while (rc == 0 && mnt_table_next_fs(tb, it, &fs) == 0) {
-		const char *type = mnt_fs_get_fstype(fs), *target = mnt_fs_get_target(fs);
-		const char *slash = target ? strrchr(target, '/') : NULL;
-
-		if (!type || !slash || (strcmp(type, "cgroup") && strcmp(type, "cgroup2")) ||
-		    (size_t)(slash - target) != strlen("/sys/fs/cgroup") ||
-		    strncmp(target, "/sys/fs/cgroup", (size_t)(slash - target)) != 0)
-			continue;
-		rc = cgroup_one(c, dir, fs, flags, dest, err);
-	}
-	mnt_free_iter(it);
-	return rc;
-}
-
-/* The same from the container's cgroup directories (rl_launch_cgroups
- * made them, the child joined them): the hierarchy mounted right below
- * /sys/fs/cgroup, its controllers, and in it the container's cgroup, which
- * is what a bind shows without a cgroup namespace. */
-static int cgroup_dir_one(struct ctx *c, int dir, const struct rl_cg_dir *d, unsigned long flags,
-			  const char *dest, struct rl_error *err)
-{
 	const char *name = strrchr(d->mount, '/') + 1;
 	char sub[PATH_MAX], src[PATH_MAX], data[256] = "";
 	struct target t = {.src = src, .dest = sub};
 	_rl_fd_ int fd = -1;
 
 	snprintf(sub, sizeof(sub), "%s/%s", dest, name);
-	fd = cgroup_subdir(dir, name, sub, err);
+	if (mkdirat(dir, name, 0755) < 0 && errno != EEXIST)
+		return rl_error_set(err, errno, "mkdir \"%s\"", sub);
+	fd = (int)syscall(SYS_openat2, dir, name, &how, sizeof(how));
 	if (fd < 0)
-		return -1;
+		return rl_error_set(err, errno, "open \"%s\"", sub);
 	if (c->cgroupns) {
 		for (int k = 0; !d->v2 && k < RL_CG__COUNT; k++)
 			if ((d->ctrls & RL_CG_BIT(k)) && rl_cg_ctrl_name(k, false))
@@ -391,7 +252,7 @@ static int cgroup_attrs(struct ctx *c, int dir, unsigned long flags, struct rl_e
 		return 0;
 	if (errno != ENOSYS)
 		return rl_error_set(err, errno, "set the flags of the cgroup mounts");
-	for (size_t i = 0; i < c->o->cg->n; i++) {
+	for (size_t i = 0; c->o->cg && i < c->o->cg->n; i++) {
 		struct open_how how = {.flags = O_PATH | O_CLOEXEC,
 				       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
 		const char *name = strrchr(c->o->cg->d[i].mount, '/') + 1;
@@ -403,17 +264,18 @@ static int cgroup_attrs(struct ctx *c, int dir, unsigned long flags, struct rl_e
 	return 0;
 }
 
-static int cgroup_dirs(struct ctx *c, int dir, unsigned long flags, const char *dest,
-		       struct rl_error *err)
+/* Every hierarchy mounted right below /sys/fs/cgroup. */
+static int cgroup_v1(struct ctx *c, int dir, unsigned long flags, const char *dest,
+		     struct rl_error *err)
 {
-	for (size_t i = 0; i < c->o->cg->n; i++) {
+	for (size_t i = 0; c->o->cg && i < c->o->cg->n; i++) {
 		const struct rl_cg_dir *d = &c->o->cg->d[i];
 		const char *slash = strrchr(d->mount, '/');
 
 		if (!slash || (size_t)(slash - d->mount) != strlen("/sys/fs/cgroup") ||
 		    strncmp(d->mount, "/sys/fs/cgroup", (size_t)(slash - d->mount)) != 0)
 			continue;
-		if (cgroup_dir_one(c, dir, d, flags, dest, err) < 0)
+		if (cgroup_one(c, dir, d, flags, dest, err) < 0)
 			return -1;
 	}
 	return c->cgroupns ? 0 : cgroup_attrs(c, dir, flags, err);
@@ -448,8 +310,7 @@ static int cgroup_entry(struct ctx *c, const struct target *t, const struct rl_m
 	if (mount_fd("tmpfs", dst, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=755") < 0)
 		return mount_error(err, t);
 	mnt = reopen(c, t->dest, err);
-	if (mnt < 0 || (c->o->cg && c->o->cg->n ? cgroup_dirs(c, mnt, hflags, t->dest, err)
-						: cgroup_v1(c, mnt, hflags, t->dest, err)) < 0)
+	if (mnt < 0 || cgroup_v1(c, mnt, hflags, t->dest, err) < 0)
 		return -1;
 	if ((flags & MS_RDONLY) && remount_bind(mnt, hflags, mo) < 0)
 		return rl_error_set(err, errno, "remount \"%s\"", t->dest);

@@ -14,9 +14,9 @@ struct rl_rootfs_opts {
 	const char *rootfs; /* absolute host path of root.path */
 	bool no_pivot;	    /* --no-pivot: MS_MOVE + chroot */
 	bool in_userns;	    /* a new user namespace: devices are bind mounts */
-	/* The container's cgroups, which the child is in already: a "cgroup"
-	 * mount shows these, found without reading the mount table again.
-	 * NULL or empty: the hierarchies are read from /proc/self/mountinfo. */
+	/* The cgroups a "cgroup" mount shows: the container's (the child is in
+	 * them by then), or without any of its own the runtime's (rl_cg_own);
+	 * one directory per hierarchy.  NULL: none, an empty tmpfs. */
 	const struct rl_cgroup *cg;
 	/* Called (with arg) right before a "cgroup" mount; NULL: none. */
 	int (*before_cgroup)(void *arg, struct rl_error *err);

@@ -13,9 +13,9 @@
  *   4. fork.  The shim locks itself down (fds, capabilities, no_new_privs,
  *      seccomp) while the child waits on a pipe: EOF on it means the shim is
  *      done, so no code of the container runs next to an unlocked shim.
- *      With rl_shim_fork_async the child does its own process set-up in
- *      the meantime, on the other CPU, and waits on the pipe only right
- *      before the workload's execve (rl_shim_wait).
+ *      The child does its own process set-up in the meantime, on the
+ *      other CPU, and waits on the pipe only right before the workload's
+ *      execve (rl_shim_wait).
  *
  * The shim is a fork of the rlite binary: /proc/1/exe is the host's binary.
  * It is non-dumpable (set by the conductor and kept across fork), so a
@@ -601,9 +601,8 @@ static int wait_shim(int fd, struct rl_error *err)
 
 /* The workload's side: own process group, foreground on a controlling
  * terminal, then the caller's signal state minus the caller's handlers.
- * ready: where to leave the end of the lockdown pipe instead of waiting on
- * it (rl_shim_wait does, later), or NULL to wait now. */
-static int child_start(struct prep *p, int *ready, struct rl_error *err)
+ * *ready: the end of the lockdown pipe, for rl_shim_wait. */
+static int child_start(struct prep *p, int *ready)
 {
 	sigset_t none;
 
@@ -616,13 +615,7 @@ static int child_start(struct prep *p, int *ready, struct rl_error *err)
 	 * background group raises SIGTTOU, blocked here. */
 	if (isatty(STDIN_FILENO) && tcgetsid(STDIN_FILENO) == getsid(0))
 		tcsetpgrp(STDIN_FILENO, getpid());
-	if (ready) {
-		*ready = p->ready[0];
-	} else {
-		if (wait_shim(p->ready[0], err) < 0)
-			return -1;
-		close(p->ready[0]);
-	}
+	*ready = p->ready[0];
 	seccomp_release(p->filter);
 	for (int sig = 1; sig < NSIG; sig++) {
 		struct sigaction dfl = {.sa_handler = SIG_DFL};
@@ -675,12 +668,7 @@ int rl_shim_wait(int ready, struct rl_error *err)
 	return r;
 }
 
-int rl_shim_fork(const struct rl_shim_opts *o, struct rl_error *err)
-{
-	return rl_shim_fork_async(o, NULL, err);
-}
-
-int rl_shim_fork_async(const struct rl_shim_opts *o, int *ready, struct rl_error *err)
+int rl_shim_fork(const struct rl_shim_opts *o, int *ready, struct rl_error *err)
 {
 	struct prep p = {.sfd = -1, .ready = {-1, -1}};
 	pid_t pid;
@@ -696,8 +684,7 @@ int rl_shim_fork_async(const struct rl_shim_opts *o, int *ready, struct rl_error
 		prep_undo(&p);
 		return rl_error_set(err, e, "shim: fork the workload");
 	}
-	if (pid == 0) {
-		return child_start(&p, ready, err);
-	}
+	if (pid == 0)
+		return child_start(&p, ready);
 	shim_main(o, &p, pid);
 }

@@ -12,9 +12,10 @@
  *     rl_shim_fork()
  *       parent: the shim, pid 1.  Locks itself down, then only reaps and
  *               forwards; _exits with the workload's status.  Never returns.
- *       child:  the workload's process.  Waits until the shim is locked down,
- *               gets a clean signal state, its own process group (the
- *               terminal's foreground one), returns 0 -> rl_process_exec().
+ *       child:  the workload's process.  Gets a clean signal state, its own
+ *               process group (the terminal's foreground one), returns 0 ->
+ *               rl_process_exec(), and waits until the shim is locked down
+ *               (rl_shim_wait) right before the execve.
  *
  * Signals, in the shim:
  *   - SIGCHLD: waitpid(-1, WNOHANG) until 0 or ECHILD, so coalesced SIGCHLDs
@@ -81,20 +82,17 @@ int rl_shim_config(const struct rl_config *cfg, bool new_pidns, bool no_init, bo
 
 /* In the container child, as pid 1, after the rootfs is final and before
  * rl_process_exec().  Forks: returns 0 in the child, which is to become the
- * workload, once the shim is locked down; the parent becomes the shim and
- * never returns (it _exits with the workload's status).  -1 with err set:
- * nothing forked, or the shim could not lock itself down (the shim then
- * exits with the child's status).  The fds of the caller are left alone in
- * the child; the shim closes all but its own. */
-int rl_shim_fork(const struct rl_shim_opts *o, struct rl_error *err);
-
-/* The same, but the workload does not wait for the lockdown here: it gets
- * *ready and goes on with its own setup (user, caps, seccomp, the program
- * lookup) while the shim locks itself down on the other CPU, and must call
- * rl_shim_wait(*ready) before it runs anything of the workload: the
- * workload starts only once the shim is locked down, as with rl_shim_fork. */
-int rl_shim_fork_async(const struct rl_shim_opts *o, int *ready, struct rl_error *err);
-/* Waits for the shim's lockdown (its error, if it failed) and closes ready. */
+ * workload; the parent becomes the shim and never returns (it _exits with
+ * the workload's status).  -1 with err set: nothing forked.  The fds of the
+ * caller are left alone in the child; the shim closes all but its own.
+ *
+ * The child does not wait for the shim's lockdown here: it gets *ready and
+ * goes on with its own set-up (user, caps, seccomp, the program lookup)
+ * while the shim locks itself down on the other CPU, and must call
+ * rl_shim_wait(*ready) before it runs anything of the workload. */
+int rl_shim_fork(const struct rl_shim_opts *o, int *ready, struct rl_error *err);
+/* Waits for the shim's lockdown and closes ready.  -1 with err set: the
+ * shim could not lock itself down (it then exits with the child's status). */
 int rl_shim_wait(int ready, struct rl_error *err);
 
 #endif

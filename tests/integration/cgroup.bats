@@ -25,11 +25,8 @@ teardown_file() {
 
 setup() {
 	rr_setup
-	CG_HOST=$RR_DIR/host
-	mkdir -p "$CG_HOST"
-	chmod 0777 "$CG_HOST"
-	rr_jq '.mounts += [{"destination": "/mnt/host", "type": "bind", "source": $s,
-			    "options": ["rbind", "rw"]}]' --arg s "$CG_HOST"
+	rr_host_dir
+	CG_HOST=$RR_HOST
 	CG_EVENTS=
 }
 

@@ -31,11 +31,9 @@ setup() {
 	rr_setup
 	CP_RUNC_ROOT=$RR_DIR/runc-state
 	CP_RUNC_ID=$RR_ID-runc
-	CP_HOST=$RR_DIR/host
-	mkdir -p "$CP_RUNC_ROOT" "$CP_HOST"
-	chmod 0777 "$CP_HOST"
-	rr_jq '.mounts += [{"destination": "/mnt/host", "type": "bind", "source": $s,
-			    "options": ["rbind", "rw"]}]' --arg s "$CP_HOST"
+	mkdir -p "$CP_RUNC_ROOT"
+	rr_host_dir
+	CP_HOST=$RR_HOST
 }
 
 teardown() {

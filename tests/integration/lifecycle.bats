@@ -26,11 +26,8 @@ teardown_file() {
 # where the workload leaves markers the test reads from the host.
 setup() {
 	rr_setup
-	LC_HOST=$RR_DIR/host
-	mkdir -p "$LC_HOST"
-	chmod 0777 "$LC_HOST"
-	rr_jq '.mounts += [{"destination": "/mnt/host", "type": "bind", "source": $s,
-			    "options": ["rbind", "rw"]}]' --arg s "$LC_HOST"
+	rr_host_dir
+	LC_HOST=$RR_HOST
 	LC_SLEEPER=
 }
 

@@ -112,6 +112,17 @@ rr_jq() {
 	mv "$RR_BUNDLE/config.json.new" "$RR_BUNDLE/config.json"
 }
 
+# rr_host_dir: a host directory RR_HOST ($RR_DIR/host, writable by any
+# uid) bind-mounted read-write on /mnt/host in the container, where the
+# workload leaves what the test reads from the host.
+rr_host_dir() {
+	RR_HOST=$RR_DIR/host
+	mkdir -p "$RR_HOST"
+	chmod 0777 "$RR_HOST"
+	rr_jq '.mounts += [{"destination": "/mnt/host", "type": "bind", "source": $s,
+			    "options": ["rbind", "rw"]}]' --arg s "$RR_HOST"
+}
+
 # rr_sh SCRIPT: the container runs `sh -c SCRIPT`.
 rr_sh() {
 	rr_jq '.process.args = ["sh", "-c", $s]' --arg s "$1"

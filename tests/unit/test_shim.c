@@ -95,6 +95,7 @@ static void wbyte(int fd, char c)
 static void start(struct run *r, const struct rl_shim_opts *o, workload_fn fn, void (*before)(void))
 {
 	struct rl_error e = {0};
+	int locked = -1;
 
 	if (pipe(r->ready) < 0 || pipe(r->result) < 0)
 		abort();
@@ -103,7 +104,7 @@ static void start(struct run *r, const struct rl_shim_opts *o, workload_fn fn, v
 	if (r->shim == 0) {
 		if (before)
 			before();
-		if (rl_shim_fork(o, &e) < 0) {
+		if (rl_shim_fork(o, &locked, &e) < 0 || rl_shim_wait(locked, &e) < 0) {
 			dprintf(2, "rl_shim_fork: %s\n", e.msg);
 			_exit(98);
 		}
