@@ -60,6 +60,7 @@
 #include "runtime/launch.h"
 #include "runtime/netns.h"
 #include "runtime/process.h"
+#include "runtime/procfs.h"
 #include "runtime/rootfs.h"
 #include "runtime/safepath.h"
 #include "runtime/seccomp.h"
@@ -156,32 +157,11 @@ int rl_container_check_config(const struct rl_config *cfg, struct rl_ns_plan *pl
 
 /* ---- the child --------------------------------------------------------- */
 
-static int write_file(const char *path, const char *text, struct rl_error *err)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	size_t len = strlen(text);
-	ssize_t n;
-
-	if (fd < 0)
-		return rl_error_set(err, errno, "open %s", path);
-	do
-		n = write(fd, text, len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0 || (size_t)n != len) {
-		int e = n < 0 ? errno : EIO;
-
-		close(fd);
-		return rl_error_set(err, e, "write %s", path);
-	}
-	close(fd);
-	return 0;
-}
-
 /* A new time namespace, with linux.timeOffsets.  unshare(CLONE_NEWTIME)
  * only sets the namespace for children; offsets can be written until the
  * first task enters it, which is our execve (Linux >= 6.0 switches there)
  * or the fork of the slow path. */
-static int child_timens(const struct rl_linux *lx, struct rl_error *err)
+static int child_timens(const struct rl_linux *lx, int procfd, struct rl_error *err)
 {
 	char buf[128] = "";
 	int n = 0;
@@ -196,7 +176,7 @@ static int child_timens(const struct rl_linux *lx, struct rl_error *err)
 			      (long long)lx->time_boottime.secs, lx->time_boottime.nanosecs);
 	if (n == 0)
 		return 0;
-	if (write_file("/proc/self/timens_offsets", buf, err) < 0)
+	if (rl_procfs_write(procfd, "self/timens_offsets", buf, err) < 0)
 		return rl_error_prefix(err, "linux.timeOffsets");
 	return 0;
 }
@@ -239,7 +219,7 @@ static int child_namespaces(struct rl_launch *c, struct rl_error *err)
 		return -1;
 	/* setresuid() cleared the parent-death signal; set it again. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (c->plan.new_time && child_timens(c->cfg->linux_, err) < 0)
+	if (c->plan.new_time && child_timens(c->cfg->linux_, c->procfd, err) < 0)
 		return -1;
 	if (rl_clone_needs_fork(&c->plan)) {
 		/* A joined or unshared pid namespace only takes our children
@@ -301,21 +281,16 @@ static int child_hooks(struct rl_launch *c, enum rl_hook_kind kind, enum rl_stat
 
 /* create: blocks until `start` opens the FIFO for reading (runc's
  * exec.fifo).  The O_PATH fd was opened on the host before pivot_root;
- * reopening it through /proc/self/fd gives a writable fd without a host
- * path, and works after the uid change and without capabilities (a task
- * may always reopen its own fds; the fifo is 0622).  It needs /proc in the
- * container, as runc does: child_ready checks that before "ready", so a
- * config without it fails `create`, not `start`. */
+ * reopening it through "self/fd" of rlite's own procfs gives a writable fd
+ * without a host path, works after the uid change and without
+ * capabilities (a task may always reopen its own fds; the fifo is 0622),
+ * and needs nothing of the container's /proc. */
 static int child_wait_start(struct rl_launch *c, struct rl_error *err)
 {
-	char path[RL_FDPATH_MAX];
-	int fd;
+	int fd = rl_procfs_reopen(c->procfd, c->fifo_fd, O_WRONLY, err);
 
-	do
-		fd = open(rl_fdpath(c->fifo_fd, path), O_WRONLY | O_CLOEXEC);
-	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
-		return rl_error_set(err, errno, "open the exec fifo");
+		return rl_error_prefix(err, "exec fifo");
 	close(c->fifo_fd);
 	c->fifo_fd = fd;
 	c->released = true;
@@ -344,6 +319,19 @@ static void child_tell_start(struct rl_launch *c, const struct rl_error *e)
 	c->fifo_fd = -1;
 }
 
+static int fifo_check(struct rl_launch *c, struct rl_error *err)
+{
+	_rl_fd_ int dir = rl_procfs_openat(c->procfd, "self/fd", O_PATH | O_DIRECTORY, err);
+	char name[16];
+
+	if (dir < 0)
+		return rl_error_prefix(err, "exec fifo");
+	snprintf(name, sizeof(name), "%d", c->fifo_fd);
+	if (faccessat(dir, name, W_OK, AT_EACCESS) < 0)
+		return rl_error_set(err, errno, "exec fifo: open for writing");
+	return 0;
+}
+
 /* rl_exec_opts.before_exec: everything is applied, args[0] found, so every
  * setup error has reached create's (or run's) caller already.  Reports
  * ready and waits to be released: run, by the parent over the channel
@@ -352,12 +340,11 @@ static void child_tell_start(struct rl_launch *c, const struct rl_error *e)
 static int child_ready(void *arg, struct rl_error *err)
 {
 	struct rl_launch *c = arg;
-	char path[RL_FDPATH_MAX];
 
-	if (c->mode == RL_LAUNCH_CREATE &&
-	    faccessat(AT_FDCWD, rl_fdpath(c->fifo_fd, path), W_OK, AT_EACCESS) < 0)
-		return rl_error_set(
-		    err, errno, "exec fifo: %s: create needs /proc mounted in the container", path);
+	/* The container user must be able to open the fifo for writing once
+	 * `start` comes: find out now, while create can still fail. */
+	if (c->mode == RL_LAUNCH_CREATE && fifo_check(c, err) < 0)
+		return -1;
 	/* The shim locked itself down while we set the process up. */
 	if (c->shim_ready >= 0) {
 		int r = rl_shim_wait(c->shim_ready, err);
@@ -387,11 +374,10 @@ static int child_ready(void *arg, struct rl_error *err)
  * that the namespaces exist; createContainer here, in the container's
  * namespaces with the host's filesystem still reachable (config.md
  * "createContainer Hooks": the path resolves in the runtime namespace).
- * Called by rl_rootfs_prepare after the mounts, right before pivot_root,
- * as runc does.  Without hooks: no round trip. */
-static int child_create_hooks(void *arg, struct rl_error *err)
+ * After the mounts and before pivot_root, as runc does.  Without hooks: no
+ * round trip. */
+static int child_create_hooks(struct rl_launch *c, struct rl_error *err)
 {
-	struct rl_launch *c = arg;
 	const struct rl_hook_list *h = c->cfg->hooks;
 
 	if (h[RL_HOOK_PRESTART].n || h[RL_HOOK_CREATE_RUNTIME].n) {
@@ -449,18 +435,46 @@ static int child_cgroups_late(void *arg, struct rl_error *err)
 	return child_cgroups_joined(c, err);
 }
 
-static int child_setup(struct rl_launch *c, struct rl_error *err)
+/* The rootfs, in the order runtime.md "Lifecycle" and runc give: mounts
+ * and /dev, the createContainer hooks, the console, then the read-only and
+ * masked paths and pivot_root.  The console comes before the last step
+ * because it binds /dev/console, which a read-only /dev or root forbids. */
+static int child_rootfs(struct rl_launch *c, struct rl_error *err)
 {
 	const struct rl_config *cfg = c->cfg;
 	struct rl_rootfs_opts ro = {.cfg = cfg,
 				    .rootfs = c->rootfs,
 				    .no_pivot = c->o->no_pivot,
 				    .in_userns = c->plan.present[RL_NS_USER],
+				    .procfd = c->procfd,
 				    .cg = c->cg.n ? &c->cg : &c->cg_own,
 				    .before_cgroup = child_cgroups_late,
-				    .before_pivot = child_create_hooks,
 				    .arg = c};
+	struct rl_rootfs r = {.rootfd = -1, .nullfd = -1};
+	int rc = rl_rootfs_prepare(&ro, &r, err);
 
+	if (rc == 0)
+		rc = child_create_hooks(c, err);
+	if (rc == 0 && c->console_fd >= 0) {
+		rc = rl_terminal_setup_child(c->console_fd, r.rootfd, cfg->process, err);
+		c->console_fd = -1; /* closed by rl_terminal_setup_child */
+	}
+	if (rc < 0) {
+		rl_rootfs_close(&r);
+		return -1;
+	}
+	return rl_rootfs_finalize(&ro, &r, err);
+}
+
+static int child_setup(struct rl_launch *c, struct rl_error *err)
+{
+	const struct rl_config *cfg = c->cfg;
+
+	/* Before any mount of the container exists, and before the fork into
+	 * a joined pid namespace (one fd serves both sides of it). */
+	c->procfd = rl_procfs_open(true, err);
+	if (c->procfd < 0)
+		return -1;
 	if (child_cgroups(c, err) < 0 || child_namespaces(c, err) < 0)
 		return -1;
 	/* A fresh anonymous session keyring, so the container does not see
@@ -483,8 +497,7 @@ static int child_setup(struct rl_launch *c, struct rl_error *err)
 		if (c->listener_fd < 0)
 			return -1;
 	}
-	if (rl_rootfs_prepare(&ro, err) < 0 || rl_rootfs_finalize(&ro, err) < 0 ||
-	    child_cgroups_late(c, err) < 0)
+	if (child_rootfs(c, err) < 0 || child_cgroups_late(c, err) < 0)
 		return -1;
 	if (cfg->linux_ && cfg->linux_->personality) {
 		bool is32 = strcmp(cfg->linux_->personality->domain, "LINUX32") == 0;
@@ -493,11 +506,6 @@ static int child_setup(struct rl_launch *c, struct rl_error *err)
 			return rl_error_set(err, errno, "personality %s",
 					    cfg->linux_->personality->domain);
 	}
-	/* After the rootfs (the pty comes from the container's devpts) and
-	 * before rl_process_exec drops the privileges chown needs. */
-	if (c->console_fd >= 0 && rl_terminal_setup_child(c->console_fd, cfg->process, err) < 0)
-		return -1;
-	c->console_fd = -1; /* closed by rl_terminal_setup_child */
 	return 0;
 }
 
@@ -507,6 +515,7 @@ _Noreturn void rl_launch_child(struct rl_launch *c)
 	struct rl_exec_opts eo = {.process = c->cfg->process,
 				  .preserve_fds = c->o->preserve_fds,
 				  .keep_fd = c->sync[1],
+				  .procfd = -1,
 				  .seccomp = seccomp_of(c->cfg),
 				  .seccomp_listener_fd = -1,
 				  .before_exec = child_ready,
@@ -530,6 +539,7 @@ _Noreturn void rl_launch_child(struct rl_launch *c)
 		close(c->lock.fd);
 	r = child_setup(c, &e);
 	eo.seccomp_listener_fd = c->listener_fd;
+	eo.procfd = c->procfd;
 	/* The pid-1 shim forks off here: the rootfs is final, and none of the
 	 * process settings (user, caps, seccomp) are applied yet. */
 	if (r == 0 && c->shim.enabled)

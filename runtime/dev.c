@@ -57,40 +57,75 @@ int rl_dev_find_mount(const struct rl_config *cfg, const char *dest)
 	return found;
 }
 
+/* "rootfs dev/null: a symlink, not the null device (1:3)". */
+static int not_the_node(const struct node *n, const struct stat *st, struct rl_error *err)
+{
+	char what[64];
+
+	if (n->type == S_IFIFO)
+		return rl_error_set(err, 0, "rootfs %s: %s, not a fifo", n->path + 1,
+				    rl_describe(st, what, sizeof(what)));
+	return rl_error_set(err, 0, "rootfs %s: %s, not the %s device %u:%u%s", n->path + 1,
+			    rl_describe(st, what, sizeof(what)),
+			    n->type == S_IFCHR ? "character" : "block", major(n->dev),
+			    minor(n->dev),
+			    n->type == S_IFCHR && n->dev == makedev(1, 3) ? " (null)" : "");
+}
+
+static bool is_node(const struct node *n, const struct stat *st)
+{
+	return (st->st_mode & S_IFMT) == n->type && (n->type == S_IFIFO || st->st_rdev == n->dev);
+}
+
 /* In a user namespace mknod is refused (only the initial namespace may
  * make device nodes), so the host's node is bind-mounted onto an empty
- * file, as runc does.  Its mode and owner are then the host's. */
+ * file, as runc does.  Its mode and owner are then the host's.  Both ends
+ * are checked: the host's path must be that very device, and the target
+ * in the rootfs is never followed (an image's dev/null -> elsewhere would
+ * otherwise carry the device there); an empty file or the same device
+ * already there is fine, anything else is refused. */
 static int bind_node(int rootfd, const struct node *n, struct rl_error *err)
 {
-	char p[RL_FDPATH_MAX];
-	_rl_fd_ int fd = rl_safepath_create(rootfd, n->path, RL_SAFEPATH_FILE, 0, err);
+	_rl_fd_ int src = open(n->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	_rl_fd_ int dst = -1;
+	struct stat st;
+	char what[64];
 
-	if (fd < 0)
+	if (src < 0 || fstat(src, &st) < 0)
+		return rl_error_set(err, errno, "open the host's %s", n->path);
+	if (!is_node(n, &st))
+		return rl_error_set(err, 0, "the host's %s: %s, not the device of the config",
+				    n->path, rl_describe(&st, what, sizeof(what)));
+	dst = rl_safepath_leaf(rootfd, n->path, &st, err);
+	if (dst < 0)
 		return -1;
-	if (mount(n->path, rl_fdpath(fd, p), NULL, MS_BIND, NULL) < 0)
+	if (!S_ISREG(st.st_mode) && !is_node(n, &st))
+		return not_the_node(n, &st, err);
+	if (rl_mount_bind_fd(src, dst, false, 0) < 0)
 		return rl_error_set(err, errno, "mount \"%s\" on \"%s\"", n->path, n->path);
 	return 0;
 }
 
 static int make_node(int rootfd, const struct node *n, bool in_userns, struct rl_error *err)
 {
-	char dir[PATH_MAX];
-	const char *base = strrchr(n->path, '/') + 1;
+	char base[NAME_MAX + 1];
 	_rl_fd_ int parent = -1;
+	struct stat st;
 
 	if (in_userns)
 		return bind_node(rootfd, n, err);
-	memcpy(dir, n->path, (size_t)(base - n->path));
-	dir[base - n->path] = '\0';
-	parent = rl_safepath_create(rootfd, dir, RL_SAFEPATH_DIR, 0755, err);
+	parent = rl_safepath_parent(rootfd, n->path, base, err);
 	if (parent < 0)
 		return -1;
-	/* An existing node is kept, as runc does: the rootfs (or an earlier
-	 * entry) already provides it. */
+	/* mknodat never follows the name.  A node already there (from the
+	 * rootfs or an earlier mounts[] entry) is kept when it is this very
+	 * device, as runc keeps it; anything else is refused. */
 	if (mknodat(parent, base, n->type | n->perm, n->dev) < 0) {
-		if (errno == EEXIST)
-			return 0;
-		return rl_error_set(err, errno, "mknod \"%s\"", n->path);
+		if (errno != EEXIST)
+			return rl_error_set(err, errno, "mknod \"%s\"", n->path);
+		if (fstatat(parent, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return rl_error_set(err, errno, "stat \"%s\"", n->path);
+		return is_node(n, &st) ? 0 : not_the_node(n, &st, err);
 	}
 	if (fchownat(parent, base, n->uid, n->gid, AT_SYMLINK_NOFOLLOW) < 0)
 		return rl_error_set(err, errno, "chown \"%s\"", n->path);

@@ -18,6 +18,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "procfs.h"
+
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -52,13 +54,17 @@ static int set_cloexec(int fd, bool on)
 
 /* Without close_range (kernel < 5.11, or a seccomp profile of the runtime's
  * caller returning ENOSYS for it): walk /proc/self/fd. */
-static int cloexec_from_slow(int first, struct rl_error *err)
+static int cloexec_from_slow(int first, int procfd, struct rl_error *err)
 {
-	DIR *d = opendir("/proc/self/fd");
+	int dfd = rl_procfs_openat(procfd, "self/fd", O_RDONLY | O_DIRECTORY, err);
+	DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
 	struct dirent *de;
 
-	if (!d)
-		return rl_error_set(err, errno, "fds: open /proc/self/fd");
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return rl_error_prefix(err, "fds");
+	}
 	while ((de = readdir(d))) {
 		char *end = NULL;
 		long fd = strtol(de->d_name, &end, 10);
@@ -76,7 +82,7 @@ static int cloexec_from_slow(int first, struct rl_error *err)
 	return 0;
 }
 
-int rl_fds_prepare(int n_keep, int keep_fd, struct rl_error *err)
+int rl_fds_prepare(int n_keep, int keep_fd, int procfd, struct rl_error *err)
 {
 	int first;
 
@@ -89,7 +95,7 @@ int rl_fds_prepare(int n_keep, int keep_fd, struct rl_error *err)
 		if (errno != ENOSYS && errno != EINVAL)
 			return rl_error_set(err, errno, "fds: close_range %d..: mark close-on-exec",
 					    first);
-		if (cloexec_from_slow(first, err) < 0)
+		if (cloexec_from_slow(first, procfd, err) < 0)
 			return -1;
 	}
 	/* The preserved fds and stdio must really survive execve: a caller may

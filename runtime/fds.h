@@ -15,8 +15,10 @@ int rl_fds_listen_count(void);
  * close-on-exec flag is cleared) and marks every fd from 3+n_keep up
  * close-on-exec.  keep_fd (the sync channel, -1 when none) stays open until
  * execve but is always close-on-exec, so the parent sees EOF exactly when
- * the exec succeeds. */
-int rl_fds_prepare(int n_keep, int keep_fd, struct rl_error *err);
+ * the exec succeeds.  procfd (procfs.h) lists the fds where close_range is
+ * missing; never the container's /proc, whose self/fd a mount could hide
+ * an fd from. */
+int rl_fds_prepare(int n_keep, int keep_fd, int procfd, struct rl_error *err);
 
 /* Writes all of buf, retrying EINTR and short writes; 0, or -1 with errno
  * set (EAGAIN on a non-blocking fd that is full). */

@@ -87,6 +87,7 @@ struct rl_launch {
 	bool cg_late;
 	bool cg_joined; /* child: in its cgroups */
 	int shim_ready; /* workload: the shim lockdown pipe (rl_shim_wait), or -1 */
+	int procfd;	/* child: rlite's own procfs (procfs.h), or -1 */
 };
 
 /* Zeroes l and sets every fd to -1. */

@@ -48,6 +48,8 @@
 
 #include "caps.h"
 #include "fds.h"
+#include "procfs.h"
+#include "safepath.h"
 #include "seccomp.h"
 
 /* The PATH a process without one gets, as runc and the Go and musl libcs. */
@@ -196,31 +198,17 @@ int rl_process_env(const struct rl_process *p, int n_listen, int pid, char *buf,
 
 /* ---- resources: oom, rlimits, io priority, scheduler ----------------- */
 
-static int set_oom_score_adj(const struct rl_process *p, struct rl_error *err)
+static int set_oom_score_adj(const struct rl_process *p, int procfd, struct rl_error *err)
 {
-	static const char file[] = "/proc/self/oom_score_adj";
 	char val[32];
-	int len, fd;
-	ssize_t n;
 
 	if (!p->oom_score_adj.set)
 		return 0;
-	len = snprintf(val, sizeof(val), "%lld", (long long)p->oom_score_adj.v);
-	fd = open(file, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return rl_error_set(err, errno, "process.oomScoreAdj: open %s", file);
-	do
-		n = write(fd, val, (size_t)len);
-	while (n < 0 && errno == EINTR);
-	if (n != len) {
-		/* proc(5): lowering it below the lowest value set since the last
-		 * CAP_SYS_RESOURCE needs that capability, else EACCES */
-		int e = n < 0 ? errno : EIO;
-
-		close(fd);
-		return rl_error_set(err, e, "process.oomScoreAdj: write %s \"%s\"", file, val);
-	}
-	close(fd);
+	snprintf(val, sizeof(val), "%lld", (long long)p->oom_score_adj.v);
+	/* proc(5): lowering it below the lowest value set since the last
+	 * CAP_SYS_RESOURCE needs that capability, else EACCES */
+	if (rl_procfs_write(procfd, "self/oom_score_adj", val, err) < 0)
+		return rl_error_prefix(err, "process.oomScoreAdj \"%s\"", val);
 	return 0;
 }
 
@@ -311,9 +299,9 @@ static int set_scheduler(const struct rl_process *p, struct rl_error *err)
 	return 0;
 }
 
-static int set_resources(const struct rl_process *p, struct rl_error *err)
+static int set_resources(const struct rl_process *p, int procfd, struct rl_error *err)
 {
-	if (set_oom_score_adj(p, err) < 0 || set_rlimits(p, err) < 0 ||
+	if (set_oom_score_adj(p, procfd, err) < 0 || set_rlimits(p, err) < 0 ||
 	    set_io_priority(p, err) < 0 || set_scheduler(p, err) < 0)
 		return -1;
 	return 0;
@@ -323,28 +311,22 @@ static int set_resources(const struct rl_process *p, struct rl_error *err)
 
 /* user_namespaces(7): after "deny" is written to /proc/PID/setgroups (an
  * unprivileged user namespace), setgroups(2) fails with EPERM for good. */
-static bool setgroups_denied(void)
+static bool setgroups_denied(int procfd)
 {
 	char buf[8] = "";
-	int fd = open("/proc/self/setgroups", O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	struct rl_error e = {0};
 
-	if (fd < 0)
-		return false;
-	do
-		n = read(fd, buf, sizeof(buf) - 1);
-	while (n < 0 && errno == EINTR);
-	close(fd);
-	return n > 0 && strncmp(buf, "deny", 4) == 0;
+	return rl_procfs_read(procfd, "self/setgroups", buf, sizeof(buf), &e) > 0 &&
+	       strncmp(buf, "deny", 4) == 0;
 }
 
-static int set_groups(const struct rl_user *u, struct rl_error *err)
+static int set_groups(const struct rl_user *u, int procfd, struct rl_error *err)
 {
 	_cleanup_free_ gid_t *gids = NULL;
 
 	if (u->n_additional_gids == 0) {
 		/* no additionalGids: none, not the runtime's own groups */
-		if (setgroups(0, NULL) < 0 && !(errno == EPERM && setgroups_denied()))
+		if (setgroups(0, NULL) < 0 && !(errno == EPERM && setgroups_denied(procfd)))
 			return rl_error_set(err, errno,
 					    "process.user.additionalGids: setgroups []");
 		return 0;
@@ -368,13 +350,13 @@ static int set_groups(const struct rl_user *u, struct rl_error *err)
  * which the uid change takes out of the effective set.  libcap-ng's
  * capng_change_id() is not used: with CAPNG_DROP_SUPP_GRP it would clear the
  * groups set here, and it applies its own idea of the capability sets. */
-static int set_user(const struct rl_user *u, struct rl_error *err)
+static int set_user(const struct rl_user *u, int procfd, struct rl_error *err)
 {
 	/* capabilities(7): without KEEPCAPS, leaving uid 0 empties the
 	 * permitted set and the sets of process.capabilities are gone */
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return rl_error_set(err, errno, "process.user: prctl PR_SET_KEEPCAPS");
-	if (set_groups(u, err) < 0)
+	if (set_groups(u, procfd, err) < 0)
 		return -1;
 	if (setresgid(u->gid, u->gid, u->gid) < 0)
 		return rl_error_set(err, errno, "process.user.gid: setresgid %u", u->gid);
@@ -388,29 +370,6 @@ static int set_user(const struct rl_user *u, struct rl_error *err)
 }
 
 /* ---- cwd ------------------------------------------------------------- */
-
-/* mkdir -p.  "/" is the container's root here (after pivot_root), so an
- * absolute symlink met on the way resolves inside it, and ".." stops at it:
- * the walk cannot leave the container. */
-static int mkdir_p(const char *path, struct rl_error *err)
-{
-	_cleanup_free_ char *p = strdup(path);
-
-	if (!p)
-		return rl_error_set(err, ENOMEM, "process.cwd");
-	for (char *s = p + 1;; s++) {
-		char c = *s;
-
-		if (c != '/' && c != '\0')
-			continue;
-		*s = '\0';
-		if (mkdir(p, 0755) < 0 && errno != EEXIST)
-			return rl_error_set(err, errno, "process.cwd: mkdir \"%s\"", p);
-		*s = c;
-		if (!c)
-			return 0;
-	}
-}
 
 /* The cwd must be inside the container's root: a directory fd leaked into
  * the container and used as cwd is how CVE-2024-21626 escaped; getcwd(2)
@@ -427,22 +386,33 @@ static int check_cwd(const char *cwd, struct rl_error *err)
 	return 0;
 }
 
-/* 0: done; 1: permission denied as root, try again as the user. */
+/* 0: done; 1: permission denied as root, try again as the user.  Made
+ * and entered through an fd resolved with "/" (the container's root) as
+ * the root of the lookup: an image's symlink on the way leads to another
+ * directory of the container, never through a magic link of /proc to a
+ * directory outside it. */
 static int enter_cwd(const char *cwd, bool again, struct rl_error *err)
 {
+	_rl_fd_ int root = -1;
+	_rl_fd_ int fd = -1;
+
 	if (!cwd || cwd[0] != '/')
 		return rl_error_set(err, EINVAL, "process.cwd: \"%s\": must be absolute",
 				    cwd ? cwd : "");
-	if (!again && mkdir_p(cwd, err) < 0)
-		return -1;
-	if (chdir(cwd) < 0) {
-		/* runc does the same: with a root-squashing or idmapped mount
-		 * only the container user may be able to enter the directory */
-		if (!again && errno == EACCES)
-			return 1;
-		return rl_error_set(err, errno, "process.cwd: chdir \"%s\"", cwd);
-	}
-	return check_cwd(cwd, err);
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return rl_error_set(err, errno, "process.cwd: open \"/\"");
+	fd = again ? rl_safepath_open(root, cwd, O_DIRECTORY, err)
+		   : rl_safepath_create(root, cwd, RL_SAFEPATH_DIR, 0755, err);
+	if (fd >= 0 && fchdir(fd) < 0)
+		rl_error_set(err, errno, "chdir \"%s\"", cwd);
+	else if (fd >= 0)
+		return check_cwd(cwd, err);
+	/* runc does the same: with a root-squashing or idmapped mount only
+	 * the container user may be able to enter the directory */
+	if (!again && err->errnum == EACCES)
+		return 1;
+	return rl_error_prefix(err, "process.cwd");
 }
 
 /* ---- the sequence ---------------------------------------------------- */
@@ -472,7 +442,7 @@ static int prepare(struct exec_ctx *c, struct rl_error *err)
 		return -1;
 	/* As runc: socket-activation fds come first (3 .. 3+L-1), the
 	 * --preserve-fds ones right after them. */
-	if (rl_fds_prepare(n_listen + c->o->preserve_fds, c->o->keep_fd, err) < 0)
+	if (rl_fds_prepare(n_listen + c->o->preserve_fds, c->o->keep_fd, c->o->procfd, err) < 0)
 		return -1;
 	/* Connected now, after the fd sweep (the socket is O_CLOEXEC and must
 	 * stay so) and while still root: the agent's socket is judged against
@@ -492,7 +462,7 @@ static int privileged(struct exec_ctx *c, struct rl_error *err)
 {
 	int r;
 
-	if (set_resources(c->p, err) < 0)
+	if (set_resources(c->p, c->o->procfd, err) < 0)
 		return -1;
 	r = enter_cwd(c->p->cwd, false, err);
 	if (r < 0)
@@ -511,8 +481,8 @@ static int unprivileged(struct exec_ctx *c, struct rl_error *err)
 {
 	const struct rl_user *u = &c->p->user;
 
-	if (rl_caps_apply_bounding(c->p->capabilities, err) < 0 || set_user(u, err) < 0 ||
-	    rl_caps_apply(c->p->capabilities, err) < 0)
+	if (rl_caps_apply_bounding(c->p->capabilities, err) < 0 ||
+	    set_user(u, c->o->procfd, err) < 0 || rl_caps_apply(c->p->capabilities, err) < 0)
 		return -1;
 	if (c->cwd_again && enter_cwd(c->p->cwd, true, err) < 0)
 		return -1;

@@ -12,6 +12,7 @@ struct rl_exec_opts {
 	const struct rl_process *process;
 	int preserve_fds;		  /* fds 3 .. 3+N-1 survive besides stdio */
 	int keep_fd;			  /* the sync channel fd, closed on exec; -1 when none */
+	int procfd;			  /* rlite's own procfs (procfs.h): every /proc access */
 	const struct rl_seccomp *seccomp; /* linux.seccomp; NULL: no filter */
 	/* SCMP_ACT_NOTIFY only: a socket the conductor connected to
 	 * linux.seccomp.listenerPath before pivot_root, when the host path was

@@ -1,10 +1,16 @@
-/* The container's filesystem: propagation, mounts[], /dev, pivot_root,
- * then sysctl, masked and read-only paths.  Runs in the container child,
- * in its own mount namespace.
+/* The container's filesystem: propagation, mounts[], /dev, then sysctl,
+ * read-only and masked paths, then pivot_root.  Runs in the container
+ * child, in its own mount namespace.
  *
  * Every destination named by config.json is resolved inside the rootfs
- * (safepath.c) to an O_PATH fd and mounted on through "/proc/self/fd/N", so
- * a symlink or ".." in the rootfs can never make us mount on the host. */
+ * (safepath.c) to an O_PATH fd and mounted on through that fd, so a symlink
+ * or ".." in the rootfs can never make us mount on the host.  Where mount(2)
+ * needs a path, it is "/proc/self/fd/N" of such an fd, and every one of
+ * those calls happens before pivot_root, while "/proc" is still the host's:
+ * after pivot_root, "/proc" and "/dev" are the container's, and an image or
+ * a mounts[] entry could have stacked anything on a file there.  So nothing
+ * is mounted after pivot_root, and what rlite binds into the container it
+ * opened itself and checked (the null device, the console). */
 #include "rootfs.h"
 
 #include <errno.h>
@@ -21,10 +27,12 @@
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "dev.h"
 #include "mountopt.h"
+#include "procfs.h"
 #include "safepath.h"
 
 #define ATIME_MASK (MS_NOATIME | MS_RELATIME | MS_STRICTATIME)
@@ -486,25 +494,49 @@ static int move_root(int rootfd, struct rl_error *err)
 	return 0;
 }
 
-int rl_rootfs_prepare(const struct rl_rootfs_opts *o, struct rl_error *err)
+void rl_rootfs_close(struct rl_rootfs *r)
 {
-	_rl_fd_ int rootfd = -1;
+	if (r->rootfd >= 0)
+		close(r->rootfd);
+	if (r->nullfd >= 0)
+		close(r->nullfd);
+	r->rootfd = r->nullfd = -1;
+}
+
+/* The source of every file mask: the host's null device, opened before
+ * anything of the container is mounted, and checked.  Never the rootfs's
+ * dev/null: an image can make that a symlink to any file, and the masks
+ * would then show that file instead of hiding theirs (CVE-2025-31133). */
+static int open_null(struct rl_error *err)
+{
+	_rl_fd_ int fd = open("/dev/null", O_PATH | O_CLOEXEC);
+	struct stat st;
+	char what[64];
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return rl_error_set(err, errno, "open the host's /dev/null");
+	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+		return rl_error_set(err, 0, "the host's /dev/null: %s, not the null device (1:3)",
+				    rl_describe(&st, what, sizeof(what)));
+	return rl_fd_steal(&fd);
+}
+
+int rl_rootfs_prepare(const struct rl_rootfs_opts *o, struct rl_rootfs *r, struct rl_error *err)
+{
 	struct ctx c = {.o = o, .cfg = o->cfg};
 	unsigned long prop;
 
+	r->rootfd = -1;
+	r->nullfd = open_null(err);
+	if (r->nullfd < 0)
+		return -1;
 	c.cgroupns = has_ns(o->cfg, RL_NS_CGROUP);
 	c.netns = has_ns(o->cfg, RL_NS_NETWORK);
-	if (root_propagation(o->cfg, &prop, err) < 0 || prepare_root(o, prop, &rootfd, err) < 0)
+	if (root_propagation(o->cfg, &prop, err) < 0 || prepare_root(o, prop, &r->rootfd, err) < 0)
 		return -1;
-	c.rootfd = rootfd;
-	if (mount_all(&c, err) < 0 || rl_dev_setup(rootfd, o->cfg, o->in_userns, err) < 0)
+	c.rootfd = r->rootfd;
+	if (mount_all(&c, err) < 0 || rl_dev_setup(r->rootfd, o->cfg, o->in_userns, err) < 0)
 		return -1;
-	if (o->before_pivot && o->before_pivot(o->arg, err) < 0)
-		return -1;
-	if ((o->no_pivot ? move_root(rootfd, err) : pivot(rootfd, err)) < 0)
-		return -1;
-	if (chdir("/") < 0)
-		return rl_error_set(err, errno, "chdir \"/\"");
 	return 0;
 }
 
@@ -512,11 +544,10 @@ int rl_rootfs_prepare(const struct rl_rootfs_opts *o, struct rl_error *err)
 
 /* "net.ipv4.ip_forward" -> net/ipv4/ip_forward; a '/' in a key stands for a
  * '.' inside a name, as sysctl(8) has it ("net.ipv4.conf.eth0/1.rp_filter").
- * RESOLVE_BENEATH keeps a key like "..x" inside /proc/sys. */
+ * Opened beneath rlite's own /proc/sys (procfs.h), so a key like "x.//.y"
+ * (x/../y) stays inside it, and no mount of the container is in the way. */
 static int write_sysctl(int dir, const char *key, const char *value, struct rl_error *err)
 {
-	struct open_how how = {.flags = O_WRONLY | O_CLOEXEC | O_TRUNC,
-			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS};
 	char path[PATH_MAX];
 	size_t i, len = strlen(value);
 	_rl_fd_ int fd = -1;
@@ -526,10 +557,9 @@ static int write_sysctl(int dir, const char *key, const char *value, struct rl_e
 		return rl_error_set(err, ENAMETOOLONG, "linux.sysctl \"%s\"", key);
 	for (i = 0; path[i]; i++)
 		path[i] = path[i] == '.' ? '/' : path[i] == '/' ? '.' : path[i];
-	fd = (int)syscall(SYS_openat2, dir, path, &how, sizeof(how));
+	fd = rl_procfs_openat(dir, path, O_WRONLY | O_TRUNC, err);
 	if (fd < 0)
-		return rl_error_set(err, errno, "linux.sysctl \"%s\": open /proc/sys/%s", key,
-				    path);
+		return rl_error_prefix(err, "linux.sysctl \"%s\"", key);
 	do
 		n = write(fd, value, len);
 	while (n < 0 && errno == EINTR);
@@ -538,27 +568,31 @@ static int write_sysctl(int dir, const char *key, const char *value, struct rl_e
 	return 0;
 }
 
-static int sysctls(const struct rl_linux *lx, struct rl_error *err)
+static int sysctls(const struct rl_rootfs_opts *o, struct rl_error *err)
 {
+	const struct rl_linux *lx = o->cfg->linux_;
 	_rl_fd_ int dir = -1;
 	size_t i;
 
 	if (!lx || lx->sysctl.n == 0)
 		return 0;
-	dir = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	dir = rl_procfs_openat(o->procfd, "sys", O_PATH | O_DIRECTORY, err);
 	if (dir < 0)
-		return rl_error_set(err, errno, "open /proc/sys");
+		return rl_error_prefix(err, "linux.sysctl");
 	for (i = 0; i < lx->sysctl.n; i++)
 		if (write_sysctl(dir, lx->sysctl.keys[i], lx->sysctl.values[i], err) < 0)
 			return -1;
 	return 0;
 }
 
-/* maskedPaths (config-linux.md): files get /dev/null bound over them,
- * directories an empty read-only tmpfs; what does not exist is skipped. */
-static int mask_path(int rootfd, const char *path, size_t i, struct rl_error *err)
+/* maskedPaths (config-linux.md): files get the null device bound over
+ * them, directories an empty read-only tmpfs; what does not exist is
+ * skipped.  The path is resolved inside the rootfs (a symlink in it
+ * leads to another file of the container, which is then hidden instead:
+ * never to the host); the null device is rlite's own (open_null). */
+static int mask_path(struct rl_rootfs *r, const char *path, size_t i, struct rl_error *err)
 {
-	_rl_fd_ int fd = rl_safepath_open(rootfd, path, 0, err);
+	_rl_fd_ int fd = rl_safepath_open(r->rootfd, path, 0, err);
 	struct stat st;
 	int rc;
 
@@ -568,17 +602,19 @@ static int mask_path(int rootfd, const char *path, size_t i, struct rl_error *er
 	if (fstat(fd, &st) < 0)
 		return rl_error_set(err, errno, "linux.maskedPaths[%zu]: stat \"%s\"", i, path);
 	if (S_ISDIR(st.st_mode))
-		rc = mount_fd("tmpfs", fd, "tmpfs", MS_RDONLY, NULL);
+		rc = mount_fd("tmpfs", fd, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			      NULL);
 	else
-		rc = mount_fd("/dev/null", fd, NULL, MS_BIND, NULL);
+		rc = rl_mount_bind_fd(r->nullfd, fd, false, 0);
 	if (rc < 0)
 		return rl_error_set(err, errno, "linux.maskedPaths[%zu]: mount \"%s\" on \"%s\"", i,
 				    S_ISDIR(st.st_mode) ? "tmpfs" : "/dev/null", path);
 	return 0;
 }
 
-/* readonlyPaths: bound onto themselves, then remounted read-only with the
- * rest of their flags kept. */
+/* readonlyPaths: a copy of the path's mounts bound onto it, its top one
+ * read-only before it is attached (as runc: mounts below keep their
+ * flags).  Without mount_setattr (Linux < 5.12): bind, then remount. */
 static int readonly_path(int rootfd, const char *path, size_t i, struct rl_error *err)
 {
 	_rl_fd_ int fd = rl_safepath_open(rootfd, path, 0, err);
@@ -588,6 +624,11 @@ static int readonly_path(int rootfd, const char *path, size_t i, struct rl_error
 	if (fd < 0)
 		return err->errnum == ENOENT ? 0
 					     : rl_error_prefix(err, "linux.readonlyPaths[%zu]", i);
+	if (rl_mount_bind_fd(fd, fd, true, MOUNT_ATTR_RDONLY) == 0)
+		return 0;
+	if (errno != ENOSYS)
+		return rl_error_set(err, errno, "linux.readonlyPaths[%zu]: bind \"%s\" read-only",
+				    i, path);
 	if (mount_fd(rl_fdpath(fd, p), fd, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return rl_error_set(err, errno, "linux.readonlyPaths[%zu]: mount \"%s\" on \"%s\"",
 				    i, path, path);
@@ -626,28 +667,42 @@ static bool dev_readonly(const struct rl_config *cfg)
 }
 
 /* Order as runc: sysctls while /proc/sys is writable, then read-only and
- * masked paths, then the read-only /dev and root. */
-int rl_rootfs_finalize(const struct rl_rootfs_opts *o, struct rl_error *err)
+ * masked paths, then the read-only /dev and root; but all of it before
+ * pivot_root (see the top of this file). */
+static int finalize(const struct rl_rootfs_opts *o, struct rl_rootfs *r, struct rl_error *err)
 {
 	const struct rl_linux *lx = o->cfg->linux_;
-	_rl_fd_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	unsigned long prop;
 	size_t i;
 
-	if (rootfd < 0)
-		return rl_error_set(err, errno, "open \"/\"");
-	if (sysctls(lx, err) < 0)
+	if (sysctls(o, err) < 0)
 		return -1;
 	for (i = 0; lx && i < lx->readonly_paths.n; i++)
-		if (readonly_path(rootfd, lx->readonly_paths.v[i], i, err) < 0)
+		if (readonly_path(r->rootfd, lx->readonly_paths.v[i], i, err) < 0)
 			return -1;
 	for (i = 0; lx && i < lx->masked_paths.n; i++)
-		if (mask_path(rootfd, lx->masked_paths.v[i], i, err) < 0)
+		if (mask_path(r, lx->masked_paths.v[i], i, err) < 0)
 			return -1;
-	if (dev_readonly(o->cfg) && remount_ro(rootfd, "/dev", err) < 0)
+	if (dev_readonly(o->cfg) && remount_ro(r->rootfd, "/dev", err) < 0)
 		return -1;
-	if (o->cfg->root.readonly && remount_ro(rootfd, "/", err) < 0)
-		return rl_error_prefix(err, "root.readonly");
+	/* The rootfs bind mount itself, through the fd that names it. */
+	if (o->cfg->root.readonly && remount_bind(r->rootfd, MS_RDONLY, NULL) < 0)
+		return rl_error_set(err, errno, "root.readonly: remount \"/\" read-only");
+	return 0;
+}
+
+int rl_rootfs_finalize(const struct rl_rootfs_opts *o, struct rl_rootfs *r, struct rl_error *err)
+{
+	unsigned long prop;
+	int rc;
+
+	rc = finalize(o, r, err);
+	if (rc == 0)
+		rc = o->no_pivot ? move_root(r->rootfd, err) : pivot(r->rootfd, err);
+	rl_rootfs_close(r);
+	if (rc < 0)
+		return -1;
+	if (chdir("/") < 0)
+		return rl_error_set(err, errno, "chdir \"/\"");
 	if (root_propagation(o->cfg, &prop, err) < 0)
 		return -1;
 	if ((prop & LATE_PROP) && mount(NULL, "/", NULL, prop, NULL) < 0)

@@ -8,8 +8,10 @@
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 
 #define MAX_LINKS 40 /* the kernel's own limit (MAXSYMLINKS) */
 #define RESTART	  -2 /* walk() rewrote the path through a dangling symlink */
@@ -200,4 +202,117 @@ int rl_safepath_create(int rootfd, const char *path, enum rl_safepath_kind kind,
 			return fd;
 	}
 	return rl_error_set(err, ELOOP, "create \"%s\"", path);
+}
+
+/* A directory inside the rootfs reached without any symlink. */
+static int open_nofollow(int rootfd, const char *dir)
+{
+	struct open_how how = {
+	    .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	int tries = 0, fd;
+
+	do
+		fd = (int)syscall(SYS_openat2, rootfd, dir, &how, sizeof(how));
+	while (fd < 0 && errno == EAGAIN && ++tries < 16);
+	return fd;
+}
+
+int rl_safepath_parent(int rootfd, const char *path, char base[NAME_MAX + 1], struct rl_error *err)
+{
+	char clean[PATH_MAX], *slash;
+	const char *dir;
+	int fd;
+
+	if (rl_path_clean(path, clean, sizeof(clean)) < 0 || strcmp(clean, "/") == 0)
+		return rl_error_set(err, EINVAL, "\"%s\" in the rootfs: not a file name", path);
+	slash = strrchr(clean, '/');
+	if (strlen(slash + 1) > NAME_MAX)
+		return rl_error_set(err, ENAMETOOLONG, "\"%s\" in the rootfs", path);
+	strcpy(base, slash + 1);
+	*slash = '\0';
+	dir = clean[0] ? clean : "/";
+	fd = open_nofollow(rootfd, dir);
+	if (fd < 0 && errno == ENOENT) {
+		_rl_fd_ int made = rl_safepath_create(rootfd, dir, RL_SAFEPATH_DIR, 0755, err);
+
+		if (made < 0)
+			return -1;
+		fd = open_nofollow(rootfd, dir);
+	}
+	if (fd < 0 && errno == ELOOP)
+		return rl_error_set(
+		    err, 0, "\"%s\" in the rootfs: a symlink on the way there, not followed", path);
+	if (fd < 0)
+		return rl_error_set(err, errno, "open \"%s\" in the rootfs", dir);
+	return fd;
+}
+
+int rl_safepath_leaf(int rootfd, const char *path, struct stat *st, struct rl_error *err)
+{
+	char base[NAME_MAX + 1];
+	_rl_fd_ int parent = rl_safepath_parent(rootfd, path, base, err);
+	_rl_fd_ int fd = -1;
+
+	if (parent < 0)
+		return -1;
+	/* O_CREAT|O_EXCL never follows the name; EEXIST leaves what is there
+	 * for the caller to judge. */
+	fd = openat(parent, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
+	if (fd < 0 && errno != EEXIST)
+		return rl_error_set(err, errno, "create \"%s\" in the rootfs", path);
+	if (fd >= 0)
+		close(rl_fd_steal(&fd));
+	fd = openat(parent, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, st) < 0)
+		return rl_error_set(err, errno, "open \"%s\" in the rootfs", path);
+	return rl_fd_steal(&fd);
+}
+
+const char *rl_describe(const struct stat *st, char *buf, size_t len)
+{
+	const char *what = "a file of unknown type";
+
+	switch (st->st_mode & S_IFMT) {
+	case S_IFLNK:
+		what = "a symlink";
+		break;
+	case S_IFDIR:
+		what = "a directory";
+		break;
+	case S_IFREG:
+		what = "a regular file";
+		break;
+	case S_IFIFO:
+		what = "a fifo";
+		break;
+	case S_IFSOCK:
+		what = "a socket";
+		break;
+	case S_IFCHR:
+	case S_IFBLK:
+		snprintf(buf, len, "the %s device %u:%u",
+			 S_ISCHR(st->st_mode) ? "character" : "block", major(st->st_rdev),
+			 minor(st->st_rdev));
+		return buf;
+	}
+	snprintf(buf, len, "%s", what);
+	return buf;
+}
+
+int rl_mount_bind_fd(int src, int target, bool recursive, unsigned long long attr_set)
+{
+	unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
+	_rl_fd_ int tree = open_tree(src, "", flags | (recursive ? AT_RECURSIVE : 0));
+
+	if (tree < 0)
+		return -1;
+	if (attr_set) {
+		struct mount_attr a = {.attr_set = attr_set};
+
+		if (mount_setattr(tree, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
+			return -1;
+	}
+	return move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }

@@ -9,8 +9,10 @@
 #ifndef RL_RUNTIME_SAFEPATH_H
 #define RL_RUNTIME_SAFEPATH_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -41,6 +43,28 @@ int rl_safepath_open(int rootfd, const char *path, int flags, struct rl_error *e
  * kernel would, inside the rootfs, and its target is created there. */
 int rl_safepath_create(int rootfd, const char *path, enum rl_safepath_kind kind, mode_t mode,
 		       struct rl_error *err);
+
+/* The directory holding path's last component, which goes to base: made
+ * where missing, and reached without any symlink ("a symlink on the way
+ * there" is an error).  Returns an O_PATH fd. */
+int rl_safepath_parent(int rootfd, const char *path, char base[NAME_MAX + 1], struct rl_error *err);
+
+/* Opens the last component of path inside the rootfs without following
+ * it, nor any symlink on the way (missing parent directories are made):
+ * the target of a device node or console bind mount.  Missing, an empty
+ * regular file is created (mode 0).  Returns an O_PATH fd and *st; what
+ * is there may be anything, the caller judges it (rl_describe). */
+int rl_safepath_leaf(int rootfd, const char *path, struct stat *st, struct rl_error *err);
+
+/* "a symlink", "a directory", "the character device 1:3" ... for errors. */
+const char *rl_describe(const struct stat *st, char *buf, size_t len);
+
+/* Mounts a copy of what src names (a file, or a directory tree with
+ * recursive) on the object target names, both fds, no path involved
+ * (open_tree + move_mount, Linux 5.2); attr_set (MOUNT_ATTR_*) is given
+ * to the copy's top mount before it is attached (Linux 5.12).  -1 with
+ * errno set on failure. */
+int rl_mount_bind_fd(int src, int target, bool recursive, unsigned long long attr_set);
 
 /* "/proc/self/fd/N" for fd, in buf; returns buf. */
 const char *rl_fdpath(int fd, char buf[RL_FDPATH_MAX]);

@@ -1,11 +1,12 @@
 /* process.terminal: the pty inside the container, the console socket that
  * hands its master to the caller, and the proxy of a foreground `run`.
  *
- * The pty is made by the container child, after pivot_root, from the
- * container's own devpts instance (mounted newinstance,ptmxmode=0666 with
- * /dev/ptmx -> pts/ptmx by rootfs.c): a pty from the host's devpts would
- * carry a host pty number and be invisible under the container's /dev/pts,
- * so `tty` inside would print "not a tty".  This is what runc and crun do. */
+ * The pty is made by the container child, right before pivot_root, from
+ * the container's own devpts instance (its /dev/pts mount, newinstance,
+ * ptmxmode=0666), reached through the rootfs fd: a pty from the host's
+ * devpts would carry a host pty number and be invisible under the
+ * container's /dev/pts, so `tty` inside would print "not a tty".  This is
+ * what runc and crun do, though after pivot_root and by path. */
 #include "terminal.h"
 
 #include <errno.h>
@@ -14,8 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -141,22 +148,15 @@ int rl_console_recv(int sock, int *master, struct rl_error *err)
 /* ---- in the container child --------------------------------------------------------- */
 
 /* The slave of master, O_RDWR|O_NOCTTY|O_CLOEXEC.  TIOCGPTPEER (4.13)
- * opens it from the master itself, with no path lookup that something in
- * the rootfs could redirect; ptsname is the fallback for older kernels. */
-static int open_slave(int master, const char *name, struct rl_error *err)
+ * opens it from the master itself, with no path lookup: before pivot_root
+ * "/dev/pts/N" would name the host's pty, and after it the image could
+ * have put anything there. */
+static int open_slave(int master, struct rl_error *err)
 {
-	int fd = -1;
+	int fd = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 
-#ifdef TIOCGPTPEER
-	fd = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (fd >= 0)
-		return fd;
-	if (errno != EINVAL && errno != ENOTTY)
-		return rl_error_set(err, errno, "terminal: open the pty slave (TIOCGPTPEER)");
-#endif
-	fd = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
-		return rl_error_set(err, errno, "terminal: open the pty slave \"%s\"", name);
+		return rl_error_set(err, errno, "terminal: open the pty slave (TIOCGPTPEER)");
 	return fd;
 }
 
@@ -191,32 +191,76 @@ static int dup_stdio(int *slave, struct rl_error *err)
 	return 0;
 }
 
-static int open_master(char *name, size_t len, struct rl_error *err)
+/* The container's own devpts instance, reached from the rootfs without
+ * following any symlink (the image's dev/ptmx is not used), and checked:
+ * the ptmx of a devpts. */
+static int open_master(int rootfd, char *name, size_t len, struct rl_error *err)
 {
-	_rl_fd_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	int e;
+	struct open_how how = {
+	    .flags = O_RDWR | O_NOCTTY | O_CLOEXEC,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	_rl_fd_ int master = (int)syscall(SYS_openat2, rootfd, "/dev/pts/ptmx", &how, sizeof(how));
+	unsigned n = 0;
+	struct statfs sf;
+	struct stat st;
 
 	if (master < 0)
-		return rl_error_set(err, errno, "terminal: open \"/dev/ptmx\"");
+		return rl_error_set(
+		    err, errno,
+		    "terminal: open \"/dev/pts/ptmx\" in the rootfs (process.terminal "
+		    "needs a devpts mount on /dev/pts)");
+	if (fstatfs(master, &sf) < 0 || fstat(master, &st) < 0)
+		return rl_error_set(err, errno, "terminal: stat \"/dev/pts/ptmx\"");
+	if (sf.f_type != DEVPTS_SUPER_MAGIC || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(5, 2))
+		return rl_error_set(err, 0,
+				    "terminal: \"/dev/pts/ptmx\" in the rootfs: not "
+				    "the ptmx of a devpts mount");
 	if (unlockpt(master) < 0)
 		return rl_error_set(err, errno, "terminal: unlockpt");
-	e = ptsname_r(master, name, len);
-	if (e != 0)
-		return rl_error_set(err, e, "terminal: ptsname");
+	/* ptsname(3) would stat the name, which is the host's until
+	 * pivot_root: the number is all we need. */
+	if (ioctl(master, TIOCGPTN, &n) < 0)
+		return rl_error_set(err, errno, "terminal: TIOCGPTN");
+	snprintf(name, len, "/dev/pts/%u", n);
 	return rl_fd_steal(&master);
 }
 
-int rl_terminal_setup_child(int console_fd, const struct rl_process *p, struct rl_error *err)
+/* /dev/console is the pty (runtime-spec config.md "process.terminal", as
+ * runc and crun do): the slave rlite opened, bound on a target that is
+ * never followed.  An image's dev/console that is a regular file or a
+ * device node is covered; a symlink, a directory or anything else is
+ * refused, naming what it is. */
+static int bind_console(int rootfd, int slave, struct rl_error *err)
+{
+	struct stat st;
+	_rl_fd_ int dst = rl_safepath_leaf(rootfd, "/dev/console", &st, err);
+	char what[64];
+
+	if (dst < 0)
+		return rl_error_prefix(err, "terminal");
+	if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+		return rl_error_set(err, 0,
+				    "terminal: rootfs dev/console: %s, not a regular file or a "
+				    "character device",
+				    rl_describe(&st, what, sizeof(what)));
+	if (rl_mount_bind_fd(slave, dst, false, 0) < 0)
+		return rl_error_set(err, errno, "terminal: bind the pty on \"/dev/console\"");
+	return 0;
+}
+
+int rl_terminal_setup_child(int console_fd, int rootfd, const struct rl_process *p,
+			    struct rl_error *err)
 {
 	_rl_fd_ int sock = console_fd;
 	_rl_fd_ int master = -1;
 	_rl_fd_ int slave = -1;
 	char name[64];
 
-	master = open_master(name, sizeof(name), err);
+	master = open_master(rootfd, name, sizeof(name), err);
 	if (master < 0)
 		return -1;
-	slave = open_slave(master, name, err);
+	slave = open_slave(master, err);
 	if (slave < 0)
 		return -1;
 	/* config.md: consoleSize is in characters; runc applies it only when
@@ -232,6 +276,8 @@ int rl_terminal_setup_child(int console_fd, const struct rl_process *p, struct r
 	if (fchown(slave, p->user.uid, (gid_t)-1) < 0)
 		return rl_error_set(err, errno, "terminal: chown \"%s\" to uid %u", name,
 				    p->user.uid);
+	if (bind_console(rootfd, slave, err) < 0)
+		return -1;
 	if (rl_console_send(sock, master, name, err) < 0)
 		return -1;
 	/* Closed before the dup2s: with stdio closed by the caller, master or

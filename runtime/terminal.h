@@ -10,18 +10,19 @@
  *                                                 (before pivot_root: host path)
  *   RL_TERMINAL_PROXY:
  *     rl_console_socketpair(sv)              fd = sv[1]  (parent closes sv[1])
- *                                            ... rootfs final (devpts mounted) ...
- *                                            rl_terminal_setup_child(fd, process)
+ *                                            ... mounts made (devpts), before pivot_root ...
+ *                                            rl_terminal_setup_child(fd, rootfd, process)
  *                                            rl_process_exec()  (uid change, execve)
  *     rl_console_recv(sv[0], &master)
  *     rl_terminal_raw(&t, 0, 1, master)
  *     rl_terminal_proxy(&t, sigfd, on_signal)   (on SIGWINCH: rl_terminal_resize)
  *     rl_terminal_restore(&t)   (on every exit path, also after errors)
  *
- * rl_terminal_setup_child() runs after the rootfs is final, so that
- * /dev/ptmx is the container's own devpts instance and the pty is numbered
- * in it (/dev/pts/0 for the first), and before rl_process_exec changes the
- * uid and drops capabilities (chowning the slave needs CAP_CHOWN). */
+ * rl_terminal_setup_child() runs once the container's /dev/pts is mounted,
+ * so that the pty comes from the container's own devpts instance and is
+ * numbered in it (/dev/pts/0 for the first), before /dev is made read-only
+ * (it binds /dev/console), and before rl_process_exec changes the uid and
+ * drops capabilities (chowning the slave needs CAP_CHOWN). */
 #ifndef RL_RUNTIME_TERMINAL_H
 #define RL_RUNTIME_TERMINAL_H
 
@@ -79,17 +80,22 @@ int rl_console_recv(int sock, int *master, struct rl_error *err);
 
 /* ---- in the container child --------------------------------------------------- */
 
-/* In the container child, after the rootfs is final and before the uid
- * change: opens /dev/ptmx, unlocks it, opens the slave (TIOCGPTPEER, else
- * by ptsname), applies process.consoleSize (TIOCSWINSZ, when both are
- * non-zero), chowns the slave to process.user.uid (the group stays the
+/* In the container child, with the mounts made and before pivot_root and
+ * the uid change: opens the ptmx of the devpts on /dev/pts of the rootfs
+ * rootfd (no symlink followed, checked to be one), unlocks it, opens the
+ * slave (TIOCGPTPEER), applies process.consoleSize (TIOCSWINSZ, when both
+ * are non-zero), chowns the slave to process.user.uid (the group stays the
  * devpts gid, tty when mounted with gid=5 as the default spec does; the
- * mode is devpts' mode=0620), sends the master over console_fd
+ * mode is devpts' mode=0620), binds it on /dev/console (an existing
+ * regular file or device node there is covered; a symlink or anything
+ * else is refused, the target is never followed), sends the master over
+ * console_fd
  * (rl_console_send, payload the slave's name, e.g. "/dev/pts/0"), closes
  * the master and console_fd, then makes the slave the controlling terminal
  * of a new session (setsid + TIOCSCTTY) and dup2s it onto 0, 1 and 2.
  * console_fd is closed in every case.  -1 with err naming the step. */
-int rl_terminal_setup_child(int console_fd, const struct rl_process *p, struct rl_error *err);
+int rl_terminal_setup_child(int console_fd, int rootfd, const struct rl_process *p,
+			    struct rl_error *err);
 
 /* ---- the foreground proxy (parent) ------------------------------------------- */
 

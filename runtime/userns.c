@@ -10,6 +10,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "runtime/procfs.h"
+
 /* One line is at most 3 * 10 digits + 3 separators; the kernel reads a map
  * in one write of at most a page. */
 #define MAP_BUF 4096
@@ -59,27 +61,17 @@ bool rl_userns_maps_root(const struct rl_idmap *m, size_t n)
 	return false;
 }
 
-static int write_proc(pid_t pid, const char *name, const char *text, struct rl_error *err)
+/* The whole map must go in a single write(): the kernel accepts a map once
+ * and refuses a partial one (user_namespaces(7)); rl_procfs_write makes
+ * one.  Through a procfs checked to be one, never a path some mount could
+ * cover. */
+static int write_proc(int procfd, pid_t pid, const char *name, const char *text,
+		      struct rl_error *err)
 {
 	char path[64];
-	_cleanup_fd_ int fd = -1;
-	size_t len = strlen(text);
-	ssize_t n;
 
-	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return rl_error_set(err, errno, "open %s", path);
-	/* The whole map must go in a single write(): the kernel accepts a map
-	 * once and refuses a partial one (user_namespaces(7)). */
-	do
-		n = write(fd, text, len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return rl_error_set(err, errno, "write %s", path);
-	if ((size_t)n != len)
-		return rl_error_set(err, EIO, "write %s: short write", path);
-	return 0;
+	snprintf(path, sizeof(path), "%d/%s", (int)pid, name);
+	return rl_procfs_write(procfd, path, text, err);
 }
 
 /* CAP_SETGID in our own user namespace, in the effective set. */
@@ -95,23 +87,26 @@ static bool have_setgid(void)
 
 int rl_userns_write_maps(pid_t pid, const struct rl_linux *lx, struct rl_error *err)
 {
+	_cleanup_fd_ int procfd = rl_procfs_open(false, err);
 	char buf[MAP_BUF];
 
+	if (procfd < 0)
+		return -1;
 	/* Since Linux 3.19 an unprivileged writer of gid_map must first deny
 	 * setgroups(2) in the namespace (CVE-2014-8989); with CAP_SETGID in the
 	 * parent namespace that is not needed, and denying would break
 	 * process.user.additionalGids. */
-	if (!have_setgid() && write_proc(pid, "setgroups", "deny", err) < 0)
+	if (!have_setgid() && write_proc(procfd, pid, "setgroups", "deny", err) < 0)
 		return -1;
 	if (rl_userns_format(lx->uid_mappings, lx->n_uid_mappings, "linux.uidMappings", buf,
 			     sizeof(buf), err) < 0)
 		return -1;
-	if (write_proc(pid, "uid_map", buf, err) < 0)
+	if (write_proc(procfd, pid, "uid_map", buf, err) < 0)
 		return rl_error_prefix(err, "config.json: linux.uidMappings");
 	if (rl_userns_format(lx->gid_mappings, lx->n_gid_mappings, "linux.gidMappings", buf,
 			     sizeof(buf), err) < 0)
 		return -1;
-	if (write_proc(pid, "gid_map", buf, err) < 0)
+	if (write_proc(procfd, pid, "gid_map", buf, err) < 0)
 		return rl_error_prefix(err, "config.json: linux.gidMappings");
 	return 0;
 }

@@ -407,3 +407,37 @@ cp_wait_status() {
 	# Differences, not asserted equal: runc 1.1 refuses RTMIN+N names
 	# ("unknown signal") where rlite accepts them (kill --help; shim.bats).
 }
+
+# A hostile image (hostile.bats has every layout for rlite): dev/null a
+# symlink to a file of the rootfs, or a regular file.  rlite's masks are the
+# null device in both; what runc does with the same bundle is printed, not
+# asserted (Debian's runc 1.1.5 binds the image's file over the masked
+# paths, and writes the container's stdio into it).  Only these layouts are
+# given to runc: where dev/null leads into /proc, runc 1.1.5 writes into the
+# host's kernel files.  The workload only stats, so neither runtime can
+# make it read a mask into its own output.
+cp_hostile_null() {
+	rr_jq '.mounts |= map(select(.destination != "/dev")) | .root.readonly = false'
+	mkdir -p "$RR_BUNDLE/rootfs/dev/pts" "$RR_BUNDLE/rootfs/dev/shm" \
+		"$RR_BUNDLE/rootfs/dev/mqueue"
+	rr_sh 'stat -c "%F %t:%T" /proc/keys /proc/timer_list'
+	cp_run rlite
+	[ "$status" -eq 0 ]
+	[ "$output" = "character special file 1:3
+character special file 1:3" ]
+	cp_run runc
+	echo "# runc $(runc --version | head -1): exit $status: $(tr '\n' ';' <<<"$output")" >&3
+}
+
+@test "compat: an image's dev/null -> a file of its rootfs: rlite masks with the null device" {
+	echo "image secret" >"$RR_BUNDLE/rootfs/etc/secret"
+	ln -s /etc/secret "$RR_BUNDLE/rootfs/dev/null"
+	cp_hostile_null
+	echo "# runc left etc/secret as: $(head -c 80 "$RR_BUNDLE/rootfs/etc/secret" | tr '\n' ';')" >&3
+}
+
+@test "compat: an image's dev/null a regular file: rlite masks with the null device" {
+	echo "not a device" >"$RR_BUNDLE/rootfs/dev/null"
+	cp_hostile_null
+	echo "# runc left dev/null as: $(head -c 80 "$RR_BUNDLE/rootfs/dev/null" | tr '\n' ';')" >&3
+}

@@ -114,6 +114,28 @@ rt_run_cmd() {
 	printf '%s\n' "$got" | grep -qx 'owner=1000 group=5 mode=620'
 }
 
+@test "terminal: /dev/console is the container's pty, also over an image's own dev/console" {
+	# The image brings /dev (no tmpfs on it) with a regular file as its
+	# console, as some images ship.
+	rr_jq '.process.terminal = true | .mounts |= map(select(.destination != "/dev"))'
+	mkdir -p "$RR_BUNDLE/rootfs/dev/pts" "$RR_BUNDLE/rootfs/dev/shm" \
+		"$RR_BUNDLE/rootfs/dev/mqueue"
+	echo "image console" >"$RR_BUNDLE/rootfs/dev/console"
+	rr_sh 'echo "console=$(stat -c %t:%T /dev/console) tty=$(stat -c %t:%T "$(tty)")"
+	       echo hi >/dev/console; echo END'
+	rt_recv
+	rt_rlite create --bundle "$RR_BUNDLE" --console-socket "$RT_SOCK" "$RR_ID"
+	[ "$status" -eq 0 ]
+	rt_rlite start "$RR_ID"
+	[ "$status" -eq 0 ]
+	rt_wait_for "^END"
+	local got
+	got=$(sed -e '1,/^---$/d' "$RT_OUT" | tr -d '\r')
+	printf '%s\n' "$got" | grep -Eqx 'console=([0-9a-f]+:[0-9a-f]+) tty=\1'
+	printf '%s\n' "$got" | grep -qx 'hi'
+	[ "$(cat "$RR_BUNDLE/rootfs/dev/console")" = "image console" ]
+}
+
 @test "terminal: what the receiver types reaches the container's stdin" {
 	rr_jq '.process.terminal = true'
 	rr_sh 'read -r line; echo "got:$line"; echo END'

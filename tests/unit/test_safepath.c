@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "runtime/safepath.h"
@@ -98,9 +99,70 @@ static void test_create(void)
 	ok(system(cmd) == 0, "cleanup");
 }
 
+/* rl_safepath_leaf: the target of a device or console bind mount is never
+ * followed, nor is a symlink on the way to it; rl_describe names what is
+ * there. */
+static void test_leaf(void)
+{
+	char tmpl[] = "/tmp/rl-leaf-XXXXXX", p[700], cmd[700], what[64];
+	struct rl_error e = {0};
+	struct stat st;
+	int rootfd, fd;
+
+	if (!mkdtemp(tmpl)) {
+		ok(0, "mkdtemp");
+		return;
+	}
+	snprintf(p, sizeof(p), "%s/dev", tmpl);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/dev/null", tmpl);
+	ok(symlink("/proc/sys/kernel/core_pattern", p) == 0, "dev/null -> core_pattern");
+	snprintf(p, sizeof(p), "%s/dev/dir", tmpl);
+	mkdir(p, 0755);
+	snprintf(p, sizeof(p), "%s/devlink", tmpl);
+	ok(symlink("dev", p) == 0, "devlink -> dev");
+	rootfd = open(tmpl, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	fd = rl_safepath_leaf(rootfd, "/dev/null", &st, &e);
+	ok(fd >= 0 && S_ISLNK(st.st_mode), "a symlink leaf is opened as itself, not followed");
+	is_str(rl_describe(&st, what, sizeof(what)), "a symlink", "described as a symlink");
+	close(fd);
+
+	fd = rl_safepath_leaf(rootfd, "/dev/dir", &st, &e);
+	ok(fd >= 0 && S_ISDIR(st.st_mode), "a directory leaf is reported as one");
+	is_str(rl_describe(&st, what, sizeof(what)), "a directory", "described as a directory");
+	close(fd);
+
+	fd = rl_safepath_leaf(rootfd, "/dev/console", &st, &e);
+	ok(fd >= 0 && S_ISREG(st.st_mode) && st.st_size == 0, "a missing leaf: an empty file");
+	ok(exists(tmpl, "dev/console", S_IFREG), "... made in the rootfs");
+	close(fd);
+
+	fd = rl_safepath_leaf(rootfd, "/new/sub/x", &st, &e);
+	ok(fd >= 0 && exists(tmpl, "new/sub/x", S_IFREG), "missing parents are made");
+	close(fd);
+
+	fd = rl_safepath_leaf(rootfd, "/devlink/console", &st, &e);
+	ok(fd < 0 && strstr(e.msg, "a symlink on the way there"), "a symlink on the way: %s",
+	   e.msg);
+
+	fd = rl_safepath_leaf(rootfd, "/", &st, &e);
+	ok(fd < 0, "\"/\" is not a leaf");
+
+	st.st_mode = S_IFCHR;
+	st.st_rdev = makedev(1, 3);
+	is_str(rl_describe(&st, what, sizeof(what)), "the character device 1:3",
+	       "a device is described by its numbers");
+
+	close(rootfd);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpl);
+	ok(system(cmd) == 0, "cleanup");
+}
+
 int main(void)
 {
 	test_clean();
 	test_create();
+	test_leaf();
 	return done_testing();
 }

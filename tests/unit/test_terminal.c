@@ -1,14 +1,16 @@
 /* runtime/terminal.c on the host: the console socket message (one fd, a
  * non-empty payload), the pty made by rl_terminal_setup_child in a forked
- * child, raw mode and its restoration on a pty standing in for the caller's
- * terminal, and the proxy copying both ways. */
+ * child from a scratch root's own devpts and bound on its dev/console, raw mode and its restoration
+ * on a pty standing in for the caller's terminal, and the proxy copying both ways. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -127,35 +129,83 @@ static void test_connect(void)
 	rmdir(dir);
 }
 
-/* The child side on the host's devpts: a forked child makes the pty, sends
- * the master, and reports what its stdio became by writing to it. */
-static void test_setup_child(void)
+/* A scratch root with its own devpts on dev/pts, in a private mount
+ * namespace of this (forked) process, as the container child has it
+ * before pivot_root.  console: what dev/console is beforehand ("" none,
+ * "symlink", "dir", "file").  Returns the root's fd, or -1. */
+static int scratch_root(const char *dir, const char *console)
+{
+	char p[256];
+
+	if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -1;
+	snprintf(p, sizeof(p), "%s/dev", dir);
+	if (mkdir(p, 0755) < 0 || mount("tmpfs", p, "tmpfs", 0, "mode=755") < 0)
+		return -1;
+	snprintf(p, sizeof(p), "%s/dev/pts", dir);
+	if (mkdir(p, 0755) < 0 ||
+	    mount("devpts", p, "devpts", 0, "newinstance,ptmxmode=0666,mode=0620") < 0)
+		return -1;
+	snprintf(p, sizeof(p), "%s/dev/console", dir);
+	if (strcmp(console, "symlink") == 0 && symlink("/etc/hostname", p) < 0)
+		return -1;
+	if (strcmp(console, "dir") == 0 && mkdir(p, 0755) < 0)
+		return -1;
+	if (strcmp(console, "file") == 0 && close(open(p, O_CREAT | O_WRONLY, 0644)) < 0)
+		return -1;
+	return open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* What scratch_root left on the disk: the mount points (the mounts went
+ * with the child's namespace). */
+static void rm_scratch(const char *dir)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/dev", dir);
+	rmdir(p);
+	rmdir(dir);
+}
+
+/* The child side: a forked child makes the pty from the scratch root's
+ * devpts, binds it on dev/console, sends the master, and reports what its
+ * stdio became by writing to it. */
+static void setup_child(const char *console)
 {
 	struct rl_error e = {0};
 	struct rl_process p = {
 	    .terminal = true, .has_console_size = true, .console_height = 33, .console_width = 111};
-	int sv[2], master = -1;
+	char dir[] = "/tmp/rl-term.XXXXXX";
+	int sv[2], errp[2], master = -1;
 	struct winsize ws = {0};
 	char out[512];
 	pid_t pid;
 
 	p.user.uid = 4242;
+	if (!mkdtemp(dir) || pipe2(errp, O_CLOEXEC) < 0) {
+		ok(0, "mkdtemp");
+		return;
+	}
 	rl_console_socketpair(sv, &e);
 	pid = fork();
 	if (pid == 0) {
 		struct rl_error ce = {0};
-		struct stat st;
+		struct stat st, cst;
+		char path[256];
+		int root = scratch_root(dir, console);
 
 		close(sv[0]);
-		if (rl_terminal_setup_child(sv[1], &p, &ce) < 0) {
-			dprintf(2, "child: %s\n", ce.msg);
+		close(errp[0]);
+		if (root < 0 || rl_terminal_setup_child(sv[1], root, &p, &ce) < 0) {
+			dprintf(errp[1], "%s", root < 0 ? "scratch root" : ce.msg);
 			_exit(1);
 		}
 		/* stdio is the slave now: report to the master side */
 		fstat(0, &st);
-		printf("ctty=%d uid=%u tty=%s sid=%d\n", tcgetpgrp(0) == getpgrp(),
+		snprintf(path, sizeof(path), "%s/dev/console", dir);
+		printf("ctty=%d uid=%u tty=%s console=%d sid=%d\n", tcgetpgrp(0) == getpgrp(),
 		       (unsigned)st.st_uid, isatty(1) && isatty(2) ? "yes" : "no",
-		       getsid(0) == getpid());
+		       stat(path, &cst) == 0 && cst.st_rdev == st.st_rdev, getsid(0) == getpid());
 		fflush(stdout);
 		/* wait for the parent's input, echo it, exit */
 		char line[64] = "";
@@ -166,6 +216,23 @@ static void test_setup_child(void)
 		_exit(0);
 	}
 	close(sv[1]);
+	close(errp[1]);
+	if (strcmp(console, "symlink") == 0 || strcmp(console, "dir") == 0) {
+		ssize_t n = read(errp[0], out, sizeof(out) - 1);
+		int st = 0;
+
+		out[n > 0 ? n : 0] = '\0';
+		waitpid(pid, &st, 0);
+		ok(WIFEXITED(st) && WEXITSTATUS(st) == 1, "dev/console a %s: refused", console);
+		ok(strstr(out, "rootfs dev/console: a ") &&
+		       strstr(out, console[0] == 's' ? "a symlink" : "a directory"),
+		   "dev/console a %s: the error says what it is (%s)", console, out);
+		close(sv[0]);
+		close(errp[0]);
+		rm_scratch(dir);
+		return;
+	}
+	close(errp[0]);
 	ok(rl_console_recv(sv[0], &master, &e) == 0, "setup_child: master received: %s", e.msg);
 	if (master >= 0)
 		ioctl(master, TIOCGWINSZ, &ws);
@@ -175,6 +242,8 @@ static void test_setup_child(void)
 	ok(strstr(out, "ctty=1") != NULL, "slave is the controlling terminal, foreground");
 	ok(strstr(out, "uid=4242") != NULL, "slave chowned to process.user.uid");
 	ok(strstr(out, "tty=yes") != NULL, "stdout and stderr are the pty");
+	ok(strstr(out, "console=1") != NULL, "dev/console (%s before) is the pty",
+	   console[0] ? console : "none");
 	ok(strstr(out, "sid=1") != NULL, "child leads a new session");
 	ok(write(master, "hello\n", 6) == 6, "type a line");
 	ok(read_until(master, "got:hello", out, sizeof(out)), "child read it from its stdin");
@@ -184,6 +253,15 @@ static void test_setup_child(void)
 	ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child exit 0");
 	close(master);
 	close(sv[0]);
+	rm_scratch(dir);
+}
+
+static void test_setup_child(void)
+{
+	setup_child("");
+	setup_child("file");
+	setup_child("symlink");
+	setup_child("dir");
 }
 
 static void test_mode(void)
