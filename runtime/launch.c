@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -461,8 +462,20 @@ static int move_above(int *fd, int min, struct rl_error *err)
 static int open_console(struct rl_launch *c, struct rl_error *err)
 {
 	if (c->term_mode == RL_TERMINAL_PROXY) {
+		struct rl_process *p = c->cfg->process;
+		struct winsize ws;
 		int sv[2];
 
+		/* The pty gets the caller's size before the workload starts (the
+		 * child applies consoleSize): sized later, by the proxy, a
+		 * workload would first see 0x0, and a SIGWINCH it did not ask
+		 * for whenever its handler happens to be in place already. */
+		if (!(p->has_console_size && p->console_height && p->console_width) &&
+		    ioctl(0, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col) {
+			p->has_console_size = true;
+			p->console_height = ws.ws_row;
+			p->console_width = ws.ws_col;
+		}
 		if (rl_console_socketpair(sv, err) < 0)
 			return -1;
 		c->console_recv = sv[0];
