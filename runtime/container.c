@@ -386,7 +386,8 @@ static int child_create_hooks(struct rl_launch *c, struct rl_error *err)
 		if (rl_sync_expect(c->sync[1], RL_SYNC_GO, err) < 0)
 			return -1;
 	}
-	return child_hooks(c, RL_HOOK_CREATE_CONTAINER, RL_STATUS_CREATING, err);
+	/* step 5, "created" as prestart and createRuntime (launch.c) */
+	return child_hooks(c, RL_HOOK_CREATE_CONTAINER, RL_STATUS_CREATED, err);
 }
 
 /* In the container's cgroups now: the cgroup namespace, rooted there. */

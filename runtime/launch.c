@@ -124,14 +124,16 @@ int rl_launch_state_json(const struct rl_launch *l, enum rl_status status, int p
 
 /* runtime.md "Lifecycle" steps 3-4 (config.md "Prestart", "CreateRuntime
  * Hooks"): in the runtime namespace, the deprecated prestart first, as
- * runc; status "creating". */
+ * runc.  Status "created": runtime.md "State" defines it as "after step 2
+ * in the lifecycle" (the environment made, the program not run), and these
+ * are steps 3 and 4.  crun says "created" too; runc 1.1 says "creating". */
 static int run_create_hooks(struct rl_launch *c, struct rl_error *err)
 {
 	const struct rl_hook_list *h = c->cfg->hooks;
 	char *json = NULL;
 	int r;
 
-	if (rl_launch_state_json(c, RL_STATUS_CREATING, c->init, &json, err) < 0)
+	if (rl_launch_state_json(c, RL_STATUS_CREATED, c->init, &json, err) < 0)
 		return -1;
 	r = rl_hooks_run(&h[RL_HOOK_PRESTART], RL_HOOK_PRESTART, json, err);
 	if (r == 0)

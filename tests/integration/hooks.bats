@@ -97,10 +97,11 @@ hk_show_log() {
 	hk_show_log
 	[ "$status" -eq 0 ]
 	[[ "$output" == *workload* ]]
-	# runtime.md "Lifecycle" steps 3-5, 7, 9, 13; statuses as runc gives them.
-	[ "$(cat "$HK_LOG")" = "prestart creating
-createRuntime creating
-createContainer creating
+	# runtime.md "Lifecycle" steps 3-5, 7, 9, 13; statuses as runtime.md
+	# "State" defines them: "created" from step 2 on, until the program runs.
+	[ "$(cat "$HK_LOG")" = "prestart created
+createRuntime created
+createContainer created
 startContainer created
 poststart running
 poststop stopped" ]
@@ -156,9 +157,9 @@ FOO=bar" ]
 	echo "create: $status $(cat "$RR_DIR/create.out")"
 	hk_show_log
 	[ "$status" -eq 0 ]
-	[ "$(cat "$HK_LOG")" = "prestart creating
-createRuntime creating
-createContainer creating" ]
+	[ "$(cat "$HK_LOG")" = "prestart created
+createRuntime created
+createContainer created" ]
 	run "$RLITE_BIN" --root "$RR_STATE" start "$RR_ID"
 	echo "start: $status $output"
 	hk_show_log
