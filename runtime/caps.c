@@ -132,18 +132,22 @@ static int update_sets(const struct rl_capabilities *c, int last, struct rl_erro
 	return 0;
 }
 
-int rl_caps_apply(const struct rl_capabilities *c, struct rl_error *err)
+int rl_caps_apply(const struct rl_capabilities *c, uint64_t hold, struct rl_error *err)
 {
 	static const struct rl_capabilities none;
 	int last = rl_caps_kernel_last();
 	uint64_t known = last >= 63 ? ~0ULL : (1ULL << (last + 1)) - 1;
+	struct rl_capabilities sets;
 
 	if (!c)
 		c = &none;
 	if (check_subsets(c, known, err) < 0)
 		return -1;
+	sets = *c;
+	sets.effective |= hold;
+	sets.permitted |= hold;
 	capng_clear(CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT);
-	if (update_sets(c, last, err) < 0)
+	if (update_sets(&sets, last, err) < 0)
 		return -1;
 	/* One capset for the three sets: the old permitted set (kept across
 	 * the uid change by PR_SET_KEEPCAPS) is what allows raising

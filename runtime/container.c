@@ -497,6 +497,10 @@ static int child_setup(struct rl_launch *c, struct rl_error *err)
 		c->listener_fd = rl_seccomp_connect_listener(seccomp_of(cfg)->listener_path, err);
 		if (c->listener_fd < 0)
 			return -1;
+		/* where "self" is the pid the agent knows us by (process.h) */
+		c->host_procfd = rl_procfs_open(false, err);
+		if (c->host_procfd < 0)
+			return -1;
 	}
 	if (child_rootfs(c, err) < 0 || child_cgroups_late(c, err) < 0)
 		return -1;
@@ -512,11 +516,23 @@ static int child_setup(struct rl_launch *c, struct rl_error *err)
 
 _Noreturn void rl_launch_child(struct rl_launch *c)
 {
+	/* for a seccomp agent: the filter is loaded once `start` or run has
+	 * released the container, so it is "created" */
+	struct rl_state agent = {.oci_version = (char *)RL_OCI_VERSION,
+				 .id = (char *)c->o->id,
+				 .status = RL_STATUS_CREATED,
+				 .bundle = c->bundle,
+				 .rootfs = c->rootfs,
+				 .created = c->created,
+				 .owner = c->owner,
+				 .annotations = c->cfg->annotations};
 	struct rl_error e = {0};
 	struct rl_exec_opts eo = {.process = c->cfg->process,
 				  .preserve_fds = c->o->preserve_fds,
 				  .keep_fd = c->sync[1],
 				  .procfd = -1,
+				  .host_procfd = -1,
+				  .state = &agent,
 				  .seccomp = seccomp_of(c->cfg),
 				  .seccomp_listener_fd = -1,
 				  .before_exec = child_ready,
@@ -541,6 +557,7 @@ _Noreturn void rl_launch_child(struct rl_launch *c)
 	r = child_setup(c, &e);
 	eo.seccomp_listener_fd = c->listener_fd;
 	eo.procfd = c->procfd;
+	eo.host_procfd = c->host_procfd;
 	/* The pid-1 shim forks off here: the rootfs is final, and none of the
 	 * process settings (user, caps, seccomp) are applied yet. */
 	if (r == 0 && c->shim.enabled)

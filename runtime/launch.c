@@ -338,6 +338,7 @@ void rl_launch_init(struct rl_launch *c, const struct rl_run_opts *o, enum rl_la
 				.cg_v2fd = -1,
 				.shim_ready = -1,
 				.procfd = -1,
+				.host_procfd = -1,
 				.lock = RL_STATE_LOCK_INIT};
 	for (int t = 0; t < RL_NS__COUNT; t++)
 		c->plan.fd[t] = -1;

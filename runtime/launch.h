@@ -85,9 +85,10 @@ struct rl_launch {
 	 * up its mounts; it waits for that (RL_SYNC_CGROUP) before anything
 	 * that needs them.  v2 alone: made before, CLONE_INTO_CGROUP. */
 	bool cg_late;
-	bool cg_joined; /* child: in its cgroups */
-	int shim_ready; /* workload: the shim lockdown pipe (rl_shim_wait), or -1 */
-	int procfd;	/* child: rlite's own procfs (procfs.h), or -1 */
+	bool cg_joined;	 /* child: in its cgroups */
+	int shim_ready;	 /* workload: the shim lockdown pipe (rl_shim_wait), or -1 */
+	int procfd;	 /* child: rlite's own procfs (procfs.h), or -1 */
+	int host_procfd; /* child, for a seccomp agent: the runtime's /proc, or -1 */
 };
 
 /* Zeroes l and sets every fd to -1. */

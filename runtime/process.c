@@ -6,34 +6,49 @@
  * "needs nothing" (the reference is runc's standard_init_linux.go and
  * finalizeNamespace in init_linux.go):
  *
- *   1. build the seccomp filter, the env, close-on-exec the fds: no
- *      privilege, and every config error surfaces before anything changes;
+ *   1. build the seccomp filter (and its BPF program), the env,
+ *      close-on-exec the fds: no privilege, and every config error
+ *      surfaces before anything changes;
  *   2. oomScoreAdj, rlimits, ioPriority, scheduler: lowering oom_score_adj,
  *      raising a hard rlimit, RT classes and policies need CAP_SYS_RESOURCE,
  *      CAP_SYS_ADMIN or CAP_SYS_NICE, which the capability step may drop;
  *   3. cwd is created and entered as root (the user may lack search rights on
  *      a parent; a permission failure is retried after the uid change);
- *   4. PR_SET_NO_NEW_PRIVS, so that an unprivileged filter load is allowed;
- *   5. noNewPrivileges false: the seccomp filter is loaded now, because
- *      seccomp(2) then demands CAP_SYS_ADMIN, which step 7 may drop.  The
- *      consequence: the rest of this file (setresuid, capset, execve ...)
- *      runs under the container's filter, so a profile that denies those
- *      makes the start fail — as with runc;
- *   6. the bounding set is cut while CAP_SETPCAP is still effective;
- *   7. groups, gid, uid with PR_SET_KEEPCAPS, so that the permitted set
+ *   4. PR_SET_NO_NEW_PRIVS when noNewPrivileges is true;
+ *   5. the bounding set is cut while CAP_SETPCAP is still effective;
+ *   6. groups, gid, uid with PR_SET_KEEPCAPS, so that the permitted set
  *      survives the uid change (setresuid from 0 clears it otherwise), then
- *      the capability sets exactly as given, ambient last;
- *   8. umask, and args[0] resolved as the container user; then the
- *      caller's before_exec (the conductor reports "ready" and waits to
- *      be started there, as runc waits on its exec fifo);
- *   9. noNewPrivileges true: the filter is loaded last, so that none of the
- *      runtime's own setup syscalls have to be allowed by the profile;
- *  10. execve. */
+ *      the capability sets as given, ambient last; with a filter and
+ *      noNewPrivileges false, CAP_SYS_ADMIN stays effective as well
+ *      (below);
+ *   7. umask, and args[0] resolved as the container user; then the
+ *      caller's before_exec (the conductor reports "ready", waits to be
+ *      started, runs the startContainer hooks);
+ *   8. the seccomp filter, loaded last: one seccomp(2) call;
+ *   9. execve.
+ *
+ * config-linux.md "Seccomp" gives the filter to the container process,
+ * not to the runtime, and a profile written for the workload knows
+ * nothing of what rlite calls to set it up (faccessat2 for the lookup of
+ * args[0], openat for the exec fifo, ...).  So nothing of rlite's runs
+ * under it: after step 8 the only calls are execve and, with
+ * SCMP_ACT_NOTIFY, the sendmsg that hands the listener to the agent
+ * (seccomp.c); if execve fails, the report of that failure.
+ *
+ * Without no_new_privs, seccomp(2) demands CAP_SYS_ADMIN, which step 6
+ * would have dropped: runc loads the filter before its capability and uid
+ * changes for that reason, and they then run under it.  rlite instead
+ * keeps CAP_SYS_ADMIN in the effective and permitted sets until the
+ * load.  That costs nothing: execve(2) computes the new permitted and
+ * effective sets from the bounding, inheritable and ambient sets and the
+ * file (capabilities(7)), never from the old permitted and effective
+ * ones, and CAP_SYS_ADMIN is in none of those unless the config says so. */
 #include "process.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -422,10 +437,30 @@ struct exec_ctx {
 	const struct rl_process *p;
 	struct rl_seccomp_filter *filter; /* NULL: no linux.seccomp */
 	char **envp;
-	int listener_fd; /* for SCMP_ACT_NOTIFY; -1 when none */
+	int listener_fd;	     /* for SCMP_ACT_NOTIFY; -1 when none */
+	struct rl_state agent_state; /* ... and what the agent is told */
 	char listen_env[64];
 	bool cwd_again; /* chdir was denied as root: retry as the user */
 };
+
+/* runtime.md "State": the agent runs in the runtime's namespaces, so the
+ * pid it gets is ours as the runtime sees it, not getpid() in the
+ * container's pid namespace. */
+static void agent_state(struct exec_ctx *c)
+{
+	char buf[16] = "";
+	ssize_t n = -1;
+
+	if (c->o->state)
+		c->agent_state = *c->o->state;
+	c->agent_state.pid = (int)getpid();
+	if (c->o->host_procfd >= 0)
+		n = readlinkat(c->o->host_procfd, "self", buf, sizeof(buf) - 1);
+	if (n > 0) {
+		buf[n] = '\0';
+		c->agent_state.pid = atoi(buf);
+	}
+}
 
 /* Step 1: nothing here changes the process in a way that matters. */
 static int prepare(struct exec_ctx *c, struct rl_error *err)
@@ -449,6 +484,8 @@ static int prepare(struct exec_ctx *c, struct rl_error *err)
 	 * the runtime's credentials, not the container user's, and a late
 	 * filter does not have to allow socket(2) and connect(2). */
 	c->listener_fd = c->o->seccomp_listener_fd;
+	if (rl_seccomp_uses_notify(c->filter))
+		agent_state(c);
 	if (c->listener_fd <= 0 && rl_seccomp_uses_notify(c->filter)) {
 		c->listener_fd = rl_seccomp_connect_listener(c->o->seccomp->listener_path, err);
 		if (c->listener_fd < 0)
@@ -457,7 +494,7 @@ static int prepare(struct exec_ctx *c, struct rl_error *err)
 	return 0;
 }
 
-/* Steps 2-5, while the process still has every capability it came with. */
+/* Steps 2-4, while the process still has every capability it came with. */
 static int privileged(struct exec_ctx *c, struct rl_error *err)
 {
 	int r;
@@ -470,19 +507,18 @@ static int privileged(struct exec_ctx *c, struct rl_error *err)
 	c->cwd_again = r == 1;
 	if (c->p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return rl_error_set(err, errno, "process.noNewPrivileges: prctl");
-	if (c->filter && !c->p->no_new_privileges &&
-	    rl_seccomp_install(c->filter, c->listener_fd, c->o->state, err) < 0)
-		return -1;
 	return 0;
 }
 
-/* Steps 6-8: give up what the spec does not grant. */
+/* Steps 5-7: give up what the spec does not grant, but what loading the
+ * filter needs (see the top of this file). */
 static int unprivileged(struct exec_ctx *c, struct rl_error *err)
 {
 	const struct rl_user *u = &c->p->user;
+	uint64_t hold = c->filter && !c->p->no_new_privileges ? 1ULL << CAP_SYS_ADMIN : 0;
 
 	if (rl_caps_apply_bounding(c->p->capabilities, err) < 0 ||
-	    set_user(u, c->o->procfd, err) < 0 || rl_caps_apply(c->p->capabilities, err) < 0)
+	    set_user(u, c->o->procfd, err) < 0 || rl_caps_apply(c->p->capabilities, hold, err) < 0)
 		return -1;
 	if (c->cwd_again && enter_cwd(c->p->cwd, true, err) < 0)
 		return -1;
@@ -504,7 +540,7 @@ int rl_process_exec(const struct rl_exec_opts *o, struct rl_error *err)
 	envp = c.envp;
 	if (rc < 0 || privileged(&c, err) < 0 || unprivileged(&c, err) < 0)
 		return -1;
-	/* Resolved now, as the container user and before a late filter, so
+	/* Resolved now, as the container user and before the filter, so
 	 * that neither the user's permissions nor the profile are bypassed
 	 * nor in the way (runc does LookPath at the same point). */
 	rc = rl_process_lookup(c.p, &path, err);
@@ -515,8 +551,8 @@ int rl_process_exec(const struct rl_exec_opts *o, struct rl_error *err)
 		if (rc < 0)
 			return rc;
 	}
-	if (filter && c.p->no_new_privileges &&
-	    rl_seccomp_install(filter, c.listener_fd, o->state, err) < 0)
+	/* Steps 8 and 9: from here on, nothing but execve. */
+	if (filter && rl_seccomp_install(filter, c.listener_fd, &c.agent_state, err) < 0)
 		return -1;
 	execve(path, c.p->args.v, envp);
 	rc = errno;

@@ -19,7 +19,12 @@ struct rl_exec_opts {
 	 * still reachable (closed after use); <= 0 (fd 0 is stdin, never the
 	 * listener): rl_process_exec connects to the path itself, as root. */
 	int seccomp_listener_fd;
-	const struct rl_state *state; /* id, pid, bundle for the listener; may be NULL */
+	/* For the seccomp agent (SCMP_ACT_NOTIFY): id, status, bundle and
+	 * annotations, and host_procfd, a procfs of the runtime's pid
+	 * namespace, where "self" is the pid the agent knows us by.  state
+	 * may be NULL, host_procfd -1 (then the pid is getpid()). */
+	const struct rl_state *state;
+	int host_procfd;
 	/* Called once everything is applied (resources, cwd, user, groups,
 	 * capabilities, umask, an early seccomp filter) and args[0] was found,
 	 * right before the late (noNewPrivileges) filter and execve: where runc

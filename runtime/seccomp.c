@@ -7,15 +7,21 @@
  * it would change nothing. */
 #include "seccomp.h"
 #include "runtime/fds.h"
+#include "runtime/safepath.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
@@ -23,7 +29,10 @@
 struct rl_seccomp_filter {
 	scmp_filter_ctx ctx;
 	const struct rl_seccomp *spec;
-	bool notify; /* some rule uses SCMP_ACT_NOTIFY */
+	bool notify;		/* some rule uses SCMP_ACT_NOTIFY */
+	struct sock_fprog prog; /* the BPF program, exported once built */
+	unsigned int flags;	/* SECCOMP_FILTER_FLAG_* for seccomp(2) */
+	char *payload;		/* NOTIFY: the message for the agent */
 };
 
 int rl_seccomp_arch_token(const char *spec_name, char *buf, size_t len)
@@ -252,6 +261,8 @@ void rl_seccomp_filter_free(struct rl_seccomp_filter *f)
 		return;
 	if (f->ctx)
 		seccomp_release(f->ctx);
+	free(f->prog.filter);
+	free(f->payload);
 	free(f);
 }
 
@@ -290,6 +301,75 @@ static int build_ctx(struct rl_seccomp_filter *f, struct rl_error *err)
 	return 0;
 }
 
+/* The flags seccomp_load(3) would give seccomp(2) for the attributes
+ * set_flags made. */
+static unsigned int load_flags(const struct rl_seccomp_filter *f)
+{
+	uint32_t v;
+	unsigned int flags = 0;
+
+	if (seccomp_attr_get(f->ctx, SCMP_FLTATR_CTL_TSYNC, &v) == 0 && v)
+		flags |= SECCOMP_FILTER_FLAG_TSYNC;
+	if (seccomp_attr_get(f->ctx, SCMP_FLTATR_CTL_LOG, &v) == 0 && v)
+		flags |= SECCOMP_FILTER_FLAG_LOG;
+	if (seccomp_attr_get(f->ctx, SCMP_FLTATR_CTL_SSB, &v) == 0 && v)
+		flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+#if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
+	if (seccomp_attr_get(f->ctx, SCMP_FLTATR_CTL_WAITKILL, &v) == 0 && v)
+		flags |= SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+#endif
+	if (f->notify) {
+		flags |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
+		/* seccomp(2): TSYNC and NEW_LISTENER together only this way */
+		if (flags & SECCOMP_FILTER_FLAG_TSYNC)
+			flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;
+	}
+	return flags;
+}
+
+/* The program libseccomp generates, taken out once (seccomp_export_bpf)
+ * so that loading it later is a single seccomp(2) call of our own, with
+ * nothing of the library in between: after that call the filter judges
+ * every call of ours (rl_seccomp_install). */
+static int export_prog(struct rl_seccomp_filter *f, struct rl_error *err)
+{
+	_rl_fd_ int fd = memfd_create("rlite-seccomp", MFD_CLOEXEC);
+	size_t size, have = 0;
+	struct stat st;
+	int rc;
+
+	if (fd < 0)
+		return rl_error_set(err, errno, "linux.seccomp: memfd_create");
+	rc = seccomp_export_bpf(f->ctx, fd);
+	if (rc < 0)
+		return rl_error_set(err, -rc, "linux.seccomp: generate the filter");
+	if (fstat(fd, &st) < 0)
+		return rl_error_set(err, errno, "linux.seccomp: stat the filter");
+	size = (size_t)st.st_size;
+	if (size == 0 || size % sizeof(struct sock_filter) != 0)
+		return rl_error_set(err, EINVAL, "linux.seccomp: a filter of %zu bytes", size);
+	if (size / sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return rl_error_set(err, E2BIG,
+				    "linux.seccomp: %zu instructions, the kernel takes at most %d",
+				    size / sizeof(struct sock_filter), BPF_MAXINSNS);
+	f->prog.filter = malloc(size);
+	if (!f->prog.filter)
+		return rl_error_set(err, ENOMEM, "linux.seccomp: the filter");
+	while (have < size) {
+		ssize_t n = pread(fd, (char *)f->prog.filter + have, size - have, (off_t)have);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return rl_error_set(err, n < 0 ? errno : EIO,
+					    "linux.seccomp: read the filter");
+		have += (size_t)n;
+	}
+	f->prog.len = (unsigned short)(size / sizeof(struct sock_filter));
+	f->flags = load_flags(f);
+	return 0;
+}
+
 int rl_seccomp_build(const struct rl_seccomp *s, struct rl_seccomp_filter **out,
 		     struct rl_error *err)
 {
@@ -298,7 +378,7 @@ int rl_seccomp_build(const struct rl_seccomp *s, struct rl_seccomp_filter **out,
 	if (!f)
 		return rl_error_set(err, ENOMEM, "linux.seccomp: allocate filter");
 	f->spec = s;
-	if (build_ctx(f, err) < 0) {
+	if (build_ctx(f, err) < 0 || export_prog(f, err) < 0) {
 		rl_seccomp_filter_free(f);
 		return -1;
 	}
@@ -320,9 +400,8 @@ static void gen_state(yajl_gen g, const struct rl_state *st, int pid)
 	gen_str(g, st && st->oci_version ? st->oci_version : RL_OCI_VERSION);
 	gen_str(g, "id");
 	gen_str(g, st && st->id ? st->id : "");
-	/* the filter is loaded while the container is being created */
 	gen_str(g, "status");
-	gen_str(g, "creating");
+	gen_str(g, st ? rl_status_name(st->status) : "created");
 	gen_str(g, "pid");
 	yajl_gen_integer(g, pid);
 	gen_str(g, "bundle");
@@ -386,51 +465,41 @@ int rl_seccomp_connect_listener(const char *path, struct rl_error *err)
 	return rl_unix_connect(path, "linux.seccomp.listenerPath", err);
 }
 
-static int send_listener(struct rl_seccomp_filter *f, int listener_fd, const struct rl_state *st,
-			 struct rl_error *err)
-{
-	int nfd = seccomp_notify_fd(f->ctx);
-	int sock = listener_fd;
-	size_t len = 0;
-	char *payload;
-	int rc = 0;
-
-	if (nfd < 0)
-		return rl_error_set(err, -nfd, "linux.seccomp: get the notify fd");
-	payload = notify_payload(f->spec, st, &len);
-	if (!payload) {
-		close(nfd);
-		return rl_error_set(err, ENOMEM, "linux.seccomp: listener payload");
-	}
-	if (sock <= 0)
-		sock = rl_seccomp_connect_listener(f->spec->listener_path, err);
-	if (sock >= 0 && rl_send_fd(sock, nfd, payload, len) < 0)
-		rc = rl_error_set(err, errno, "linux.seccomp.listenerPath: send to \"%s\"",
-				  f->spec->listener_path);
-	if (sock < 0)
-		rc = -1;
-	if (sock >= 0)
-		close(sock);
-	/* the workload must not hold its own listener */
-	close(nfd);
-	free(payload);
-	return rc;
-}
-
+/* config-linux.md "Seccomp": the filter is the last thing before the
+ * container's program runs, and it judges every call made after it,
+ * rlite's own included.  So everything that can be done before is: the
+ * agent's message is built and its socket connected first, and what is
+ * left after the load is the seccomp(2) call itself, with NOTIFY the one
+ * sendmsg(2) that hands the listener to the agent (which runc makes under
+ * the filter too), then the caller's execve.  Nothing is closed here: the
+ * listener fd and the socket are close-on-exec. */
 int rl_seccomp_install(struct rl_seccomp_filter *f, int listener_fd, const struct rl_state *state,
 		       struct rl_error *err)
 {
-	int rc = seccomp_load(f->ctx);
+	int sock = listener_fd;
+	size_t len = 0;
+	long nfd;
 
-	if (rc < 0)
+	if (f->notify) {
+		f->payload = notify_payload(f->spec, state, &len);
+		if (!f->payload)
+			return rl_error_set(err, ENOMEM, "linux.seccomp: listener payload");
+		if (sock <= 0)
+			sock = rl_seccomp_connect_listener(f->spec->listener_path, err);
+		if (sock < 0)
+			return -1;
+	}
+	nfd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, f->flags, &f->prog);
+	if (nfd < 0)
 		/* seccomp(2): without no_new_privs, loading a filter needs
-		 * CAP_SYS_ADMIN; that is why it happens before the caps drop
-		 * when noNewPrivileges is false. */
-		return rl_error_set(err, -rc, "linux.seccomp: load filter%s",
-				    rc == -EACCES ? " (noNewPrivileges is false and CAP_SYS_ADMIN "
-						    "is not effective)"
-						  : "");
-	if (f->notify)
-		return send_listener(f, listener_fd, state, err);
+		 * CAP_SYS_ADMIN (process.c keeps it effective until here). */
+		return rl_error_set(err, errno, "linux.seccomp: load filter%s",
+				    errno == EACCES
+					? " (noNewPrivileges is false and CAP_SYS_ADMIN "
+					  "is not effective)"
+					: "");
+	if (f->notify && rl_send_fd(sock, (int)nfd, f->payload, len) < 0)
+		return rl_error_set(err, errno, "linux.seccomp.listenerPath: send to \"%s\"",
+				    f->spec->listener_path);
 	return 0;
 }

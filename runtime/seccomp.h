@@ -12,8 +12,9 @@
 
 struct rl_seccomp_filter;
 
-/* Builds the filter from linux.seccomp without loading it, so that every
- * config error shows up before anything irreversible happens. */
+/* Builds the filter from linux.seccomp and generates its BPF program
+ * without loading it, so that every config error shows up before anything
+ * irreversible happens. */
 int rl_seccomp_build(const struct rl_seccomp *s, struct rl_seccomp_filter **out,
 		     struct rl_error *err);
 
@@ -24,12 +25,13 @@ bool rl_seccomp_uses_notify(const struct rl_seccomp_filter *f);
  * returns the fd, or -1 with err set. */
 int rl_seccomp_connect_listener(const char *path, struct rl_error *err);
 
-/* Loads the filter into the calling thread.  When it uses SCMP_ACT_NOTIFY,
+/* Loads the filter into the calling thread: one seccomp(2) call, the last
+ * but execve of the container process.  When it uses SCMP_ACT_NOTIFY,
  * sends the listener fd with the container process state to
  * linux.seccomp.listenerPath: over listener_fd when > 0 (a socket connected
- * earlier; it is closed here after use), else over a new connection to the
- * path.  state (may be NULL) gives id, pid, bundle and annotations for the
- * payload. */
+ * earlier), else over a connection made before the load; both stay open,
+ * close-on-exec.  state (may be NULL) gives id, pid, bundle and
+ * annotations for the payload. */
 int rl_seccomp_install(struct rl_seccomp_filter *f, int listener_fd, const struct rl_state *state,
 		       struct rl_error *err);
 
