@@ -121,12 +121,15 @@ static int check_linux(const struct rl_config *cfg, const struct rl_ns_plan *pla
 					    "config.json: linux.personality.flags: not "
 					    "supported");
 	}
-	/* Without its own mount namespace the rootfs setup (pivot_root,
-	 * mounts) would happen in the host's. */
-	if (!plan->present[RL_NS_MOUNT])
+	/* Without a mount namespace of its own the container shares the
+	 * caller's (config-linux.md "Namespaces"; hostmounts.h): a path can
+	 * then not be hidden or made read-only for the container alone, and
+	 * runc refuses these too. */
+	if (!plan->present[RL_NS_MOUNT] && lx && (lx->masked_paths.n || lx->readonly_paths.n))
 		return rl_error_set(err, 0,
-				    "config.json: linux.namespaces: a \"mount\" "
-				    "namespace is required");
+				    "config.json: linux.%s: needs a mount namespace of the "
+				    "container's own (linux.namespaces has no \"mount\")",
+				    lx->masked_paths.n ? "maskedPaths" : "readonlyPaths");
 	if ((cfg->hostname || cfg->domainname) && !plan->present[RL_NS_UTS])
 		return rl_error_set(err, 0,
 				    "config.json: %s: cannot be set without a private "
@@ -446,6 +449,7 @@ static int child_rootfs(struct rl_launch *c, struct rl_error *err)
 	struct rl_rootfs_opts ro = {.cfg = cfg,
 				    .rootfs = c->rootfs,
 				    .no_pivot = c->o->no_pivot,
+				    .shared_ns = !c->plan.present[RL_NS_MOUNT],
 				    .in_userns = c->plan.present[RL_NS_USER],
 				    .procfd = c->procfd,
 				    .cg = c->cg.n ? &c->cg : &c->cg_own,

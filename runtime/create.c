@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "runtime/hooks.h"
+#include "runtime/hostmounts.h"
 #include "runtime/launch.h"
 #include "runtime/log.h"
 #include "runtime/monitor.h"
@@ -111,6 +112,8 @@ static void conductor_cleanup(struct conductor *c)
 	if (c->l.lock.fd < 0 && c->recorded)
 		relock_recorded(c);
 	rl_launch_cleanup(&c->l);
+	if (c->l.lock.fd >= 0 && rl_hostmounts_undo(c->l.lock.fd, &e) < 0)
+		rl_log("warning", "%s", e.msg);
 	if (c->l.lock.fd >= 0)
 		rl_state_remove(&c->l.lock, NULL);
 	rl_state_unlock(&c->l.lock);
@@ -208,6 +211,9 @@ static int launch(struct conductor *c, int *status, struct rl_error *err)
 	if (c->l.mode == RL_LAUNCH_CREATE && make_fifo(&c->l, err) < 0)
 		return -1;
 	if (rl_launch_cgroups(&c->l, err) < 0)
+		return -1;
+	if (!c->l.plan.present[RL_NS_MOUNT] &&
+	    rl_hostmounts_save(c->l.lock.fd, c->l.rootfs, err) < 0)
 		return -1;
 	if (rl_launch_spawn(&c->l, err) < 0)
 		return -1;

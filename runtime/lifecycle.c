@@ -21,6 +21,7 @@
 
 #include "runtime/cgroup.h"
 #include "runtime/hooks.h"
+#include "runtime/hostmounts.h"
 #include "runtime/launch.h"
 #include "runtime/log.h"
 #include "runtime/monitor.h"
@@ -556,6 +557,9 @@ static int stop_and_remove(const struct rl_state_lock *lock, const struct rl_sta
 
 	if (rl_cg_load(lock->fd, &cg, err) < 0 || rl_cg_kill(&cg, SIGKILL, err) < 0 ||
 	    (st && kill_and_wait(st, err) < 0))
+		return -1;
+	/* Without a mount namespace of its own, what it mounted is in ours. */
+	if (rl_hostmounts_undo(lock->fd, err) < 0)
 		return -1;
 	return rl_cg_remove(&cg, CGROUP_WAIT_MS, err);
 }

@@ -442,12 +442,14 @@ static int parent_private(const char *rootfs, struct rl_error *err)
 static int prepare_root(const struct rl_rootfs_opts *o, unsigned long prop, int *rootfd,
 			struct rl_error *err)
 {
-	/* Until then, rslave: nothing we mount reaches the host. */
+	/* Until then, rslave: nothing we mount reaches the host.  Unless "/"
+	 * is the host's own: runc sets rslave on it then, for everybody; we
+	 * leave it alone. */
 	if (prop & MS_UNBINDABLE)
 		prop = MS_SLAVE | MS_REC;
-	if (mount(NULL, "/", NULL, prop, NULL) < 0)
+	if (!o->shared_ns && mount(NULL, "/", NULL, prop, NULL) < 0)
 		return rl_error_set(err, errno, "set propagation of \"/\"");
-	if ((prop & MS_SHARED) && parent_private(o->rootfs, err) < 0)
+	if (!o->shared_ns && (prop & MS_SHARED) && parent_private(o->rootfs, err) < 0)
 		return -1;
 	/* pivot_root(2) needs new_root to be a mount point. */
 	if (mount(o->rootfs, o->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -481,13 +483,15 @@ static int pivot(int rootfd, struct rl_error *err)
 	return 0;
 }
 
-/* --no-pivot: for roots pivot_root(2) cannot leave (e.g. a ramfs initrd).
- * The old root stays reachable to anyone able to escape the chroot. */
-static int move_root(int rootfd, struct rl_error *err)
+/* --no-pivot: for roots pivot_root(2) cannot leave (e.g. a ramfs initrd);
+ * and without a mount namespace, where pivot_root or a move onto "/" would
+ * change the root of everybody in it: chroot only.  The old root stays
+ * reachable to anyone able to escape the chroot. */
+static int move_root(int rootfd, bool shared_ns, struct rl_error *err)
 {
 	if (fchdir(rootfd) < 0)
 		return rl_error_set(err, errno, "chdir to the rootfs");
-	if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
+	if (!shared_ns && mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 		return rl_error_set(err, errno, "move the rootfs to \"/\"");
 	if (chroot(".") < 0)
 		return rl_error_set(err, errno, "chroot");
@@ -697,7 +701,8 @@ int rl_rootfs_finalize(const struct rl_rootfs_opts *o, struct rl_rootfs *r, stru
 
 	rc = finalize(o, r, err);
 	if (rc == 0)
-		rc = o->no_pivot ? move_root(r->rootfd, err) : pivot(r->rootfd, err);
+		rc = o->no_pivot || o->shared_ns ? move_root(r->rootfd, o->shared_ns, err)
+						 : pivot(r->rootfd, err);
 	rl_rootfs_close(r);
 	if (rc < 0)
 		return -1;

@@ -13,8 +13,12 @@ struct rl_rootfs_opts {
 	const struct rl_config *cfg;
 	const char *rootfs; /* absolute host path of root.path */
 	bool no_pivot;	    /* --no-pivot: MS_MOVE + chroot */
-	bool in_userns;	    /* a new user namespace: devices are bind mounts */
-	int procfd;	    /* rlite's own procfs (procfs.h): sysctls go there */
+	/* No mount namespace of the container's own: the caller's mount
+	 * table is changed only below the rootfs (hostmounts.h), "/" keeps
+	 * its propagation, and the root is entered with chroot. */
+	bool shared_ns;
+	bool in_userns; /* a new user namespace: devices are bind mounts */
+	int procfd;	/* rlite's own procfs (procfs.h): sysctls go there */
 	/* The cgroups a "cgroup" mount shows: the container's (the child is in
 	 * them by then), or without any of its own the runtime's (rl_cg_own);
 	 * one directory per hierarchy.  NULL: none, an empty tmpfs. */

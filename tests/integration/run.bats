@@ -446,3 +446,80 @@ teardown() {
 	[ "$status" -eq 0 ]
 	[ "$output" = ok ]
 }
+
+# ---- no mount namespace of its own ----------------------------------------------
+# config-linux.md "Namespaces": a namespace left out is the caller's.  The
+# container's mounts are then in the host's mount table, below the rootfs,
+# until the container is deleted (runtime/hostmounts.h).
+
+rr_no_mountns() {
+	rr_jq '.linux.namespaces |= map(select(.type != "mount"))
+	       | .linux.maskedPaths = [] | .linux.readonlyPaths = []'
+}
+
+# rr_host_mounts_below DIR: how many mounts the host's table has there.
+rr_host_mounts_below() {
+	rr_mounts_below "$1" | wc -l
+}
+
+@test "run: without a mount namespace the container shares the caller's, and leaves its table as it was" {
+	rr_no_mountns
+	rr_sh 'readlink /proc/self/ns/mnt; grep -c " / /proc " /proc/self/mountinfo; sleep 30'
+	rr_snapshot
+	rr_run_bg
+	local i
+	for i in $(seq 100); do
+		[ -s "$RR_DIR/bg.out" ] && break
+		sleep 0.1
+	done
+	# its /proc, /dev ... are mounts of the host's table while it runs
+	[ "$(rr_host_mounts_below "$RR_BUNDLE/rootfs")" -ge 4 ]
+	"$RLITE_BIN" --root "$RR_STATE" kill "$RR_ID" KILL
+	rr_wait_bg
+	[ "${lines[0]}" = "$(readlink /proc/self/ns/mnt)" ]
+	[ "${lines[1]}" = 1 ]
+	rr_assert_nothing_left
+}
+
+@test "run: create, start and delete without a mount namespace: delete removes its mounts" {
+	rr_no_mountns
+	rr_sh 'exec sleep 30'
+	rr_snapshot
+	# The container keeps create's stdio: a file, not bats' pipe.
+	status=0
+	timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" create \
+		--bundle "$RR_BUNDLE" "$RR_ID" </dev/null >"$RR_DIR/create.out" 2>&1 || status=$?
+	cat "$RR_DIR/create.out"
+	[ "$status" -eq 0 ]
+	[ "$(rr_host_mounts_below "$RR_BUNDLE/rootfs")" -ge 4 ]
+	"$RLITE_BIN" --root "$RR_STATE" start "$RR_ID"
+	run "$RLITE_BIN" --root "$RR_STATE" delete --force "$RR_ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	rr_assert_nothing_left
+}
+
+@test "run: a failed create without a mount namespace unmounts what it had mounted" {
+	rr_no_mountns
+	# the last mount fails, after /proc, /dev and the rest are made
+	rr_jq '.mounts += [{"destination": "/mnt/x", "type": "bind", "source": "/nonexistent",
+			    "options": ["bind"]}]'
+	rr_snapshot
+	rr_run
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'/nonexistent'* ]]
+	rr_assert_nothing_left
+}
+
+@test "run: maskedPaths or readonlyPaths without a mount namespace are refused, naming the field" {
+	rr_jq '.linux.namespaces |= map(select(.type != "mount"))'
+	rr_snapshot
+	rr_run
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'linux.maskedPaths: needs a mount namespace'* ]]
+	rr_jq '.linux.maskedPaths = []'
+	rr_run
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'linux.readonlyPaths: needs a mount namespace'* ]]
+	rr_assert_nothing_left
+}

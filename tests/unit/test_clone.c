@@ -150,8 +150,25 @@ static void test_check_config(void)
 	       "unknown personality domain");
 	fixture_init(&f);
 	f.ns[2].type = RL_NS_CGROUP;
-	is_str(check(&f, &err), "config.json: linux.namespaces: a \"mount\" namespace is required",
-	       "no mount namespace");
+	is_str(check(&f, &err), "ok", "no mount namespace: the caller's is shared");
+	{
+		char *masked[] = {(char *)"/proc/kcore"};
+
+		f.lx.masked_paths.v = masked;
+		f.lx.masked_paths.n = 1;
+		is_str(check(&f, &err),
+		       "config.json: linux.maskedPaths: needs a mount namespace of the container's "
+		       "own (linux.namespaces has no \"mount\")",
+		       "no mount namespace: maskedPaths refused");
+		f.lx.masked_paths.n = 0;
+		f.lx.readonly_paths.v = masked;
+		f.lx.readonly_paths.n = 1;
+		is_str(check(&f, &err),
+		       "config.json: linux.readonlyPaths: needs a mount namespace of the container's "
+		       "own (linux.namespaces has no \"mount\")",
+		       "no mount namespace: readonlyPaths refused");
+		f.lx.readonly_paths.n = 0;
+	}
 	fixture_init(&f);
 	f.cfg.hostname = (char *)"box";
 	is_str(check(&f, &err), "ok", "hostname with a uts namespace");
