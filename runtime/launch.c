@@ -15,13 +15,13 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "runtime/clone.h"
+#include "runtime/fg.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/safepath.h"
@@ -32,8 +32,6 @@
 #include "runtime/procid.h"
 
 /* Signals `run` passes on to the container init, as runc does. */
-static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
-
 /* ---- the parent -------------------------------------------------------- */
 
 static pid_t waitpid_eintr(pid_t pid, int *st, int flags)
@@ -46,47 +44,36 @@ static pid_t waitpid_eintr(pid_t pid, int *st, int flags)
 	return r;
 }
 
-/* Reads what the signalfd holds.  Once the workload runs, forwarded
- * signals go to it.  Before that the init is our own code, and as pid 1 of
- * a new pid namespace it would not even receive them (pid_namespaces(7):
- * only signals it has a handler for): a terminating one aborts the setup,
- * the others wait for the execve.  SIGCHLD only wakes us: the callers look
- * at waitpid. */
+/* rl_fg_signal_fn: once the workload runs, forwarded signals go to it.
+ * Before that the init is our own code, and as pid 1 of a new pid
+ * namespace it would not even receive them (pid_namespaces(7): only
+ * signals it has a handler for): a terminating one aborts the setup, the
+ * others wait for the execve. */
+static void on_signal(void *arg, int sig)
+{
+	struct rl_launch *c = arg;
+
+	if (c->init <= 0)
+		return;
+	if (c->execed)
+		kill(c->init, sig);
+	else if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT)
+		c->abort_sig = c->abort_sig ? c->abort_sig : sig;
+	else
+		sigaddset(&c->deferred, sig);
+}
+
 static void forward_signals(struct rl_launch *c)
 {
-	struct signalfd_siginfo si;
-
-	for (;;) {
-		ssize_t n = read(c->sigfd, &si, sizeof(si));
-		int sig = (int)si.ssi_signo;
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n != (ssize_t)sizeof(si))
-			return; /* EAGAIN: drained */
-		/* The pty, not the init, gets the window size; the kernel
-		 * then signals the container's foreground process group. */
-		if (sig == SIGWINCH && c->term.master >= 0) {
-			rl_terminal_resize(c->term.master, c->term.host_in, NULL);
-			continue;
-		}
-		if (sig == SIGCHLD || c->init <= 0)
-			continue;
-		if (c->execed)
-			kill(c->init, sig);
-		else if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT)
-			c->abort_sig = c->abort_sig ? c->abort_sig : sig;
-		else
-			sigaddset(&c->deferred, sig);
-	}
+	rl_fg_signals(c->sigfd, &c->term, on_signal, c);
 }
 
 static void forward_deferred(struct rl_launch *c)
 {
 	c->execed = true;
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-		if (sigismember(&c->deferred, forwarded[i]))
-			kill(c->init, forwarded[i]);
+	for (size_t i = 0; i < sizeof(rl_fg_forwarded) / sizeof(rl_fg_forwarded[0]); i++)
+		if (sigismember(&c->deferred, rl_fg_forwarded[i]))
+			kill(c->init, rl_fg_forwarded[i]);
 }
 
 /* The child closed the channel before "ready": it died. */
@@ -192,31 +179,12 @@ static int handle_msg(struct rl_launch *c, const struct rl_sync_msg *m, int *sta
 int rl_launch_await(struct rl_launch *c, int *status, struct rl_error *err)
 {
 	for (;;) {
-		struct pollfd p[2] = {{.fd = c->sync[0], .events = POLLIN},
-				      {.fd = c->sigfd, .events = POLLIN}};
 		struct rl_sync_msg m;
-		int r;
+		int r = rl_fg_recv(c->sync[0], c->sigfd, &c->term, on_signal, c, &c->abort_sig, &m,
+				   status, err);
 
-		if (poll(p, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return rl_error_set(err, errno, "poll");
-		}
-		if (p[1].revents & POLLIN)
-			forward_signals(c);
-		if (c->abort_sig) {
-			/* The caller kills the child; exit as if it had died of
-			 * the signal, like a shell. */
-			*status = 128 + c->abort_sig;
-			rl_error_set(err, 0, "interrupted by signal %d (%s) during setup",
-				     c->abort_sig, strsignal(c->abort_sig));
-			return -2;
-		}
-		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		r = rl_sync_recv(c->sync[0], &m, err);
 		if (r < 0)
-			return -1;
+			return r;
 		if (r == 0)
 			return c->ready ? 0 : setup_died(c, err);
 		r = handle_msg(c, &m, status, err);
@@ -232,79 +200,11 @@ int rl_launch_release(struct rl_launch *c, struct rl_error *err)
 	return 0;
 }
 
-/* Reaps what is there without blocking: 1 once the init is gone (*status
- * set), 0 while it runs, <0 on failure.  Orphans that came to us as
- * subreaper on the way are reaped too. */
-static int reap(struct rl_launch *c, int *status, struct rl_error *err)
-{
-	for (;;) {
-		int st = 0;
-		pid_t pid = waitpid_eintr(c->subreaper ? -1 : c->init, &st, WNOHANG);
-
-		if (pid < 0)
-			return rl_error_set(err, errno, "wait for the container init");
-		if (pid == 0)
-			return 0;
-		if (pid == c->init) {
-			c->init = 0;
-			*status = rl_proc_status_code(st);
-			return 1;
-		}
-	}
-}
-
-struct proxy_arg {
-	struct rl_launch *c;
-	int *status;
-};
-
-/* rl_terminal_cb: the signalfd is readable. */
-static int proxy_cb(void *arg, struct rl_error *err)
-{
-	struct proxy_arg *a = arg;
-
-	forward_signals(a->c);
-	return reap(a->c, a->status, err);
-}
-
-/* The child sent the master before "ready", so it is waiting on our end
- * of the pair.  The proxy ends when the init exited (what it still wrote
- * is copied out first) or when every slave fd is closed; the init may then
- * live on without a terminal, and rl_launch_wait waits for it. */
-static int proxy(struct rl_launch *c, int *status, struct rl_error *err)
-{
-	struct proxy_arg a = {.c = c, .status = status};
-	int master = -1, r;
-
-	r = rl_console_recv(c->console_recv, &master, err);
-	close(c->console_recv);
-	c->console_recv = -1;
-	if (r < 0)
-		return rl_error_prefix(err, "receive the pty master");
-	if (rl_terminal_raw(&c->term, 0, 1, master, err) < 0)
-		return -1;
-	r = rl_terminal_proxy(&c->term, c->sigfd, proxy_cb, &a, err);
-	rl_terminal_restore(&c->term);
-	return r < 0 ? -1 : 0;
-}
-
 int rl_launch_wait(struct rl_launch *c, int *status, struct rl_error *err)
 {
 	forward_deferred(c);
-	if (c->console_recv >= 0 && proxy(c, status, err) < 0)
-		return -1;
-	while (c->init > 0) {
-		struct pollfd p = {.fd = c->sigfd, .events = POLLIN};
-		int r = reap(c, status, err);
-
-		if (r != 0)
-			return r < 0 ? -1 : 0;
-		/* Any SIGCHLD after the waitpid above is pending on sigfd. */
-		if (poll(&p, 1, -1) < 0 && errno != EINTR)
-			return rl_error_set(err, errno, "poll");
-		forward_signals(c);
-	}
-	return 0;
+	return rl_fg_wait(c->sigfd, &c->term, &c->console_recv, &c->init, c->subreaper, on_signal,
+			  c, status, err);
 }
 
 /* ---- setting up and tearing down ----------------------------------------- */
@@ -428,18 +328,10 @@ static int resolve_rootfs(struct rl_launch *c, struct rl_error *err)
  * the wait is lost; the child restores the old mask first thing. */
 static int block_signals(struct rl_launch *c, struct rl_error *err)
 {
-	sigset_t set;
-
-	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
-		sigaddset(&set, forwarded[i]);
-	sigaddset(&set, SIGCHLD);
-	if (sigprocmask(SIG_BLOCK, &set, &c->oldmask) < 0)
-		return rl_error_set(err, errno, "sigprocmask");
-	c->masked = true;
-	c->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	c->sigfd = rl_fg_block_signals(&c->oldmask, err);
 	if (c->sigfd < 0)
-		return rl_error_set(err, errno, "signalfd");
+		return -1;
+	c->masked = true;
 	return 0;
 }
 
