@@ -436,6 +436,16 @@ int rl_resources_parse(const char *text, size_t len, const char *name, struct rl
 int rl_resources_load(const char *path, struct rl_resources **out, struct rl_error *err);
 void rl_resources_free(struct rl_resources *r);
 
+/* A process object on its own (rlite exec --process FILE, as conmon and
+ * containerd's shim write it): the same checks as config.json's
+ * "process", with errors naming `name` and the member without the
+ * "process." ("process.json: args: is required").  rl_process_load reads
+ * a regular file. */
+int rl_process_parse(const char *text, size_t len, const char *name, struct rl_process **out,
+		     struct rl_error *err);
+int rl_process_load(const char *path, struct rl_process **out, struct rl_error *err);
+void rl_process_free(struct rl_process *p);
+
 /* The default config, as `rlite spec` writes it: busybox sh in ./rootfs,
  * the default mounts, masked and read-only paths, capabilities and
  * namespaces, noNewPrivileges. */

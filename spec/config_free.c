@@ -15,7 +15,7 @@ static void mount_free(struct rl_mount *m)
 	free(m->gid_mappings);
 }
 
-static void process_free(struct rl_process *p)
+void rl_process_free(struct rl_process *p)
 {
 	if (!p)
 		return;
@@ -85,7 +85,7 @@ void rl_config_free(struct rl_config *cfg)
 	for (size_t i = 0; i < cfg->n_mounts; i++)
 		mount_free(&cfg->mounts[i]);
 	free(cfg->mounts);
-	process_free(cfg->process);
+	rl_process_free(cfg->process);
 	free(cfg->hostname);
 	free(cfg->domainname);
 	for (int k = 0; k < RL_HOOK__COUNT; k++)

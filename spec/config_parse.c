@@ -465,20 +465,19 @@ static int parse_args(struct rl_jctx *c, yajl_val proc, struct rl_process *p)
 	return 0;
 }
 
-static int parse_process(struct rl_jctx *c, yajl_val top, struct rl_config *cfg)
+/* The value of "process", into *out (allocated here, owned by the caller
+ * even on failure). */
+static int parse_process_value(struct rl_jctx *c, yajl_val v, struct rl_process **out)
 {
 	const char *path = "process";
-	yajl_val v = rl_jget(top, "process");
 	struct rl_process *p;
 
-	if (!v)
-		return 0;
 	if (rl_jexpect_object(c, v, path) < 0)
 		return -1;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return rl_parse_oom(c, path);
-	cfg->process = p;
+	*out = p;
 	if (rl_jbool_opt(c, v, path, "terminal", &p->terminal) < 0 ||
 	    parse_console_size(c, v, p) < 0 || parse_user(c, v, &p->user) < 0 ||
 	    parse_args(c, v, p) < 0 || rl_jstrv_opt(c, v, path, "env", &p->env) < 0)
@@ -499,6 +498,13 @@ static int parse_process(struct rl_jctx *c, yajl_val top, struct rl_config *cfg)
 	    parse_scheduler(c, v, &p->scheduler) < 0)
 		return -1;
 	return 0;
+}
+
+static int parse_process(struct rl_jctx *c, yajl_val top, struct rl_config *cfg)
+{
+	yajl_val v = rl_jget(top, "process");
+
+	return v ? parse_process_value(c, v, &cfg->process) : 0;
 }
 
 /* ---- hooks, annotations ------------------------------------------------ */
@@ -684,14 +690,13 @@ static int read_bounded(int fd, const char *path, size_t hint, char **out, size_
 	return 0;
 }
 
-int rl_config_load(const char *path, struct rl_config **out, struct rl_error *err)
+/* A regular file of at most CONFIG_MAX_SIZE bytes into *text. */
+static int read_file(const char *path, char **text, size_t *len, struct rl_error *err)
 {
 	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer; it
 	 * changes nothing for the regular file we then insist on. */
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	_cleanup_free_ char *text = NULL;
 	struct stat st;
-	size_t len = 0;
 
 	if (fd < 0)
 		return rl_error_set(err, errno, "open \"%s\"", path);
@@ -705,7 +710,15 @@ int rl_config_load(const char *path, struct rl_config **out, struct rl_error *er
 	if (st.st_size > (off_t)CONFIG_MAX_SIZE)
 		return rl_error_set(err, 0, "read \"%s\": larger than %u MiB", path,
 				    CONFIG_MAX_SIZE >> 20);
-	if (read_bounded(fd, path, (size_t)st.st_size, &text, &len, err) < 0)
+	return read_bounded(fd, path, (size_t)st.st_size, text, len, err);
+}
+
+int rl_config_load(const char *path, struct rl_config **out, struct rl_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+
+	if (read_file(path, &text, &len, err) < 0)
 		return -1;
 	return rl_config_parse(text, len, path, out, err);
 }
@@ -740,4 +753,36 @@ int rl_resources_load(const char *path, struct rl_resources **out, struct rl_err
 	if (read_bounded(fd, in ? "stdin" : path, 0, &text, &len, err) < 0)
 		return -1;
 	return rl_resources_parse(text, len, in ? "stdin" : path, out, err);
+}
+
+/* ---- a process document (rlite exec --process) ---------------------------- */
+
+int rl_process_parse(const char *text, size_t len, const char *name, struct rl_process **out,
+		     struct rl_error *err)
+{
+	struct rl_jctx c = {.name = name ? name : "process.json", .err = err, .strip = "process"};
+	yajl_val tree = parse_tree(&c, text ? text : "", text ? len : 0);
+	struct rl_process *p = NULL;
+	int rc;
+
+	if (!tree)
+		return -1;
+	rc = parse_process_value(&c, tree, &p);
+	yajl_tree_free(tree);
+	if (rc < 0) {
+		rl_process_free(p);
+		return -1;
+	}
+	*out = p;
+	return 0;
+}
+
+int rl_process_load(const char *path, struct rl_process **out, struct rl_error *err)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+
+	if (read_file(path, &text, &len, err) < 0)
+		return -1;
+	return rl_process_parse(text, len, path, out, err);
 }

@@ -14,6 +14,12 @@ int rl_jerr(struct rl_jctx *c, const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (path && c->strip) {
+		size_t n = strlen(c->strip);
+
+		if (strncmp(path, c->strip, n) == 0 && (path[n] == '\0' || path[n] == '.'))
+			path += path[n] ? n + 1 : n;
+	}
 	if (path && *path)
 		return rl_error_set(c->err, 0, "%s: %s: %s", c->name, path, msg);
 	return rl_error_set(c->err, 0, "%s: %s", c->name, msg);

@@ -23,6 +23,10 @@
 struct rl_jctx {
 	const char *name; /* document name, the first part of every message */
 	struct rl_error *err;
+	/* A document that is one member of config.json on its own (a
+	 * process.json): this leading member name is dropped from the paths
+	 * of messages ("process.args" -> "args"); NULL: none. */
+	const char *strip;
 };
 
 /* "name: path: message"; returns -1.  An empty path gives "name: message". */

@@ -917,8 +917,48 @@ static void test_other_names(void)
 	   "unknown seccomp operator");
 }
 
+/* A process object on its own (rlite exec -p): the same rules as
+ * config.json's "process", messages without the "process." prefix. */
+static void test_process_doc(void)
+{
+	static const struct {
+		const char *json, *msg;
+	} bad[] = {
+	    {"{\"cwd\": \"/\"}", "p.json: args: is required"},
+	    {"{\"args\": [\"sh\"], \"cwd\": \"/\", \"user\": {\"uid\": \"x\", \"gid\": 0}}",
+	     "p.json: user.uid: "},
+	    {"{\"args\": [\"sh\"]}", "p.json: cwd: is required"},
+	    {"{\"args\": [\"sh\"], \"cwd\": \"rel\"}", "p.json: cwd: "},
+	    {"[1]", "p.json: must be an object"},
+	    {"{\"args\": [\"sh\"], \"cwd\": \"/\", \"rlimits\": [{\"type\": \"RLIMIT_NOPE\", "
+	     "\"soft\": 1, \"hard\": 1}]}",
+	     "p.json: rlimits[0].type: unknown rlimit"},
+	};
+	const char *good = "{\"args\": [\"sh\", \"-c\", \"id\"], \"cwd\": \"/tmp\", \"env\": [\"A=1\"],"
+			   " \"user\": {\"uid\": 7, \"gid\": 8, \"additionalGids\": [9]},"
+			   " \"capabilities\": {\"bounding\": [\"CAP_KILL\"]}, \"noNewPrivileges\": true}";
+	struct rl_process *p = NULL;
+	struct rl_error e = {0};
+
+	ok(rl_process_parse(good, strlen(good), "p.json", &p, &e) == 0, "process doc: parses: %s",
+	   e.msg);
+	ok(p && p->args.n == 3 && strcmp(p->cwd, "/tmp") == 0 && p->user.uid == 7 &&
+	       p->user.gid == 8 && p->user.n_additional_gids == 1 && p->no_new_privileges &&
+	       p->capabilities && p->capabilities->bounding == (1ULL << 5),
+	   "process doc: every member read");
+	rl_process_free(p);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		p = NULL;
+		memset(&e, 0, sizeof(e));
+		ok(rl_process_parse(bad[i].json, strlen(bad[i].json), "p.json", &p, &e) < 0 &&
+		       !p && strncmp(e.msg, bad[i].msg, strlen(bad[i].msg)) == 0,
+		   "process doc %zu refused: \"%s\" (want \"%s...\")", i, e.msg, bad[i].msg);
+	}
+}
+
 int main(void)
 {
+	test_process_doc();
 	test_cap_names();
 	test_other_names();
 	test_good();
