@@ -45,6 +45,7 @@ rl_cmd_fn rl_cmd_resume;
 rl_cmd_fn rl_cmd_update;
 rl_cmd_fn rl_cmd_events;
 rl_cmd_fn rl_cmd_ps;
+rl_cmd_fn rl_cmd_exec;
 
 /* A subcommand's --help text goes to stdout and is not an error. */
 int rl_cmd_usage(const char *text);
@@ -69,6 +70,9 @@ typedef int rl_cmd_opt_fn(void *ctx, int argc, char **argv, int *i, struct rl_er
  * the usage was printed (exit 0), -1 with err set. */
 int rl_cmd_args(int argc, char **argv, const char *usage, rl_cmd_opt_fn *opt, void *ctx,
 		const char **pos, int min, int max, struct rl_error *err);
+
+/* --preserve-fds N: a non-negative count, 0 or -1 with err set. */
+int rl_cmd_parse_fds(const char *v, int *out, struct rl_error *err);
 
 /* create's and run's shared options; ctx is a struct rl_run_opts. */
 int rl_cmd_create_opt(void *ctx, int argc, char **argv, int *i, struct rl_error *err);

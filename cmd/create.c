@@ -61,7 +61,7 @@ int rl_cmd_args(int argc, char **argv, const char *usage, rl_cmd_opt_fn *opt, vo
 	return n;
 }
 
-static int parse_fds(const char *v, int *out, struct rl_error *err)
+int rl_cmd_parse_fds(const char *v, int *out, struct rl_error *err)
 {
 	char *end = NULL;
 	long n;
@@ -87,7 +87,7 @@ int rl_cmd_create_opt(void *ctx, int argc, char **argv, int *i, struct rl_error 
 	    (r = rl_opt_value(argc, argv, i, "console-socket", &o->console_socket, err)) != 0)
 		return r;
 	if ((r = rl_opt_value(argc, argv, i, "preserve-fds", &v, err)) != 0)
-		return r < 0 ? -1 : (parse_fds(v, &o->preserve_fds, err) < 0 ? -1 : 1);
+		return r < 0 ? -1 : (rl_cmd_parse_fds(v, &o->preserve_fds, err) < 0 ? -1 : 1);
 	if (rl_cmd_flag(argv[*i], "no-pivot"))
 		o->no_pivot = true;
 	else if (rl_cmd_flag(argv[*i], "no-new-keyring"))

@@ -19,6 +19,7 @@ static const struct rl_command commands[] = {
     {"run", rl_cmd_run, "create a container and run its process in the foreground"},
     {"create", rl_cmd_create, "create a container; its process waits for 'start'"},
     {"start", rl_cmd_start, "run the process of a created container"},
+    {"exec", rl_cmd_exec, "run one more process in a created or running container"},
     {"state", rl_cmd_state, "print the state of a container as JSON"},
     {"kill", rl_cmd_kill, "send a signal to a container's init (or all its processes)"},
     {"delete", rl_cmd_delete, "remove a stopped container (--force: stop it first)"},

@@ -461,7 +461,7 @@ static int child_rootfs(struct rl_launch *c, struct rl_error *err)
 	if (rc == 0)
 		rc = child_create_hooks(c, err);
 	if (rc == 0 && c->console_fd >= 0) {
-		rc = rl_terminal_setup_child(c->console_fd, r.rootfd, cfg->process, err);
+		rc = rl_terminal_setup_child(c->console_fd, r.rootfd, true, cfg->process, err);
 		c->console_fd = -1; /* closed by rl_terminal_setup_child */
 	}
 	if (rc < 0) {

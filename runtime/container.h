@@ -104,6 +104,49 @@ int rl_container_pause(const char *root, const char *id, bool pause, struct rl_e
 int rl_container_update(const char *root, const char *id, const struct rl_resources *r,
 			struct rl_error *err);
 
+/* exec: one more process in a created or running container (exec.c). */
+struct rl_exec_request {
+	const char *root; /* NULL: RL_STATE_ROOT_DEFAULT */
+	const char *id;
+	/* -p FILE: the process object as conmon and containerd write it;
+	 * NULL: config.json's process with args and runc's flags below. */
+	const char *process_file;
+	char *const *args; /* COMMAND [ARGS...]; n_args 0 with process_file */
+	size_t n_args;
+	bool tty;	  /* -t: process.terminal */
+	const char *cwd;  /* --cwd */
+	char *const *env; /* -e KEY=VALUE, replacing KEY */
+	size_t n_env;
+	const char *user;  /* -u UID[:GID] */
+	char *const *gids; /* -g GID[,GID...], added */
+	size_t n_gids;
+	char *const *caps; /* -c CAP_X, added to bounding/effective/permitted */
+	size_t n_caps;
+	bool no_new_privs;	    /* --no-new-privs */
+	const char *process_label;  /* --process-label: refused, rlite has no SELinux */
+	const char *apparmor;	    /* --apparmor: refused, rlite has no AppArmor */
+	bool detach;		    /* -d: return once it runs */
+	const char *pid_file;	    /* its host pid, atomically */
+	const char *console_socket; /* with a terminal: where the pty master goes */
+	int preserve_fds;	    /* fds 3 .. 3+N-1 pass through */
+	bool ignore_paused;	    /* exec into a paused (frozen) container */
+	const char *cgroup;	    /* --cgroup [CONTROLLER:]PATH below the container's */
+};
+
+/* Runs the process in every namespace, the cgroups and the root of the
+ * container id, with its user, capabilities, seccomp filter ...  Foreground:
+ * waits and gives its status in *status (code, or 128+signal); detach:
+ * returns once it runs, *status 0.  -1 with err set when it could not be
+ * started; -2 with *status 127/126 when the program was not found / not
+ * executable, as rl_container_run. */
+int rl_container_exec(const struct rl_exec_request *r, int *status, struct rl_error *err);
+
+/* The process an exec runs: process_file loaded, or cfg's process (taken
+ * out of cfg) with r's args and flags applied as runc applies them.  Pure
+ * but for reading process_file.  rl_process_free(*out). */
+int rl_exec_process(const struct rl_exec_request *r, struct rl_config *cfg, struct rl_process **out,
+		    struct rl_error *err);
+
 /* Container ids: rl_id_validate. */
 int rl_container_check_id(const char *id, struct rl_error *err);
 

@@ -168,32 +168,6 @@ static int make_fifo(struct rl_launch *l, struct rl_error *err)
 	return 0;
 }
 
-/* GUIDE §4: the host pid, decimal, no newline, appearing whole (temp file
- * + rename), since the caller may read it the moment create returns. */
-static int write_pid_file(const char *path, pid_t pid, struct rl_error *err)
-{
-	char *tmp = NULL, buf[32];
-	int fd, n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-
-	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
-		return rl_error_set(err, ENOMEM, "pid file \"%s\"", path);
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		rl_error_set(err, errno, "pid file \"%s\"", path);
-		free(tmp);
-		return -1;
-	}
-	if (fchmod(fd, 0644) < 0 || rl_write_all(fd, buf, (size_t)n) < 0 || close(fd) < 0 ||
-	    rename(tmp, path) < 0) {
-		rl_error_set(err, errno, "pid file \"%s\"", path);
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
-}
-
 static int reserve(struct conductor *c, struct rl_error *err)
 {
 	c->root = root_of(c->l.o);
@@ -237,7 +211,7 @@ int rl_container_create(const struct rl_run_opts *o, int *status, struct rl_erro
 		return r;
 	if (record(&c, RL_STATUS_CREATED, err) < 0)
 		return -1;
-	if (o->pid_file && write_pid_file(o->pid_file, c.l.init, err) < 0)
+	if (o->pid_file && rl_pid_file_write(o->pid_file, c.l.init, err) < 0)
 		return -1;
 	/* Success: the init is the caller's now, and the entry and the
 	 * cgroups stay. */
@@ -263,7 +237,7 @@ int rl_container_run(const struct rl_run_opts *o, int *status, struct rl_error *
 	/* Unlocked while it runs, so that state, kill and delete --force
 	 * from elsewhere can act on it. */
 	rl_state_unlock(&c.l.lock);
-	if (o->pid_file && write_pid_file(o->pid_file, c.l.init, err) < 0)
+	if (o->pid_file && rl_pid_file_write(o->pid_file, c.l.init, err) < 0)
 		return -1;
 	if (rl_launch_release(&c.l, err) < 0)
 		return -1;
@@ -321,5 +295,5 @@ int rl_container_run_detached(const struct rl_run_opts *o, struct rl_error *err)
 
 	if (rl_id_validate(o->id, err) < 0 || rl_monitor_spawn(&mo, &info, err) < 0)
 		return -1;
-	return o->pid_file ? write_pid_file(o->pid_file, info.init_pid, err) : 0;
+	return o->pid_file ? rl_pid_file_write(o->pid_file, info.init_pid, err) : 0;
 }

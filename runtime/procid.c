@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "runtime/fds.h"
 #include "runtime/safepath.h"
 
 /* The stat line is ~50 numbers after comm; comm is at most 64 bytes (kernel
@@ -144,4 +146,30 @@ int rl_proc_status_code(int wstatus)
 	if (WIFSIGNALED(wstatus))
 		return 128 + WTERMSIG(wstatus);
 	return 1;
+}
+
+/* GUIDE §4: the host pid, decimal, no newline, appearing whole (temp file
+ * + rename), since the caller may read it the moment create returns. */
+int rl_pid_file_write(const char *path, pid_t pid, struct rl_error *err)
+{
+	char *tmp = NULL, buf[32];
+	int fd, n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+
+	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
+		return rl_error_set(err, ENOMEM, "pid file \"%s\"", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0) {
+		rl_error_set(err, errno, "pid file \"%s\"", path);
+		free(tmp);
+		return -1;
+	}
+	if (fchmod(fd, 0644) < 0 || rl_write_all(fd, buf, (size_t)n) < 0 || close(fd) < 0 ||
+	    rename(tmp, path) < 0) {
+		rl_error_set(err, errno, "pid file \"%s\"", path);
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
 }

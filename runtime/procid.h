@@ -36,6 +36,11 @@ int rl_pidfd_open(pid_t pid, uint64_t start_time, int *fd, struct rl_error *err)
  * message "container not running". */
 int rl_pidfd_signal(int pidfd, int sig, struct rl_error *err);
 
+/* GUIDE §4: writes pid to path as decimal digits with no newline,
+ * atomically (temp file + rename): a caller may read it the moment the
+ * command returns. */
+int rl_pid_file_write(const char *path, pid_t pid, struct rl_error *err);
+
 /* The exit status a wait status stands for, as a shell reports it: the exit
  * code, or 128 + the signal that killed the process.  Pure. */
 int rl_proc_status_code(int wstatus);

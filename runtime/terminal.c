@@ -249,7 +249,7 @@ static int bind_console(int rootfd, int slave, struct rl_error *err)
 	return 0;
 }
 
-int rl_terminal_setup_child(int console_fd, int rootfd, const struct rl_process *p,
+int rl_terminal_setup_child(int console_fd, int rootfd, bool console, const struct rl_process *p,
 			    struct rl_error *err)
 {
 	_rl_fd_ int sock = console_fd;
@@ -276,7 +276,7 @@ int rl_terminal_setup_child(int console_fd, int rootfd, const struct rl_process 
 	if (fchown(slave, p->user.uid, (gid_t)-1) < 0)
 		return rl_error_set(err, errno, "terminal: chown \"%s\" to uid %u", name,
 				    p->user.uid);
-	if (bind_console(rootfd, slave, err) < 0)
+	if (console && bind_console(rootfd, slave, err) < 0)
 		return -1;
 	if (rl_console_send(sock, master, name, err) < 0)
 		return -1;

@@ -86,7 +86,8 @@ int rl_console_recv(int sock, int *master, struct rl_error *err);
  * slave (TIOCGPTPEER), applies process.consoleSize (TIOCSWINSZ, when both
  * are non-zero), chowns the slave to process.user.uid (the group stays the
  * devpts gid, tty when mounted with gid=5 as the default spec does; the
- * mode is devpts' mode=0620), binds it on /dev/console (an existing
+ * mode is devpts' mode=0620), with console binds it on /dev/console (the
+ * container's init; not an exec'd process) (an existing
  * regular file or device node there is covered; a symlink or anything
  * else is refused, the target is never followed), sends the master over
  * console_fd
@@ -94,7 +95,7 @@ int rl_console_recv(int sock, int *master, struct rl_error *err);
  * the master and console_fd, then makes the slave the controlling terminal
  * of a new session (setsid + TIOCSCTTY) and dup2s it onto 0, 1 and 2.
  * console_fd is closed in every case.  -1 with err naming the step. */
-int rl_terminal_setup_child(int console_fd, int rootfd, const struct rl_process *p,
+int rl_terminal_setup_child(int console_fd, int rootfd, bool console, const struct rl_process *p,
 			    struct rl_error *err);
 
 /* ---- the foreground proxy (parent) ------------------------------------------- */

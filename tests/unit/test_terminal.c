@@ -196,7 +196,7 @@ static void setup_child(const char *console)
 
 		close(sv[0]);
 		close(errp[0]);
-		if (root < 0 || rl_terminal_setup_child(sv[1], root, &p, &ce) < 0) {
+		if (root < 0 || rl_terminal_setup_child(sv[1], root, true, &p, &ce) < 0) {
 			dprintf(errp[1], "%s", root < 0 ? "scratch root" : ce.msg);
 			_exit(1);
 		}
