@@ -169,8 +169,9 @@ make_bundle() {
 	    | .process.env += ["RLBENCH_TAG=" + $tag]' --arg tag "$prefix" \
 		"$work/bundle/config.json" >"$work/config.json"
 	mv "$work/config.json" "$work/bundle/config.json"
-	# The memory figure's container: the same config running `sleep 100`.
-	jq '.process.args = ["sleep", "100"] | .root.path = $r' --arg r "$work/bundle/rootfs" \
+	# The memory figure's and exec's container: the same config running
+	# `sleep 1000`.
+	jq '.process.args = ["sleep", "1000"] | .root.path = $r' --arg r "$work/bundle/rootfs" \
 		"$work/bundle/config.json" >"$work/sleep/config.json"
 }
 
@@ -315,6 +316,8 @@ say "1. sequential run, 6. floor"
 drive_or_fail run -r "$ROUNDS" -f "$work/bundle/rootfs/bin/true"
 say "2. create / start / delete"
 drive_or_fail life -r "$ROUNDS"
+say "2b. exec of /bin/true into a running container"
+drive_or_fail exec -r "$ROUNDS" -b "$work/sleep"
 say "3. parallel run"
 for n in $PAR; do
 	drive_or_fail par -r "$PAR_ROUNDS" -n "$n"

@@ -43,6 +43,8 @@ def change($a; $b):
   row("create.ms"; "create"; true),
   row("start.ms"; "start (/bin/true then exits)"; true),
   row("delete.ms"; "delete (stopped)"; true),
+  head("2b. exec of /bin/true into a running container, ms"),
+  row("exec.ms"; "exec"; true),
   head("3. parallel run, containers/s (higher is better)"),
   ($pars[] as $n
    | row("par.\($n).per_s"; "\($n) at once"; true),
@@ -52,7 +54,8 @@ def change($a; $b):
   row("create.maxrss_kb"; "create"; true),
   row("start.maxrss_kb"; "start"; true),
   row("delete.maxrss_kb"; "delete"; true),
-  head("   resident while a detached container runs (rlite run --detach, sleep 100)"),
+  row("exec.maxrss_kb"; "exec"; true),
+  head("   resident while a detached container runs (rlite run --detach, sleep 1000)"),
   row("shim.vmrss_kb"; "pid-1 shim VmRSS"; false),
   row("shim.private_dirty_kb"; "pid-1 shim Private_Dirty"; false),
   row("monitor.vmrss_kb"; "monitor VmRSS"; false),
