@@ -49,7 +49,9 @@ int rl_container_create(const struct rl_run_opts *o, int *status, struct rl_erro
 int rl_container_start(const char *root, const char *id, struct rl_error *err);
 
 /* The state of id with the status computed now (rl_state_status) and pid
- * 0 once stopped, as runc shows it.  rl_state_free(*out). */
+ * 0 once stopped, as runc shows it; a stopped detached container without a
+ * record of its end and whose monitor is gone gets exit_unknown "monitor
+ * gone".  rl_state_free(*out). */
 int rl_container_state(const char *root, const char *id, struct rl_state **out,
 		       struct rl_error *err);
 
@@ -59,7 +61,8 @@ int rl_container_list(const char *root, struct rl_state_list *out, struct rl_err
 
 /* Sends sig to the init through a pidfd (a recycled pid is never hit);
  * all: to every process of the container's pid namespace.  A stopped
- * container: "container not running". */
+ * container: "container not running".  A signal other than 0 is recorded
+ * in the state (kill_signal). */
 int rl_container_kill(const char *root, const char *id, int sig, bool all, struct rl_error *err);
 
 /* Removes a stopped container.  created: killed and removed, as runc does
