@@ -71,6 +71,24 @@ int rl_container_kill(const char *root, const char *id, int sig, bool all, struc
  * A missing container is success with force. */
 int rl_container_delete(const char *root, const char *id, bool force, struct rl_error *err);
 
+/* wait: blocks until container id has stopped, then *status is how it
+ * ended: the exit code, or 128+signal.  It wakes on events only (the
+ * init's and the monitor's pidfds; runtime/wait.c), never on a timer.
+ * The status comes from the monitor's record (run --detach); without one
+ * (not detached, the monitor gone, the container deleted meanwhile), from
+ * what the kernel kept of the init's end, when wait watched the init and
+ * its parent reaped it (rl_pidfd_exit_status); else it is unknown: -1,
+ * "container ID: exit status unknown: WHY", never a guess.  deadline: from
+ * rl_wait_deadline; once it passed: -2, errnum ETIMEDOUT, "container ID is
+ * still running" (or what it is).  A missing container: "container does
+ * not exist". */
+int rl_container_wait(const char *root, const char *id, int64_t deadline, int *status,
+		      struct rl_error *err);
+
+/* The deadline of a wait timeout_ms from now, one for several waits in
+ * turn; timeout_ms < 0: none. */
+int64_t rl_wait_deadline(int64_t timeout_ms);
+
 /* A signal by number ("15") or name ("TERM", "SIGTERM", "sigterm",
  * "RTMIN+3", "SIGRTMAX-1"), as runc's kill.  Pure. */
 int rl_signal_parse(const char *s, int *sig, struct rl_error *err);
