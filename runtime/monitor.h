@@ -44,8 +44,9 @@
  * the init then gets the parent-death signal the create code set, if any
  * is still set: rlite's pid-1 shim loses it when it drops its capabilities
  * (the kernel clears it on a change of credentials), so a container with
- * a shim runs on, reparented, and nobody records its end (`state` says
- * "monitor gone" once it stopped).
+ * a shim runs on, reparented, until it writes to its stdout or stderr,
+ * whose pipes nobody reads any more (SIGPIPE); nobody records its end
+ * (`state` says "monitor gone" once it stopped).
  *
  * Ownership and locking, the contract with the caller:
  *   - The state (ROOT/ID/state.json) exists before rl_monitor_spawn, or the
