@@ -50,7 +50,11 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* poll's timeout for what is left of the deadline, at most cap (-1: none). */
+#define DAY_MS 86400000
+
+/* A poll timeout: what is left of the deadline (none: -1), at most cap
+ * (-1: no cap), and at most a day (poll takes an int; await_fd then comes
+ * back for the rest). */
 static int left_ms(const struct watch *w, int cap)
 {
 	int64_t left;
@@ -60,7 +64,9 @@ static int left_ms(const struct watch *w, int cap)
 	left = w->deadline - now_ms();
 	if (left < 0)
 		left = 0;
-	return cap >= 0 && left > cap ? cap : (int)(left > 86400000 ? 86400000 : left);
+	if (left > DAY_MS)
+		left = DAY_MS;
+	return cap >= 0 && left > cap ? cap : (int)left;
 }
 
 /* Until fd is readable or the deadline: 1 readable, 0 timed out. */
