@@ -598,6 +598,12 @@ static int make_container(struct mon *m, struct rl_error *err)
 	close(out[1]);
 	close(errp[1]);
 	close_keep_fd(m->o->keep_fd, &keep);
+	/* The workload's pidfd may have taken a free number in the preserved
+	 * range, which is closed next. */
+	if (m->work_fd >= 0 && move_above(&m->work_fd, lo) < 0) {
+		close(m->work_fd);
+		m->work_fd = RL_MONITOR_WORKLOAD_UNKNOWN;
+	}
 	/* The container has its own copies of the preserved fds. */
 	for (int fd = 3; fd < lo; fd++)
 		if (fd != m->o->keep_fd)

@@ -580,6 +580,40 @@ static void test_preserve_fds(void)
 	is_int(wait_monitor(info.monitor_pid), 0, "monitor exits 0");
 }
 
+/* With --preserve-fds N and some of 3 .. 3+N-1 not open, the workload's
+ * pidfd lands in that range, which the monitor closes after the callback:
+ * it must keep the pidfd (above the range) and still tell the signal. */
+static void test_preserve_gap(void)
+{
+	struct fake f = {.mode = FAKE_SHIM, .exit_code = -1};
+	struct rl_monitor_info info;
+	struct rl_error err = {0};
+	struct rl_state *st;
+	int saved[3];
+	pid_t w = 0;
+
+	for (int i = 0; i < 3; i++) {
+		saved[i] = fcntl(3 + i, F_DUPFD_CLOEXEC, 10);
+		close(3 + i);
+	}
+	ok(make_state("gap") == 0, "state made");
+	preserve = 3;
+	ok(spawn("gap", &f, 0, -1, &info, &err) == 0, "spawn, fds 3-5 preserved and closed: %s",
+	   err.msg);
+	preserve = 0;
+	for (int i = 0; i < 3; i++)
+		if (saved[i] >= 0) {
+			dup2(saved[i], 3 + i);
+			close(saved[i]);
+		}
+	ok(rl_proc_only_child(info.init_pid, &w, &err) == 0 && kill(w, SIGTERM) == 0,
+	   "SIGTERM to the workload");
+	is_int(wait_monitor(info.monitor_pid), 128 + SIGTERM, "the shim exits 143");
+	st = load_state("gap");
+	is_int(st ? st->exit_signal : -1, SIGTERM, "state: the workload died of SIGTERM");
+	rl_state_free(st);
+}
+
 /* A relative --root: the callback runs in the caller's cwd, the monitor
  * still finds the state after it moved to "/". */
 static void test_relative_root(void)
@@ -636,6 +670,7 @@ int main(void)
 	test_stop_and_delete();
 	test_deleted_meanwhile();
 	test_preserve_fds();
+	test_preserve_gap();
 	test_relative_root();
 	return done_testing();
 }
