@@ -46,6 +46,7 @@ rl_cmd_fn rl_cmd_update;
 rl_cmd_fn rl_cmd_events;
 rl_cmd_fn rl_cmd_ps;
 rl_cmd_fn rl_cmd_exec;
+rl_cmd_fn rl_cmd_wait;
 
 /* A subcommand's --help text goes to stdout and is not an error. */
 int rl_cmd_usage(const char *text);

@@ -7,66 +7,81 @@
 #include "runtime/container.h"
 
 static const char list_usage[] =
-    "usage: rlite list [--format|-f table|json] [--quiet|-q]\n"
+    "usage: rlite list [--format|-f table|json] [--quiet|-q] [--long]\n"
     "\n"
     "List the containers under --root.  An entry that cannot be read is\n"
     "reported on stderr and skipped.\n"
     "\n"
     "Options:\n"
     "  --format, -f table|json  runc's table (default), or a JSON array of states\n"
+    "                           (each as `rlite state` prints it)\n"
     "  --quiet, -q              container IDs only\n"
+    "  --long                   the table with two more columns: EXIT (3, 143/SIGTERM,\n"
+    "                           unknown when the monitor is gone, - when nothing was\n"
+    "                           recorded) and FINISHED, for detached containers\n"
     "  --help, -h               this text\n";
 
 struct list_opts {
 	const char *format;
 	bool quiet;
+	bool wide; /* --long */
 };
 
 /* runc's table is a Go tabwriter (minwidth 12, padding 3): every column
- * but the last is as wide as its widest cell plus 3, at least 12. */
-#define COLS	 6
-#define MINWIDTH 12
-#define PADDING	 3
+ * but the last is as wide as its widest cell plus 3, at least 12.  Without
+ * --long it is runc's table exactly, for scripts that parse it. */
+#define COLS	  6
+#define COLS_LONG 8
+#define MINWIDTH  12
+#define PADDING	  3
 
-static void row(const int *width, const char *const *cell)
+struct row_buf {
+	char pid[16];
+	char exit[32];
+};
+
+static void row(int ncols, const int *width, const char *const *cell)
 {
-	for (int c = 0; c < COLS - 1; c++)
+	for (int c = 0; c < ncols - 1; c++)
 		printf("%-*s", width[c], cell[c]);
-	printf("%s\n", cell[COLS - 1]);
+	printf("%s\n", cell[ncols - 1]);
 }
 
-static void cells(const struct rl_state *st, char *pid, size_t pid_len, const char **cell)
+static void cells(const struct rl_state *st, struct row_buf *b, const char **cell)
 {
-	snprintf(pid, pid_len, "%d", st->pid);
+	snprintf(b->pid, sizeof(b->pid), "%d", st->pid);
 	cell[0] = st->id;
-	cell[1] = pid;
+	cell[1] = b->pid;
 	cell[2] = rl_status_name(st->status);
 	cell[3] = st->bundle ? st->bundle : "";
 	cell[4] = st->created ? st->created : "";
 	cell[5] = st->owner ? st->owner : "";
+	cell[6] = rl_state_exit_cell(st, b->exit, sizeof(b->exit));
+	cell[7] = st->has_exit_status && st->finished ? st->finished : "-";
 }
 
-static void print_table(const struct rl_state_list *l)
+static void print_table(const struct rl_state_list *l, bool wide)
 {
-	static const char *const head[COLS] = {"ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER"};
-	int width[COLS];
-	const char *cell[COLS];
-	char pid[16];
+	static const char *const head[COLS_LONG] = {"ID",      "PID",	"STATUS", "BUNDLE",
+						    "CREATED", "OWNER", "EXIT",	  "FINISHED"};
+	int ncols = wide ? COLS_LONG : COLS, width[COLS_LONG];
+	const char *cell[COLS_LONG];
+	struct row_buf b;
 
-	for (int c = 0; c < COLS; c++)
+	for (int c = 0; c < ncols; c++)
 		width[c] = (int)strlen(head[c]);
 	for (size_t i = 0; i < l->n; i++) {
-		cells(l->states[i], pid, sizeof(pid), cell);
-		for (int c = 0; c < COLS; c++)
+		cells(l->states[i], &b, cell);
+		for (int c = 0; c < ncols; c++)
 			if ((int)strlen(cell[c]) > width[c])
 				width[c] = (int)strlen(cell[c]);
 	}
-	for (int c = 0; c < COLS; c++)
+	for (int c = 0; c < ncols; c++)
 		width[c] = width[c] + PADDING < MINWIDTH ? MINWIDTH : width[c] + PADDING;
-	row(width, head);
+	row(ncols, width, head);
 	for (size_t i = 0; i < l->n; i++) {
-		cells(l->states[i], pid, sizeof(pid), cell);
-		row(width, cell);
+		cells(l->states[i], &b, cell);
+		row(ncols, width, cell);
 	}
 }
 
@@ -76,7 +91,7 @@ static int print_json(const struct rl_state_list *l, struct rl_error *err)
 	for (size_t i = 0; i < l->n; i++) {
 		char *text = NULL;
 
-		if (rl_state_to_json(l->states[i], false, &text, NULL, err) < 0)
+		if (rl_state_show_json(l->states[i], &text, NULL, err) < 0)
 			return -1;
 		printf("%s%s", i ? "," : "", text);
 		free(text);
@@ -93,6 +108,10 @@ static int list_opt(void *ctx, int argc, char **argv, int *i, struct rl_error *e
 	if ((r = rl_opt_value(argc, argv, i, "format", &o->format, err)) != 0 ||
 	    (r = rl_opt_value(argc, argv, i, "f", &o->format, err)) != 0)
 		return r;
+	if (rl_cmd_flag(argv[*i], "long")) {
+		o->wide = true;
+		return 1;
+	}
 	if (!rl_cmd_flag(argv[*i], "quiet") && !rl_cmd_flag(argv[*i], "q"))
 		return 0;
 	o->quiet = true;
@@ -121,7 +140,7 @@ int rl_cmd_list(struct rl_globals *g, int argc, char **argv, struct rl_error *er
 	else if (strcmp(o.format, "json") == 0)
 		r = print_json(&l, err);
 	else
-		print_table(&l);
+		print_table(&l, o.wide);
 	rl_state_list_free(&l);
 	return r;
 }

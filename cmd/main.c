@@ -25,6 +25,7 @@ static const struct rl_command commands[] = {
     {"delete", rl_cmd_delete, "remove a stopped container (--force: stop it first)"},
     {"list", rl_cmd_list, "list the containers under --root"},
     {"logs", rl_cmd_logs, "print what a detached container wrote (--follow)"},
+    {"wait", rl_cmd_wait, "wait until containers have stopped; print and exit with their status"},
     {"pause", rl_cmd_pause, "freeze every process of a container"},
     {"resume", rl_cmd_resume, "thaw a paused container"},
     {"update", rl_cmd_update, "change the resource limits of a running container"},

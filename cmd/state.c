@@ -11,7 +11,11 @@ static const char state_usage[] =
     "\n"
     "Print the state of a container as JSON: ociVersion, id, pid, status\n"
     "(created, running, paused, stopped), bundle, rootfs, created, owner,\n"
-    "annotations.\n";
+    "annotations, as runc does.  A stopped detached container (run --detach)\n"
+    "also shows how it ended: rlite.exitStatus (code, or 128+signal),\n"
+    "rlite.exitSignal and rlite.exitSignalNumber when a signal ended it,\n"
+    "rlite.finished, rlite.stoppedBy (\"rlite kill\" or \"itself\"); or\n"
+    "rlite.exitStatusUnknown: \"monitor gone\" when its monitor was killed.\n";
 
 int rl_cmd_state(struct rl_globals *g, int argc, char **argv, struct rl_error *err)
 {
@@ -24,7 +28,7 @@ int rl_cmd_state(struct rl_globals *g, int argc, char **argv, struct rl_error *e
 		return r == -2 ? 0 : -1;
 	if (rl_container_state(g->root, id, &st, err) < 0)
 		return -1;
-	r = rl_state_to_json(st, false, &text, NULL, err);
+	r = rl_state_show_json(st, &text, NULL, err);
 	rl_state_free(st);
 	if (r < 0)
 		return -1;

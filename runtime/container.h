@@ -49,7 +49,9 @@ int rl_container_create(const struct rl_run_opts *o, int *status, struct rl_erro
 int rl_container_start(const char *root, const char *id, struct rl_error *err);
 
 /* The state of id with the status computed now (rl_state_status) and pid
- * 0 once stopped, as runc shows it.  rl_state_free(*out). */
+ * 0 once stopped, as runc shows it; a stopped detached container without a
+ * record of its end and whose monitor is gone gets exit_unknown "monitor
+ * gone".  rl_state_free(*out). */
 int rl_container_state(const char *root, const char *id, struct rl_state **out,
 		       struct rl_error *err);
 
@@ -59,7 +61,8 @@ int rl_container_list(const char *root, struct rl_state_list *out, struct rl_err
 
 /* Sends sig to the init through a pidfd (a recycled pid is never hit);
  * all: to every process of the container's pid namespace.  A stopped
- * container: "container not running". */
+ * container: "container not running".  A signal other than 0 is recorded
+ * in the state (kill_signal). */
 int rl_container_kill(const char *root, const char *id, int sig, bool all, struct rl_error *err);
 
 /* Removes a stopped container.  created: killed and removed, as runc does
@@ -67,6 +70,24 @@ int rl_container_kill(const char *root, const char *id, int sig, bool all, struc
  * paused: refused unless force, which SIGKILLs the init and waits for it.
  * A missing container is success with force. */
 int rl_container_delete(const char *root, const char *id, bool force, struct rl_error *err);
+
+/* wait: blocks until container id has stopped, then *status is how it
+ * ended: the exit code, or 128+signal.  It wakes on events only (the
+ * init's and the monitor's pidfds; runtime/wait.c), never on a timer.
+ * The status comes from the monitor's record (run --detach); without one
+ * (not detached, the monitor gone, the container deleted meanwhile), from
+ * what the kernel kept of the init's end, when wait watched the init and
+ * its parent reaped it (rl_pidfd_exit_status); else it is unknown: -1,
+ * "container ID: exit status unknown: WHY", never a guess.  deadline: from
+ * rl_wait_deadline; once it passed: -2, errnum ETIMEDOUT, "container ID is
+ * still running" (or what it is).  A missing container: "container does
+ * not exist". */
+int rl_container_wait(const char *root, const char *id, int64_t deadline, int *status,
+		      struct rl_error *err);
+
+/* The deadline of a wait timeout_ms from now, one for several waits in
+ * turn; timeout_ms < 0: none. */
+int64_t rl_wait_deadline(int64_t timeout_ms);
 
 /* A signal by number ("15") or name ("TERM", "SIGTERM", "sigterm",
  * "RTMIN+3", "SIGRTMAX-1"), as runc's kill.  Pure. */

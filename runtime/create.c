@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -143,6 +144,14 @@ static int record(struct conductor *c, enum rl_status status, struct rl_error *e
 
 	if (rl_proc_start_time(l->init, &st.init_start_time, err) < 0)
 		return rl_error_prefix(err, "container init");
+	/* run --detach: we are the monitor (rl_monitor_spawn calls us), and
+	 * the container counts as detached from its first record on, so that
+	 * a monitor killed at once still shows as gone (lifecycle.c). */
+	if (l->detached) {
+		st.monitor_pid = getpid();
+		if (rl_proc_start_time(st.monitor_pid, &st.monitor_start_time, err) < 0)
+			return rl_error_prefix(err, "monitor");
+	}
 	r = rl_state_save(&l->lock, &st, err);
 	if (r == 0) {
 		c->recorded = true;
@@ -249,11 +258,28 @@ int rl_container_run(const struct rl_run_opts *o, int *status, struct rl_error *
 	return rl_launch_wait(&c.l, status, err);
 }
 
+/* With the pid-1 shim, the workload is its only child at "ready" (it sent
+ * it, blocked before its execve): a pidfd of it, opened before it can
+ * exit, lets the monitor read how it ended (rl_proc_exit_signal). */
+static int workload_pidfd(const struct rl_launch *l)
+{
+	pid_t w = 0;
+	int fd;
+
+	if (!l->shim.enabled)
+		return RL_MONITOR_NO_WORKLOAD;
+	if (rl_proc_only_child(l->init, &w, NULL) != 0)
+		return RL_MONITOR_WORKLOAD_UNKNOWN;
+	fd = (int)syscall(SYS_pidfd_open, w, 0);
+	return fd >= 0 ? fd : RL_MONITOR_WORKLOAD_UNKNOWN;
+}
+
 /* In the monitor (rl_monitor_spawn): the container's stdout and stderr
  * are the log pipes.  They are put on our fds 1 and 2 only for the clone,
  * so that the monitor holds no write end afterwards and sees EOF when the
  * container's last copy closes. */
-static int detached_create(void *arg, int out_fd, int err_fd, pid_t *init, struct rl_error *err)
+static int detached_create(void *arg, int out_fd, int err_fd, pid_t *init, int *workload,
+			   struct rl_error *err)
 {
 	struct conductor c __attribute__((cleanup(conductor_cleanup)));
 	int saved[2] = {dup(1), dup(2)}, status = 0, r = -1;
@@ -272,8 +298,13 @@ static int detached_create(void *arg, int out_fd, int err_fd, pid_t *init, struc
 	if (r < 0 || record(&c, RL_STATUS_RUNNING, err) < 0)
 		return -1;
 	rl_state_unlock(&c.l.lock);
-	if (rl_launch_release(&c.l, err) < 0 || rl_launch_await(&c.l, &status, err) < 0)
+	*workload = workload_pidfd(&c.l);
+	if (rl_launch_release(&c.l, err) < 0 || rl_launch_await(&c.l, &status, err) < 0) {
+		if (*workload >= 0)
+			close(*workload);
+		*workload = RL_MONITOR_NO_WORKLOAD;
 		return -1;
+	}
 	hooks_warn(&c.l, RL_HOOK_POSTSTART, RL_STATUS_RUNNING, c.l.init);
 	*init = c.l.init;
 	c.l.init = 0;

@@ -127,12 +127,21 @@ int rl_signal_parse(const char *s, int *sig, struct rl_error *err)
 
 /* ---- state, list ------------------------------------------------------- */
 
-/* What runc shows: the live status, and no pid once stopped. */
+#define MONITOR_GONE "monitor gone"
+
+/* What runc shows: the live status, and no pid once stopped.  And for a
+ * detached container that stopped without a record of its end: whether
+ * its monitor is gone (killed: nobody will ever record it).  Only true
+ * when st was loaded under the lock, which the monitor needs to record. */
 static void make_live(struct rl_state *st)
 {
 	st->status = rl_state_status(st);
-	if (st->status == RL_STATUS_STOPPED)
-		st->pid = 0;
+	if (st->status != RL_STATUS_STOPPED)
+		return;
+	st->pid = 0;
+	if (!st->has_exit_status && st->monitor_pid &&
+	    !rl_proc_alive(st->monitor_pid, st->monitor_start_time))
+		st->exit_unknown = MONITOR_GONE;
 }
 
 int rl_container_state(const char *root, const char *id, struct rl_state **out,
@@ -151,8 +160,19 @@ int rl_container_list(const char *root, struct rl_state_list *out, struct rl_err
 {
 	if (rl_state_list(root_or_default(root), out, err) < 0)
 		return -1;
-	for (size_t i = 0; i < out->n; i++)
+	for (size_t i = 0; i < out->n; i++) {
+		struct rl_state *again = NULL;
+
 		make_live(out->states[i]);
+		/* The listing read the file without the lock: the monitor may
+		 * have recorded the end and exited since.  Read it again under
+		 * the lock before calling it gone. */
+		if (!out->states[i]->exit_unknown ||
+		    rl_container_state(root, out->states[i]->id, &again, NULL) < 0)
+			continue;
+		rl_state_free(out->states[i]);
+		out->states[i] = again;
+	}
 	return 0;
 }
 
@@ -364,21 +384,14 @@ static void cg_freep(struct rl_cgroup *cg)
 }
 #define _cg_free_ __attribute__((cleanup(cg_freep)))
 
-int rl_container_kill(const char *root, const char *id, int sig, bool all, struct rl_error *err)
+static int send_kill(const struct rl_state_lock *lock, const struct rl_state *st, int pidfd,
+		     int sig, bool all, struct rl_error *err)
 {
-	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
-	_state_free_ struct rl_state *st = NULL;
 	_cg_free_ struct rl_cgroup cg = {0};
-	_rl_fd_ int pidfd = -1;
 
-	if (rl_state_lock(root_or_default(root), id, false, &lock, err) < 0 ||
-	    rl_state_load(&lock, &st, err) < 0)
-		return -1;
-	if (rl_pidfd_open(st->pid, st->init_start_time, &pidfd, err) < 0)
-		return -1;
 	if (!all)
 		return rl_pidfd_signal(pidfd, sig, err);
-	if (rl_cg_load(lock.fd, &cg, err) < 0)
+	if (rl_cg_load(lock->fd, &cg, err) < 0)
 		return -1;
 	/* Every process of the cgroup, the ones that daemonized away from the
 	 * init and those in nested pid namespaces included. */
@@ -389,6 +402,32 @@ int rl_container_kill(const char *root, const char *id, int sig, bool all, struc
 	if (each_in_pidns(st->pid, signal_one, &sig, err) < 0)
 		return -1;
 	return rl_pidfd_signal(pidfd, sig, err);
+}
+
+/* The signal is recorded (kill_signal) so that the end it causes can be
+ * told from one the container chose (rl_state_stopped_by).  The lock is
+ * exclusive and held from the signal to the save: a monitor recording the
+ * exit (it needs the lock) reads the state with the signal in it. */
+int rl_container_kill(const char *root, const char *id, int sig, bool all, struct rl_error *err)
+{
+	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
+	_state_free_ struct rl_state *st = NULL;
+	_rl_fd_ int pidfd = -1;
+	struct rl_error e = {0};
+
+	if (rl_state_lock(root_or_default(root), id, true, &lock, err) < 0 ||
+	    rl_state_load(&lock, &st, err) < 0)
+		return -1;
+	if (rl_pidfd_open(st->pid, st->init_start_time, &pidfd, err) < 0 ||
+	    send_kill(&lock, st, pidfd, sig, all, err) < 0)
+		return -1;
+	if (sig == 0 || sig == st->kill_signal)
+		return 0;
+	st->kill_signal = sig;
+	/* The signal went out: a failed record does not make kill fail. */
+	if (rl_state_save(&lock, st, &e) < 0)
+		rl_log("warning", "kill %s: recording the signal: %s", id, e.msg);
+	return 0;
 }
 
 /* ---- cgroups: pids, pause, update ------------------------------------------ */

@@ -209,6 +209,9 @@ struct mon {
 	pid_t init;
 	bool init_done;
 	int status;	     /* the init's: code or 128+signal */
+	int init_ws;	     /* the init's wait status */
+	int work_fd;	     /* the shim's workload: pidfd, or RL_MONITOR_*WORKLOAD* */
+	int work_ws;	     /* its wait status, or RL_WS_NONE / RL_WS_UNKNOWN */
 	bool self_recorded;  /* monitor_pid is in the state (or never will be) */
 	uint64_t start_time; /* ours */
 };
@@ -352,6 +355,8 @@ static int update_state(struct mon *m, bool wait, bool exited, struct rl_error *
 			    strdup(rl_rfc3339_nano(ts.tv_sec, ts.tv_nsec, now, sizeof(now)));
 			st->has_exit_status = true;
 			st->exit_status = m->status;
+			st->exit_signal =
+			    rl_proc_exit_signal(m->init_ws, m->work_ws, st->kill_signal);
 			st->status = RL_STATUS_STOPPED;
 		}
 		r = st->finished || !exited ? rl_state_save(&lk, st, err)
@@ -384,6 +389,19 @@ static void record_exit(struct mon *m)
 
 /* ---- the monitor: signals and children -------------------------------------- */
 
+/* Behind a shim, the workload's own end: the shim reaped it before it
+ * exited, so the kernel has its status by now (if it keeps one). */
+static void workload_status(struct mon *m)
+{
+	m->work_ws = m->work_fd == RL_MONITOR_NO_WORKLOAD ? RL_WS_NONE : RL_WS_UNKNOWN;
+	if (m->work_fd >= 0) {
+		if (rl_pidfd_exit_status(m->work_fd, &m->work_ws, NULL) != 0)
+			m->work_ws = RL_WS_UNKNOWN;
+		close(m->work_fd);
+		m->work_fd = RL_MONITOR_WORKLOAD_UNKNOWN;
+	}
+}
+
 /* Every child that exited; the init's status is kept.  Until 0 or ECHILD:
  * SIGCHLDs coalesce, one wakeup may stand for many children. */
 static void reap(struct mon *m)
@@ -394,7 +412,9 @@ static void reap(struct mon *m)
 	while ((p = waitpid_eintr(-1, &st, WNOHANG)) > 0) {
 		if (p == m->init && !m->init_done) {
 			m->init_done = true;
+			m->init_ws = st;
 			m->status = rl_proc_status_code(st);
+			workload_status(m);
 		}
 	}
 }
@@ -574,10 +594,16 @@ static int make_container(struct mon *m, struct rl_error *err)
 		return rl_error_set(err, errno, "monitor: pipe");
 	if (m->o->keep_fd >= 0)
 		fstat(m->o->keep_fd, &keep);
-	r = m->o->create(m->o->arg, out[1], errp[1], &m->init, err);
+	r = m->o->create(m->o->arg, out[1], errp[1], &m->init, &m->work_fd, err);
 	close(out[1]);
 	close(errp[1]);
 	close_keep_fd(m->o->keep_fd, &keep);
+	/* The workload's pidfd may have taken a free number in the preserved
+	 * range, which is closed next. */
+	if (m->work_fd >= 0 && move_above(&m->work_fd, lo) < 0) {
+		close(m->work_fd);
+		m->work_fd = RL_MONITOR_WORKLOAD_UNKNOWN;
+	}
 	/* The container has its own copies of the preserved fds. */
 	for (int fd = 3; fd < lo; fd++)
 		if (fd != m->o->keep_fd)
@@ -653,7 +679,12 @@ static int paths(struct mon *m, struct rl_error *err)
 
 static _Noreturn void monitor_main(const struct rl_monitor_opts *o, int report)
 {
-	struct mon m = {.o = o, .log_fd = -1, .out_r = -1, .err_r = -1, .sfd = -1};
+	struct mon m = {.o = o,
+			.log_fd = -1,
+			.out_r = -1,
+			.err_r = -1,
+			.sfd = -1,
+			.work_fd = RL_MONITOR_NO_WORKLOAD};
 	struct rl_error e = {0};
 
 	m.log_max = o->log_max ? o->log_max : RL_MONITOR_LOG_MAX;

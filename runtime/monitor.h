@@ -22,7 +22,9 @@
  *     log copy for it;
  *   - when the init exits: copies what is left in the pipes (until EOF, at
  *     most RL_MONITOR_DRAIN_MS), records has_exit_status, exit_status (code,
- *     or 128+signal), finished (RFC 3339 with ns) and status stopped in the
+ *     or 128+signal), exit_signal (rl_proc_exit_signal: the init's signal,
+ *     or the workload's behind a shim, read through the callback's
+ *     workload pidfd), finished (RFC 3339 with ns) and status stopped in the
  *     state under the exclusive lock, and _exit()s with the init's status.
  *     A container deleted meanwhile is not recreated: nothing is recorded,
  *     nor into a new container made under the same id since (its pid or
@@ -40,7 +42,11 @@
  * with `rlite kill`: a bare `sleep` ignores SIGTERM.  SIGHUP is ignored.
  * SIGKILL (rl_monitor_stop) ends the monitor without recording anything;
  * the init then gets the parent-death signal the create code set, if any
- * (rlite's does: SIGKILL).
+ * is still set: rlite's pid-1 shim loses it when it drops its capabilities
+ * (the kernel clears it on a change of credentials), so a container with
+ * a shim runs on, reparented, until it writes to its stdout or stderr,
+ * whose pipes nobody reads any more (SIGPIPE); nobody records its end
+ * (`state` says "monitor gone" once it stopped).
  *
  * Ownership and locking, the contract with the caller:
  *   - The state (ROOT/ID/state.json) exists before rl_monitor_spawn, or the
@@ -99,8 +105,16 @@
  * the calling process (or a descendant that becomes one: the monitor is a
  * subreaper), running (or created, when the caller starts it later).  On
  * failure -1 with err set, and it must have reaped or killed what it
- * forked.  It must not exit the process. */
-typedef int rl_monitor_create_fn(void *arg, int out_fd, int err_fd, pid_t *init,
+ * forked.  It must not exit the process.
+ *
+ * *workload starts as RL_MONITOR_NO_WORKLOAD: the init is the workload.
+ * When the init is a pid-1 shim in front of it, the callback sets a pidfd
+ * of the workload, opened before it could exit (the monitor reads its exit
+ * status through it, rl_pidfd_exit_status, and closes it), or
+ * RL_MONITOR_WORKLOAD_UNKNOWN when it could not open one. */
+#define RL_MONITOR_NO_WORKLOAD	    (-1)
+#define RL_MONITOR_WORKLOAD_UNKNOWN (-2)
+typedef int rl_monitor_create_fn(void *arg, int out_fd, int err_fd, pid_t *init, int *workload,
 				 struct rl_error *err);
 
 struct rl_monitor_opts {

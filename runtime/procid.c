@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -171,5 +172,79 @@ int rl_pid_file_write(const char *path, pid_t pid, struct rl_error *err)
 		return -1;
 	}
 	free(tmp);
+	return 0;
+}
+
+/* <linux/pidfd.h> of Linux 6.15; Debian 12's headers predate it.  The
+ * ioctl's size is that of the first version of the struct (64 bytes): a
+ * newer kernel fills what the caller's size holds. */
+struct rl_pidfd_info {
+	uint64_t mask;
+	uint64_t cgroupid;
+	uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+	int32_t exit_code;
+};
+#define RL_PIDFD_GET_INFO  _IOWR(0xFF, 11, struct rl_pidfd_info)
+#define RL_PIDFD_INFO_EXIT (1ULL << 3)
+
+int rl_pidfd_exit_status(int pidfd, int *wstatus, struct rl_error *err)
+{
+	struct rl_pidfd_info info = {.mask = RL_PIDFD_INFO_EXIT};
+
+	if (ioctl(pidfd, RL_PIDFD_GET_INFO, &info) < 0) {
+		/* Before 6.13 the ioctl does not exist: the kernel keeps no
+		 * exit status for us to read. */
+		if (errno == ENOTTY || errno == EINVAL || errno == ESRCH)
+			return 1;
+		return rl_error_set(err, errno, "pidfd: PIDFD_GET_INFO");
+	}
+	if (!(info.mask & RL_PIDFD_INFO_EXIT))
+		return 1;
+	*wstatus = info.exit_code;
+	return 0;
+}
+
+int rl_proc_only_child(pid_t pid, pid_t *child, struct rl_error *err)
+{
+	char path[64], buf[64];
+	_rl_fd_ int fd = -1;
+	ssize_t n;
+	int a = 0, b = 0, k;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)pid, (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return rl_error_set(err, errno, "open \"%s\"", path);
+	do
+		n = read(fd, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return rl_error_set(err, errno, "read \"%s\"", path);
+	buf[n] = '\0';
+	/* "PID PID ... " with a trailing space; a second number, or a list
+	 * too long for buf, is more than one child. */
+	k = sscanf(buf, "%d %d", &a, &b);
+	if (k != 1 || a <= 0 || (size_t)n == sizeof(buf) - 1)
+		return 1;
+	*child = (pid_t)a;
+	return 0;
+}
+
+int rl_proc_exit_signal(int init_ws, int work_ws, int kill_signal)
+{
+	int code;
+
+	if (WIFSIGNALED(init_ws))
+		return WTERMSIG(init_ws);
+	if (!WIFEXITED(init_ws))
+		return 0;
+	code = WEXITSTATUS(init_ws);
+	if (code <= 128)
+		return 0;
+	if (work_ws >= 0)
+		return WIFSIGNALED(work_ws) && code == 128 + WTERMSIG(work_ws) ? WTERMSIG(work_ws)
+									       : 0;
+	if (work_ws == RL_WS_UNKNOWN && kill_signal > 0 && code == 128 + kill_signal)
+		return kill_signal;
 	return 0;
 }

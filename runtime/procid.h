@@ -45,4 +45,32 @@ int rl_pid_file_write(const char *path, pid_t pid, struct rl_error *err);
  * code, or 128 + the signal that killed the process.  Pure. */
 int rl_proc_status_code(int wstatus);
 
+/* What the kernel kept of an exited process's end: its wait status, as
+ * waitpid would give it to the parent, read through a pidfd by anyone
+ * holding one (PIDFD_GET_INFO with PIDFD_INFO_EXIT, Linux 6.15).  The
+ * kernel records it when the parent reaps the process, so a zombie has
+ * none yet.  0 with *wstatus set; 1 when there is none (not reaped yet,
+ * or an older kernel); -1 with err set on any other failure. */
+int rl_pidfd_exit_status(int pidfd, int *wstatus, struct rl_error *err);
+
+/* The only child of pid (/proc/PID/task/PID/children): 0 with *child set;
+ * 1 when pid has no child or more than one; -1 with err set. */
+int rl_proc_only_child(pid_t pid, pid_t *child, struct rl_error *err);
+
+/* work_ws for rl_proc_exit_signal when there is no workload apart from the
+ * init, or when there is one but its wait status is not known. */
+#define RL_WS_NONE    (-1)
+#define RL_WS_UNKNOWN (-2)
+
+/* The signal that ended a container whose init ended with wait status
+ * init_ws, or 0 when it exited (or nobody can tell): the init's own signal
+ * (no shim, or a shim killed from outside); else, with rlite's pid-1 shim,
+ * which exits with 128+N when its workload died of signal N, the
+ * workload's signal from its wait status work_ws (RL_WS_NONE: the init is
+ * the workload; RL_WS_UNKNOWN: the kernel kept none).  A shim exit code
+ * 128+N alone does not tell "killed by N" from "exit(128+N)"; without the
+ * workload's status it counts as signal N only when N is kill_signal, the
+ * signal `rlite kill` sent and the shim forwarded (0: none).  Pure. */
+int rl_proc_exit_signal(int init_ws, int work_ws, int kill_signal);
+
 #endif

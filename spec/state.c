@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,9 +20,25 @@
  * later runtime-spec may add to the state. */
 #define K_INIT_START	"rlite.initStartTime"
 #define K_EXIT_STATUS	"rlite.exitStatus"
+#define K_EXIT_SIGNUM	"rlite.exitSignalNumber"
 #define K_FINISHED	"rlite.finished"
+#define K_KILL_SIGNAL	"rlite.killSignal"
 #define K_MONITOR_PID	"rlite.monitorPid"
 #define K_MONITOR_START "rlite.monitorStartTime"
+/* Shown by `state` only, never stored: derived from the above. */
+#define K_EXIT_SIGNAL  "rlite.exitSignal"
+#define K_STOPPED_BY   "rlite.stoppedBy"
+#define K_EXIT_UNKNOWN "rlite.exitStatusUnknown"
+
+/* Signal numbers a state may hold: 1 .. the kernel's _NSIG - 1. */
+#define SIGNAL_MAX 64
+
+/* What write_state writes besides the OCI fields. */
+enum state_form {
+	FORM_OCI,  /* nothing: hooks, runc's callers */
+	FORM_SHOW, /* how a stopped container ended: `state`, `list` */
+	FORM_FILE, /* everything rlite keeps: state.json */
+};
 
 static const char *const status_names[] = {
     [RL_STATUS_CREATING] = "creating", [RL_STATUS_CREATED] = "created",
@@ -60,6 +77,44 @@ const char *rl_rfc3339_nano(int64_t sec, long nsec, char *buf, size_t len)
 	return buf;
 }
 
+const char *rl_signal_name(int sig, char *buf, size_t len)
+{
+	const char *abbrev = sig > 0 && sig < SIGRTMIN ? sigabbrev_np(sig) : NULL;
+
+	/* Real-time signals as `kill` takes them (glibc's SIGRTMIN, see
+	 * rl_signal_parse): the first two belong to the thread library. */
+	if (abbrev)
+		snprintf(buf, len, "SIG%s", abbrev);
+	else if (sig == SIGRTMIN)
+		snprintf(buf, len, "SIGRTMIN");
+	else if (sig > SIGRTMIN && sig <= SIGRTMAX)
+		snprintf(buf, len, "SIGRTMIN+%d", sig - SIGRTMIN);
+	else
+		snprintf(buf, len, "SIG%d", sig);
+	return buf;
+}
+
+const char *rl_state_stopped_by(const struct rl_state *st)
+{
+	if (st->exit_signal > 0 && st->exit_signal == st->kill_signal)
+		return "rlite kill";
+	return "itself";
+}
+
+const char *rl_state_exit_cell(const struct rl_state *st, char *buf, size_t len)
+{
+	char name[16];
+
+	if (st->has_exit_status && st->exit_signal > 0)
+		snprintf(buf, len, "%d/%s", st->exit_status,
+			 rl_signal_name(st->exit_signal, name, sizeof(name)));
+	else if (st->has_exit_status)
+		snprintf(buf, len, "%d", st->exit_status);
+	else
+		snprintf(buf, len, "%s", st->exit_unknown ? "unknown" : "-");
+	return buf;
+}
+
 /* ---- writer ---------------------------------------------------------- */
 
 static int write_private(yajl_gen g, const struct rl_state *st)
@@ -68,7 +123,11 @@ static int write_private(yajl_gen g, const struct rl_state *st)
 		return -1;
 	if (st->has_exit_status && rl_gen_key_i64(g, K_EXIT_STATUS, st->exit_status) < 0)
 		return -1;
+	if (st->exit_signal && rl_gen_key_i64(g, K_EXIT_SIGNUM, st->exit_signal) < 0)
+		return -1;
 	if (rl_gen_key_str(g, K_FINISHED, st->finished) < 0)
+		return -1;
+	if (st->kill_signal && rl_gen_key_i64(g, K_KILL_SIGNAL, st->kill_signal) < 0)
 		return -1;
 	if (st->monitor_pid && (rl_gen_key_i64(g, K_MONITOR_PID, st->monitor_pid) < 0 ||
 				rl_gen_key_u64(g, K_MONITOR_START, st->monitor_start_time) < 0))
@@ -76,9 +135,28 @@ static int write_private(yajl_gen g, const struct rl_state *st)
 	return 0;
 }
 
+/* How it ended, for people and scripts (rl_state_show_json). */
+static int write_exit(yajl_gen g, const struct rl_state *st)
+{
+	char name[16];
+
+	if (!st->has_exit_status)
+		return rl_gen_key_str(g, K_EXIT_UNKNOWN, st->exit_unknown);
+	if (rl_gen_key_i64(g, K_EXIT_STATUS, st->exit_status) < 0)
+		return -1;
+	if (st->exit_signal > 0 &&
+	    (rl_gen_key_str(g, K_EXIT_SIGNAL, rl_signal_name(st->exit_signal, name, sizeof(name))) <
+		 0 ||
+	     rl_gen_key_i64(g, K_EXIT_SIGNUM, st->exit_signal) < 0))
+		return -1;
+	if (rl_gen_key_str(g, K_FINISHED, st->finished) < 0)
+		return -1;
+	return rl_gen_key_str(g, K_STOPPED_BY, rl_state_stopped_by(st));
+}
+
 /* The OCI fields in runc's order; annotations only when there are some,
  * as runc does. */
-static int write_state(yajl_gen g, const struct rl_state *st, bool with_private)
+static int write_state(yajl_gen g, const struct rl_state *st, enum state_form form)
 {
 	const char *status = rl_status_name(st->status);
 
@@ -92,13 +170,15 @@ static int write_state(yajl_gen g, const struct rl_state *st, bool with_private)
 	    rl_gen_key_str(g, "owner", st->owner) < 0 ||
 	    rl_gen_key_map(g, "annotations", &st->annotations) < 0)
 		return -1;
-	if (with_private && write_private(g, st) < 0)
+	if (form == FORM_FILE && write_private(g, st) < 0)
+		return -1;
+	if (form == FORM_SHOW && write_exit(g, st) < 0)
 		return -1;
 	return yajl_gen_map_close(g) == yajl_gen_status_ok ? 0 : -1;
 }
 
-int rl_state_to_json(const struct rl_state *st, bool with_private, char **out, size_t *len,
-		     struct rl_error *err)
+static int to_json(const struct rl_state *st, enum state_form form, char **out, size_t *len,
+		   struct rl_error *err)
 {
 	const unsigned char *buf = NULL;
 	size_t n = 0;
@@ -109,7 +189,7 @@ int rl_state_to_json(const struct rl_state *st, bool with_private, char **out, s
 		return rl_error_set(err, ENOMEM, "state: generating JSON");
 	yajl_gen_config(g, yajl_gen_beautify, 1);
 	yajl_gen_config(g, yajl_gen_indent_string, "  ");
-	if (write_state(g, st, with_private) < 0) {
+	if (write_state(g, st, form) < 0) {
 		yajl_gen_free(g);
 		return rl_error_set(err, 0, "state of \"%s\": generating JSON failed",
 				    st->id ? st->id : "");
@@ -127,6 +207,17 @@ int rl_state_to_json(const struct rl_state *st, bool with_private, char **out, s
 	if (len)
 		*len = n;
 	return 0;
+}
+
+int rl_state_to_json(const struct rl_state *st, bool with_private, char **out, size_t *len,
+		     struct rl_error *err)
+{
+	return to_json(st, with_private ? FORM_FILE : FORM_OCI, out, len, err);
+}
+
+int rl_state_show_json(const struct rl_state *st, char **out, size_t *len, struct rl_error *err)
+{
+	return to_json(st, FORM_SHOW, out, len, err);
 }
 
 /* ---- parser ---------------------------------------------------------- */
@@ -198,8 +289,16 @@ static int parse_private(struct rl_jctx *c, yajl_val root, struct rl_state *st)
 		return -1;
 	st->has_exit_status = found;
 	st->exit_status = (int)v;
+	v = 0;
+	if (parse_int(c, root, K_EXIT_SIGNUM, 0, SIGNAL_MAX, false, &v, NULL) < 0)
+		return -1;
+	st->exit_signal = (int)v;
 	if (rl_jstr_opt(c, root, "", K_FINISHED, &st->finished) < 0)
 		return -1;
+	v = 0;
+	if (parse_int(c, root, K_KILL_SIGNAL, 0, SIGNAL_MAX, false, &v, NULL) < 0)
+		return -1;
+	st->kill_signal = (int)v;
 	v = 0;
 	if (parse_int(c, root, K_MONITOR_PID, 0, INT_MAX, false, &v, NULL) < 0)
 		return -1;

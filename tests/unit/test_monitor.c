@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -151,7 +152,8 @@ enum fake_mode {
 	FAKE_SLEEP,
 	FAKE_SAVE,
 	FAKE_PRESERVE,
-	FAKE_CWD
+	FAKE_CWD,
+	FAKE_SHIM /* a workload behind the init, which exits as rlite's shim */
 };
 
 struct fake {
@@ -182,6 +184,21 @@ static _Noreturn void fake_child(const struct fake *f)
 	case FAKE_SLEEP:
 		pause();
 		break;
+	case FAKE_SHIM: {
+		/* exit_code < 0: the workload waits to be killed. */
+		pid_t w = fork();
+		int st = 0;
+
+		if (w == 0) {
+			if (f->exit_code < 0)
+				pause();
+			usleep(200000);
+			_exit(f->exit_code);
+		}
+		while (waitpid(w, &st, 0) < 0 && errno == EINTR)
+			;
+		_exit(rl_proc_status_code(st));
+	}
 	case FAKE_PRESERVE:
 		(void)!write(3, "preserved\n", 10);
 		usleep(300000);
@@ -211,7 +228,21 @@ static int fake_save(const struct fake *f, pid_t pid, struct rl_error *err)
 	return r;
 }
 
-static int fake_create(void *arg, int out_fd, int err_fd, pid_t *init, struct rl_error *err)
+/* As create.c does for a shim: a pidfd of the init's only child.  Here the
+ * fake init forks it on its own time: wait for it (at most 2 s). */
+static void fake_workload(pid_t init, int *workload)
+{
+	pid_t w = 0;
+
+	for (int i = 0; i < 2000 && rl_proc_only_child(init, &w, NULL) != 0; i++)
+		usleep(1000);
+	*workload = w > 0 ? (int)syscall(SYS_pidfd_open, w, 0) : -1;
+	if (*workload < 0)
+		*workload = RL_MONITOR_WORKLOAD_UNKNOWN;
+}
+
+static int fake_create(void *arg, int out_fd, int err_fd, pid_t *init, int *workload,
+		       struct rl_error *err)
 {
 	const struct fake *f = arg;
 	pid_t monitor = getpid(), pid;
@@ -234,6 +265,8 @@ static int fake_create(void *arg, int out_fd, int err_fd, pid_t *init, struct rl
 		fake_child(f);
 	}
 	*init = pid;
+	if (f->mode == FAKE_SHIM)
+		fake_workload(pid, workload);
 	if (f->mode == FAKE_SAVE && fake_save(f, pid, err) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -320,6 +353,7 @@ static void test_exit_recorded(void)
 	st = load_state("hello");
 	ok(st && st->has_exit_status, "state: has_exit_status");
 	is_int(st ? st->exit_status : -1, 7, "state: exit_status 7");
+	is_int(st ? st->exit_signal : -1, 0, "state: no signal");
 	ok(st && st->finished && strlen(st->finished) == 30 && st->finished[29] == 'Z',
 	   "state: finished \"%s\"", st && st->finished ? st->finished : "");
 	is_int(st ? st->monitor_pid : -1, info.monitor_pid, "state: monitor_pid");
@@ -395,6 +429,36 @@ static void test_sigterm(void)
 	       "forwarded: init and monitor end 143");
 	st = load_state("term");
 	is_int(st ? st->exit_status : -1, 128 + SIGTERM, "state: exit_status 143");
+	is_int(st ? st->exit_signal : -1, SIGTERM, "state: the init died of SIGTERM");
+	rl_state_free(st);
+}
+
+/* Behind a shim the init exits 128+N for a workload killed by N, and with
+ * 128+N for one that exited so: the workload's pidfd tells them apart. */
+static void test_shim_signal(void)
+{
+	struct fake killed = {.mode = FAKE_SHIM, .exit_code = -1};
+	struct fake exited = {.mode = FAKE_SHIM, .exit_code = 128 + SIGTERM};
+	struct rl_monitor_info info;
+	struct rl_error err = {0};
+	struct rl_state *st;
+	pid_t w = 0;
+
+	ok(make_state("shimkill") == 0 && make_state("shimexit") == 0, "states made");
+	ok(spawn("shimkill", &killed, 0, -1, &info, &err) == 0, "spawn: %s", err.msg);
+	ok(rl_proc_only_child(info.init_pid, &w, &err) == 0 && kill(w, SIGTERM) == 0,
+	   "SIGTERM to the workload behind the fake shim");
+	is_int(wait_monitor(info.monitor_pid), 128 + SIGTERM, "the shim exits 143");
+	st = load_state("shimkill");
+	is_int(st ? st->exit_status : -1, 128 + SIGTERM, "state: exit_status 143");
+	is_int(st ? st->exit_signal : -1, SIGTERM, "state: the workload died of SIGTERM");
+	rl_state_free(st);
+
+	ok(spawn("shimexit", &exited, 0, -1, &info, &err) == 0, "spawn: %s", err.msg);
+	is_int(wait_monitor(info.monitor_pid), 128 + SIGTERM, "the shim exits 143");
+	st = load_state("shimexit");
+	is_int(st ? st->exit_status : -1, 128 + SIGTERM, "state: exit_status 143");
+	is_int(st ? st->exit_signal : -1, 0, "state: exit(143) is no signal");
 	rl_state_free(st);
 }
 
@@ -516,6 +580,40 @@ static void test_preserve_fds(void)
 	is_int(wait_monitor(info.monitor_pid), 0, "monitor exits 0");
 }
 
+/* With --preserve-fds N and some of 3 .. 3+N-1 not open, the workload's
+ * pidfd lands in that range, which the monitor closes after the callback:
+ * it must keep the pidfd (above the range) and still tell the signal. */
+static void test_preserve_gap(void)
+{
+	struct fake f = {.mode = FAKE_SHIM, .exit_code = -1};
+	struct rl_monitor_info info;
+	struct rl_error err = {0};
+	struct rl_state *st;
+	int saved[3];
+	pid_t w = 0;
+
+	for (int i = 0; i < 3; i++) {
+		saved[i] = fcntl(3 + i, F_DUPFD_CLOEXEC, 10);
+		close(3 + i);
+	}
+	ok(make_state("gap") == 0, "state made");
+	preserve = 3;
+	ok(spawn("gap", &f, 0, -1, &info, &err) == 0, "spawn, fds 3-5 preserved and closed: %s",
+	   err.msg);
+	preserve = 0;
+	for (int i = 0; i < 3; i++)
+		if (saved[i] >= 0) {
+			dup2(saved[i], 3 + i);
+			close(saved[i]);
+		}
+	ok(rl_proc_only_child(info.init_pid, &w, &err) == 0 && kill(w, SIGTERM) == 0,
+	   "SIGTERM to the workload");
+	is_int(wait_monitor(info.monitor_pid), 128 + SIGTERM, "the shim exits 143");
+	st = load_state("gap");
+	is_int(st ? st->exit_signal : -1, SIGTERM, "state: the workload died of SIGTERM");
+	rl_state_free(st);
+}
+
 /* A relative --root: the callback runs in the caller's cwd, the monitor
  * still finds the state after it moved to "/". */
 static void test_relative_root(void)
@@ -567,10 +665,12 @@ int main(void)
 	test_create_fails();
 	test_log_bound();
 	test_sigterm();
+	test_shim_signal();
 	test_lock_held();
 	test_stop_and_delete();
 	test_deleted_meanwhile();
 	test_preserve_fds();
+	test_preserve_gap();
 	test_relative_root();
 	return done_testing();
 }

@@ -1,5 +1,6 @@
-/* spec/state.c: the state writer (OCI and private forms), the parser,
- * status names and RFC 3339 formatting. */
+/* spec/state.c: the state writer (OCI, shown and private forms), the
+ * parser, status names, RFC 3339 formatting, and how an exit is told. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,7 +25,9 @@ static struct rl_state sample(void)
 	    .init_start_time = 123456,
 	    .has_exit_status = true,
 	    .exit_status = 137,
+	    .exit_signal = SIGKILL,
 	    .finished = "2026-11-22T03:00:00.000000001Z",
+	    .kill_signal = SIGKILL,
 	    .monitor_pid = 4240,
 	    .monitor_start_time = 123400,
 	};
@@ -107,6 +110,8 @@ static void test_private_roundtrip(void)
 	ok(rl_state_to_json(&st, true, &out, NULL, &err) == 0, "state file written");
 	ok(out && strstr(out, "\"rlite.initStartTime\": 123456") &&
 	       strstr(out, "\"rlite.exitStatus\": 137") &&
+	       strstr(out, "\"rlite.exitSignalNumber\": 9") &&
+	       strstr(out, "\"rlite.killSignal\": 9") &&
 	       strstr(out, "\"rlite.monitorPid\": 4240") &&
 	       strstr(out, "\"rlite.monitorStartTime\": 123400") &&
 	       strstr(out, "\"rlite.finished\": \"2026-11-22T03:00:00.000000001Z\""),
@@ -123,6 +128,8 @@ static void test_private_roundtrip(void)
 		is_int(got->annotations.n, 2, "annotations");
 		ok(got->init_start_time == 123456, "initStartTime");
 		ok(got->has_exit_status && got->exit_status == 137, "exitStatus");
+		is_int(got->exit_signal, SIGKILL, "exitSignalNumber");
+		is_int(got->kill_signal, SIGKILL, "killSignal");
 		is_str(got->finished, "2026-11-22T03:00:00.000000001Z", "finished");
 		is_int(got->monitor_pid, 4240, "monitorPid");
 		ok(got->monitor_start_time == 123400, "monitorStartTime");
@@ -145,7 +152,7 @@ static void test_parse_minimal(void)
 	   "a state without private keys is accepted");
 	if (st) {
 		ok(!st->has_exit_status && st->monitor_pid == 0 && st->init_start_time == 0 &&
-		       !st->finished,
+		       !st->finished && st->exit_signal == 0 && st->kill_signal == 0,
 		   "missing private keys are unset");
 		is_str(st->owner, "", "missing owner is empty");
 		ok(st->rootfs == NULL && st->created == NULL, "missing rootfs/created are NULL");
@@ -191,6 +198,12 @@ static const struct bad bad_states[] = {
     {"{\"ociVersion\":\"1\",\"id\":\"x\",\"pid\":1,\"status\":\"created\",\"bundle\":\"/b\","
      "\"rlite.finished\":true}",
      "state.json: rlite.finished: must be a string"},
+    {"{\"ociVersion\":\"1\",\"id\":\"x\",\"pid\":1,\"status\":\"created\",\"bundle\":\"/b\","
+     "\"rlite.exitSignalNumber\":65}",
+     "state.json: rlite.exitSignalNumber: 65 is out of range [0, 64]"},
+    {"{\"ociVersion\":\"1\",\"id\":\"x\",\"pid\":1,\"status\":\"created\",\"bundle\":\"/b\","
+     "\"rlite.killSignal\":\"TERM\"}",
+     "state.json: rlite.killSignal: must be an integer"},
 };
 
 static void test_parse_errors(void)
@@ -207,6 +220,129 @@ static void test_parse_errors(void)
 	}
 }
 
+/* The stopped detached container of the README: exit 3, then its form
+ * in `state`, byte for byte, the OCI fields first and unchanged. */
+static const char shown_text[] = "{\n"
+				 "  \"ociVersion\": \"1.2.0\",\n"
+				 "  \"id\": \"web\",\n"
+				 "  \"pid\": 0,\n"
+				 "  \"status\": \"stopped\",\n"
+				 "  \"bundle\": \"/srv/bundles/web\",\n"
+				 "  \"rootfs\": \"/srv/bundles/web/rootfs\",\n"
+				 "  \"created\": \"2026-11-22T02:49:26.123456789Z\",\n"
+				 "  \"owner\": \"root\",\n"
+				 "  \"rlite.exitStatus\": 3,\n"
+				 "  \"rlite.finished\": \"2026-11-22T03:00:00.000000001Z\",\n"
+				 "  \"rlite.stoppedBy\": \"itself\"\n"
+				 "}\n";
+
+static struct rl_state stopped(int status, int sig, int kill_sig)
+{
+	struct rl_state st = sample();
+
+	st.status = RL_STATUS_STOPPED;
+	st.pid = 0;
+	st.annotations.n = 0;
+	st.exit_status = status;
+	st.exit_signal = sig;
+	st.kill_signal = kill_sig;
+	return st;
+}
+
+static void test_show(void)
+{
+	struct rl_state st = stopped(3, 0, 0);
+	struct rl_error err = {0};
+	char *out = NULL, *oci = NULL;
+
+	ok(rl_state_show_json(&st, &out, NULL, &err) == 0, "shown state written");
+	is_str(out, shown_text, "exit 3: status, finished, stopped by itself; nothing private");
+	free(out);
+
+	st = stopped(143, SIGTERM, SIGTERM);
+	out = NULL;
+	ok(rl_state_show_json(&st, &out, NULL, &err) == 0, "killed state written");
+	ok(out && strstr(out, "\"rlite.exitStatus\": 143,\n"
+			      "  \"rlite.exitSignal\": \"SIGTERM\",\n"
+			      "  \"rlite.exitSignalNumber\": 15,\n"),
+	   "killed by TERM: 143, the signal by name and number");
+	ok(out && strstr(out, "\"rlite.stoppedBy\": \"rlite kill\""),
+	   "TERM sent by rlite kill: stopped by rlite kill");
+	ok(out && !strstr(out, "killSignal") && !strstr(out, "monitor") &&
+	       !strstr(out, "initStartTime"),
+	   "the state file's own keys are not shown");
+	free(out);
+
+	st = stopped(137, SIGKILL, SIGTERM);
+	out = NULL;
+	ok(rl_state_show_json(&st, &out, NULL, &err) == 0 && out &&
+	       strstr(out, "\"rlite.exitSignal\": \"SIGKILL\"") &&
+	       strstr(out, "\"rlite.stoppedBy\": \"itself\""),
+	   "KILL after rlite kill TERM: a signal rlite did not send, stopped by itself");
+	free(out);
+
+	st = stopped(0, 0, 0);
+	st.has_exit_status = false;
+	st.finished = NULL;
+	st.exit_unknown = "monitor gone";
+	out = NULL;
+	ok(rl_state_to_json(&st, false, &oci, NULL, &err) == 0, "OCI form written");
+	ok(rl_state_show_json(&st, &out, NULL, &err) == 0 && out && oci, "unknown written");
+	ok(out && strstr(out, "\"owner\": \"root\",\n"
+			      "  \"rlite.exitStatusUnknown\": \"monitor gone\"\n}"),
+	   "no exit status: only why");
+	ok(out && !strstr(out, "exitStatus\":") && !strstr(out, "finished"),
+	   "  and no status or time made up");
+	free(out);
+
+	st.exit_unknown = NULL;
+	out = NULL;
+	ok(rl_state_show_json(&st, &out, NULL, &err) == 0, "nothing known written");
+	is_str(out, oci, "nothing known (not detached, or running): exactly the OCI form");
+	free(out);
+	free(oci);
+}
+
+static void test_exit_cell(void)
+{
+	struct rl_state st = stopped(3, 0, 0);
+	char buf[32], name[16];
+
+	is_str(rl_state_exit_cell(&st, buf, sizeof(buf)), "3", "cell: exit 3");
+	st = stopped(0, 0, 0);
+	is_str(rl_state_exit_cell(&st, buf, sizeof(buf)), "0", "cell: exit 0");
+	st = stopped(255, 0, 0);
+	is_str(rl_state_exit_cell(&st, buf, sizeof(buf)), "255", "cell: exit 255");
+	st = stopped(143, SIGTERM, 0);
+	is_str(rl_state_exit_cell(&st, buf, sizeof(buf)), "143/SIGTERM", "cell: TERM");
+	st = stopped(137, SIGKILL, SIGKILL);
+	is_str(rl_state_exit_cell(&st, buf, sizeof(buf)), "137/SIGKILL", "cell: KILL");
+	st.has_exit_status = false;
+	is_str(rl_state_exit_cell(&st, buf, sizeof(buf)), "-", "cell: nothing recorded");
+	st.exit_unknown = "monitor gone";
+	is_str(rl_state_exit_cell(&st, buf, sizeof(buf)), "unknown", "cell: monitor gone");
+
+	is_str(rl_signal_name(SIGTERM, name, sizeof(name)), "SIGTERM", "name of 15");
+	is_str(rl_signal_name(SIGKILL, name, sizeof(name)), "SIGKILL", "name of 9");
+	is_str(rl_signal_name(SIGRTMIN, name, sizeof(name)), "SIGRTMIN", "name of SIGRTMIN");
+	is_str(rl_signal_name(SIGRTMIN + 3, name, sizeof(name)), "SIGRTMIN+3",
+	       "real-time signals as kill takes them");
+	is_str(rl_signal_name(99, name, sizeof(name)), "SIG99", "a number without a name");
+}
+
+static void test_stopped_by(void)
+{
+	struct rl_state st = stopped(143, SIGTERM, SIGTERM);
+
+	is_str(rl_state_stopped_by(&st), "rlite kill", "died of the signal rlite kill sent");
+	st = stopped(3, 0, SIGTERM);
+	is_str(rl_state_stopped_by(&st), "itself", "trapped rlite kill's TERM and exited 3");
+	st = stopped(143, SIGTERM, 0);
+	is_str(rl_state_stopped_by(&st), "itself", "a TERM rlite did not send");
+	st = stopped(143, 0, SIGTERM);
+	is_str(rl_state_stopped_by(&st), "itself", "exit(143) is no signal");
+}
+
 int main(void)
 {
 	test_status_names();
@@ -215,5 +351,8 @@ int main(void)
 	test_private_roundtrip();
 	test_parse_minimal();
 	test_parse_errors();
+	test_show();
+	test_exit_cell();
+	test_stopped_by();
 	return done_testing();
 }

@@ -667,6 +667,93 @@ static void test_pidfd(void)
 	is_str(err.msg, "container not running", "  container not running");
 }
 
+/* rl_proc_exit_signal: which signal, if any, ended a container. */
+static void test_exit_signal(void)
+{
+	const int exit3 = 3 << 8, exit143 = 143 << 8, exit137 = 137 << 8;
+
+	is_int(rl_proc_exit_signal(exit3, RL_WS_NONE, 0), 0, "exit 3: no signal");
+	is_int(rl_proc_exit_signal(SIGTERM, RL_WS_NONE, 0), SIGTERM,
+	       "init killed by TERM (no shim): TERM");
+	is_int(rl_proc_exit_signal(SIGKILL, RL_WS_UNKNOWN, SIGTERM), SIGKILL,
+	       "shim killed by KILL from outside: KILL, whatever rlite kill sent");
+	is_int(rl_proc_exit_signal(exit143, RL_WS_NONE, SIGTERM), 0,
+	       "no shim: exit(143) is an exit, even after rlite kill TERM");
+	is_int(rl_proc_exit_signal(exit143, SIGTERM, 0), SIGTERM,
+	       "shim 143, workload killed by TERM: TERM");
+	is_int(rl_proc_exit_signal(exit143, exit143, SIGTERM), 0,
+	       "shim 143, workload exited 143: no signal, even after rlite kill TERM");
+	is_int(rl_proc_exit_signal(exit137, SIGTERM, 0), 0,
+	       "shim 137 but workload died of TERM: inconsistent, no signal claimed");
+	is_int(rl_proc_exit_signal(exit143, RL_WS_UNKNOWN, SIGTERM), SIGTERM,
+	       "shim 143, workload unknown, rlite kill sent TERM: TERM");
+	is_int(rl_proc_exit_signal(exit143, RL_WS_UNKNOWN, SIGINT), 0,
+	       "shim 143, workload unknown, rlite kill sent INT: unknown, no signal");
+	is_int(rl_proc_exit_signal(exit143, RL_WS_UNKNOWN, 0), 0,
+	       "shim 143, workload unknown, no rlite kill: no signal claimed");
+	is_int(rl_proc_exit_signal(128 << 8, RL_WS_UNKNOWN, 0), 0, "exit 128: no signal 0");
+}
+
+/* A child that forks a grandchild exiting with 7 and reaps it only when
+ * told: the grandchild is not ours, as a container init is not wait's. */
+static void test_pidfd_exit(void)
+{
+	struct rl_error err = {0};
+	int go[2], info[2], ws = -1, fd = -1, r;
+	struct pollfd p;
+	pid_t mid, gc = 0, only = 0;
+
+	if (pipe(go) < 0 || pipe(info) < 0)
+		return;
+	mid = fork();
+	if (mid == 0) {
+		char c;
+		pid_t k = fork();
+
+		if (k == 0) {
+			close(go[0]);
+			_exit(7);
+		}
+		write(info[1], &k, sizeof(k));
+		read(go[0], &c, 1);
+		waitpid(k, NULL, 0);
+		read(go[0], &c, 1);
+		_exit(0);
+	}
+	close(info[1]);
+	read(info[0], &gc, sizeof(gc));
+	ok(rl_proc_only_child(mid, &only, &err) == 0 && only == gc, "the only child of a process");
+	fd = (int)syscall(SYS_pidfd_open, gc, 0);
+	ok(fd >= 0, "pidfd of the grandchild (a zombie by now or soon)");
+	p = (struct pollfd){.fd = fd, .events = POLLIN};
+	ok(poll(&p, 1, 5000) == 1, "  readable once it exited");
+	r = rl_pidfd_exit_status(fd, &ws, &err);
+	ok(r == 1, "  a zombie: the kernel keeps no exit status yet (%d)", r);
+	write(go[1], "x", 1);
+	/* Reaped: the pidfd hangs up.  It is readable all along (POLLIN since
+	 * the exit), so poll returns at once: look again every 2 ms. */
+	for (int i = 0; i < 2500 && !(p.revents & POLLHUP); i++) {
+		usleep(2000);
+		if (poll(&p, 1, 0) < 0)
+			break;
+	}
+	ok(p.revents & POLLHUP, "  hangs up once its parent reaped it");
+	r = rl_pidfd_exit_status(fd, &ws, &err);
+	if (r == 1) {
+		ok(1, "# SKIP this kernel keeps no exit status for a pidfd (before 6.15)");
+	} else {
+		ok(r == 0 && WIFEXITED(ws) && WEXITSTATUS(ws) == 7,
+		   "  then its exit status, for anyone with the pidfd: exit 7");
+	}
+	write(go[1], "x", 1);
+	waitpid(mid, NULL, 0);
+	ok(rl_proc_only_child(mid, &only, &err) < 0, "only child of a reaped pid: an error");
+	close(fd);
+	close(go[0]);
+	close(go[1]);
+	close(info[0]);
+}
+
 static void test_status(void)
 {
 	struct rl_state st = sample("s");
@@ -713,6 +800,8 @@ int main(void)
 	test_list_many();
 	test_start_time();
 	test_pidfd();
+	test_pidfd_exit();
+	test_exit_signal();
 	test_status();
 	return done_testing();
 }
