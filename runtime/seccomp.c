@@ -129,9 +129,12 @@ static int add_arches(struct rl_seccomp_filter *f, struct rl_error *err)
 		rc = seccomp_arch_add(f->ctx, arch);
 		/* the native architecture is in every new filter already */
 		if (rc < 0 && rc != -EEXIST)
-			return rl_error_set(err, -rc,
-					    "linux.seccomp.architectures[%zu]: add \"%s\"", i,
-					    archs->v[i]);
+			/* EDOM: one BPF program reads the syscall arguments
+			 * in one byte order, the native one's */
+			return rl_error_set(
+			    err, -rc, "linux.seccomp.architectures[%zu]: add \"%s\"%s", i,
+			    archs->v[i],
+			    rc == -EDOM ? " (its byte order is not the native one's)" : "");
 	}
 	return 0;
 }
