@@ -18,6 +18,8 @@
 #include "error.h"
 
 #define RL_OCI_VERSION "1.2.0"
+/* The oldest ociVersion rlite reads: the parser takes every 1.x. */
+#define RL_OCI_VERSION_MIN "1.0.0"
 
 struct rl_opt_i64 {
 	bool set;
