@@ -45,6 +45,7 @@ rl_cmd_fn rl_cmd_resume;
 rl_cmd_fn rl_cmd_update;
 rl_cmd_fn rl_cmd_events;
 rl_cmd_fn rl_cmd_ps;
+rl_cmd_fn rl_cmd_features;
 
 /* A subcommand's --help text goes to stdout and is not an error. */
 int rl_cmd_usage(const char *text);
