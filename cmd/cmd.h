@@ -47,6 +47,7 @@ rl_cmd_fn rl_cmd_events;
 rl_cmd_fn rl_cmd_ps;
 rl_cmd_fn rl_cmd_exec;
 rl_cmd_fn rl_cmd_wait;
+rl_cmd_fn rl_cmd_features;
 
 /* A subcommand's --help text goes to stdout and is not an error. */
 int rl_cmd_usage(const char *text);

@@ -31,6 +31,7 @@ static const struct rl_command commands[] = {
     {"update", rl_cmd_update, "change the resource limits of a running container"},
     {"ps", rl_cmd_ps, "show the processes of a container (ps table, or pids as JSON)"},
     {"events", rl_cmd_events, "print a container's resource stats and OOM kills as JSON"},
+    {"features", rl_cmd_features, "print the OCI features document: what rlite supports"},
 };
 
 static const char usage_text[] =

@@ -207,6 +207,28 @@ int rl_mountopt_propagation(const char *name, unsigned long *flag)
 	return 0;
 }
 
+/* The order is libmount's map, then the recursive forms, then "defaults";
+ * `rlite features` sorts them. */
+const char *rl_mountopt_name(size_t i)
+{
+	const struct libmnt_optmap *ent = mnt_get_builtin_optmap(MNT_LINUX_MAP);
+	const size_t n_rec = sizeof(rec_opts) / sizeof(rec_opts[0]);
+
+	for (; ent && ent->name; ent++) {
+		/* rootfs.c drops MS_REMOUNT: every mount of a container
+		 * is a new one, so "remount" does nothing. */
+		if (ent->id == MS_REMOUNT)
+			continue;
+		if (i-- == 0)
+			return ent->name;
+	}
+	if (i < n_rec)
+		return rec_opts[i].name;
+	/* "defaults" asks for rw,suid,dev,exec,async: what mount(2) does
+	 * with no flags, so dropping it is applying it. */
+	return i == n_rec ? "defaults" : NULL;
+}
+
 bool rl_mountopt_needs_remount(const struct rl_mountopt *m)
 {
 	/* As runc: "rw" alone keeps what the source has, no remount. */

@@ -38,6 +38,17 @@ int rl_mountopt_parse(const struct rl_strv *options, struct rl_mountopt *out, st
 
 void rl_mountopt_free(struct rl_mountopt *m);
 
+/* The i-th option name that rl_mountopt_parse() turns into something the
+ * mounts apply, NULL past the end: `rlite features` reports them as
+ * mountOptions (features.md "Mount Options").  Those are libmount's VFS
+ * flags and propagation types, the recursive forms ("rro", ...) and
+ * "defaults".  Left out, since asking for them changes nothing or fails:
+ * "remount" (dropped), "tmpcopyup" (accepted, not done), "idmap" and
+ * "ridmap" (refused by rootfs.c), the userspace-only options of mount(8)
+ * ("nofail", "x-*", ...: dropped) and filesystem data (features.md: not
+ * listed). */
+const char *rl_mountopt_name(size_t i);
+
 /* linux.rootfsPropagation name ("rslave") to its MS_* value; -1 when the
  * name is not a propagation type. */
 int rl_mountopt_propagation(const char *name, unsigned long *flag);

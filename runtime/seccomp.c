@@ -95,17 +95,31 @@ int rl_seccomp_action(enum rl_seccomp_action a, const struct rl_opt_u32 *errno_r
 	return rl_error_set(err, 0, "%s: unknown action %d", field, (int)a);
 }
 
+/* libseccomp's token for an SCMP_ARCH_* name; 0 when this libseccomp does
+ * not know it (the parser knows newer ones: "SCMP_ARCH_LOONGARCH64" needs
+ * libseccomp 2.6). */
+static uint32_t arch_resolve(const char *spec_name)
+{
+	char tok[32];
+
+	if (rl_seccomp_arch_token(spec_name, tok, sizeof(tok)) < 0)
+		return 0;
+	return seccomp_arch_resolve_name(tok);
+}
+
+bool rl_seccomp_arch_supported(const char *spec_name)
+{
+	return arch_resolve(spec_name) != 0;
+}
+
 static int add_arches(struct rl_seccomp_filter *f, struct rl_error *err)
 {
 	const struct rl_strv *archs = &f->spec->architectures;
 
 	for (size_t i = 0; i < archs->n; i++) {
-		char tok[32];
-		uint32_t arch = 0;
+		uint32_t arch = arch_resolve(archs->v[i]);
 		int rc;
 
-		if (rl_seccomp_arch_token(archs->v[i], tok, sizeof(tok)) == 0)
-			arch = seccomp_arch_resolve_name(tok);
 		if (arch == 0)
 			return rl_error_set(
 			    err, 0,
@@ -115,54 +129,78 @@ static int add_arches(struct rl_seccomp_filter *f, struct rl_error *err)
 		rc = seccomp_arch_add(f->ctx, arch);
 		/* the native architecture is in every new filter already */
 		if (rc < 0 && rc != -EEXIST)
-			return rl_error_set(err, -rc,
-					    "linux.seccomp.architectures[%zu]: add \"%s\"", i,
-					    archs->v[i]);
+			/* EDOM: one BPF program reads the syscall arguments
+			 * in one byte order, the native one's */
+			return rl_error_set(
+			    err, -rc, "linux.seccomp.architectures[%zu]: add \"%s\"%s", i,
+			    archs->v[i],
+			    rc == -EDOM ? " (its byte order is not the native one's)" : "");
 	}
 	return 0;
 }
 
-static int set_attr(struct rl_seccomp_filter *f, enum scmp_filter_attr a, uint32_t v, size_t i,
-		    struct rl_error *err)
+/* config-linux.md: flags are the SECCOMP_FILTER_FLAG_* of seccomp(2); each
+ * maps to a libseccomp attribute that sets it at load time.  0: a flag
+ * this libseccomp has no attribute for (WAIT_KILLABLE_RECV before 2.6), -1:
+ * a name rlite does not know. */
+static int flag_attr(const char *name, enum scmp_filter_attr *attr)
 {
-	int rc = seccomp_attr_set(f->ctx, a, v);
-
-	if (rc < 0)
-		return rl_error_set(err, -rc, "linux.seccomp.flags[%zu]: \"%s\": set", i,
-				    f->spec->flags.v[i]);
-	return 0;
+	if (strcmp(name, "SECCOMP_FILTER_FLAG_TSYNC") == 0)
+		*attr = SCMP_FLTATR_CTL_TSYNC;
+	else if (strcmp(name, "SECCOMP_FILTER_FLAG_LOG") == 0)
+		*attr = SCMP_FLTATR_CTL_LOG;
+	else if (strcmp(name, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
+		*attr = SCMP_FLTATR_CTL_SSB;
+	else if (strcmp(name, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0)
+#if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
+		*attr = SCMP_FLTATR_CTL_WAITKILL;
+#else
+		return 0;
+#endif
+	else
+		return -1;
+	return 1;
 }
 
-/* config-linux.md: flags are the SECCOMP_FILTER_FLAG_* of seccomp(2); each
- * maps to a libseccomp attribute that sets it at load time. */
+/* libseccomp checks that the kernel has the flag when the attribute is
+ * set (seccomp_attr_set(3): EOPNOTSUPP), so a scratch filter answers for
+ * both; nothing is loaded. */
+bool rl_seccomp_flag_supported(const char *name)
+{
+	enum scmp_filter_attr attr;
+	scmp_filter_ctx ctx;
+	int rc;
+
+	if (flag_attr(name, &attr) <= 0)
+		return false;
+	ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		return false;
+	rc = seccomp_attr_set(ctx, attr, 1);
+	seccomp_release(ctx);
+	return rc == 0;
+}
+
 static int set_flags(struct rl_seccomp_filter *f, struct rl_error *err)
 {
 	const struct rl_strv *fl = &f->spec->flags;
 
 	for (size_t i = 0; i < fl->n; i++) {
-		const char *n = fl->v[i];
-		int rc;
+		enum scmp_filter_attr attr;
+		int known = flag_attr(fl->v[i], &attr), rc;
 
-		if (strcmp(n, "SECCOMP_FILTER_FLAG_TSYNC") == 0)
-			rc = set_attr(f, SCMP_FLTATR_CTL_TSYNC, 1, i, err);
-		else if (strcmp(n, "SECCOMP_FILTER_FLAG_LOG") == 0)
-			rc = set_attr(f, SCMP_FLTATR_CTL_LOG, 1, i, err);
-		else if (strcmp(n, "SECCOMP_FILTER_FLAG_SPEC_ALLOW") == 0)
-			rc = set_attr(f, SCMP_FLTATR_CTL_SSB, 1, i, err);
-		else if (strcmp(n, "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0)
-#if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 6)
-			rc = set_attr(f, SCMP_FLTATR_CTL_WAITKILL, 1, i, err);
-#else
-			rc = rl_error_set(err, 0,
-					  "linux.seccomp.flags[%zu]: \"%s\": not supported by "
-					  "libseccomp %d.%d",
-					  i, n, SCMP_VER_MAJOR, SCMP_VER_MINOR);
-#endif
-		else
-			rc = rl_error_set(err, 0, "linux.seccomp.flags[%zu]: \"%s\": unknown flag",
-					  i, n);
+		if (known < 0)
+			return rl_error_set(
+			    err, 0, "linux.seccomp.flags[%zu]: \"%s\": unknown flag", i, fl->v[i]);
+		if (known == 0)
+			return rl_error_set(err, 0,
+					    "linux.seccomp.flags[%zu]: \"%s\": not supported by "
+					    "libseccomp %d.%d",
+					    i, fl->v[i], SCMP_VER_MAJOR, SCMP_VER_MINOR);
+		rc = seccomp_attr_set(f->ctx, attr, 1);
 		if (rc < 0)
-			return -1;
+			return rl_error_set(err, -rc, "linux.seccomp.flags[%zu]: \"%s\": set", i,
+					    fl->v[i]);
 	}
 	return 0;
 }

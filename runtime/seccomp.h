@@ -37,6 +37,16 @@ int rl_seccomp_install(struct rl_seccomp_filter *f, int listener_fd, const struc
 
 void rl_seccomp_filter_free(struct rl_seccomp_filter *f);
 
+/* What `rlite features` reports (features-linux.md "Seccomp"). */
+
+/* Whether this libseccomp knows an SCMP_ARCH_* name, so that a filter can
+ * cover it. */
+bool rl_seccomp_arch_supported(const char *spec_name);
+
+/* Whether a SECCOMP_FILTER_FLAG_* name can be set on a filter here: rlite
+ * maps it to a libseccomp attribute, and libseccomp and the kernel take it. */
+bool rl_seccomp_flag_supported(const char *name);
+
 /* Pure helpers, exported for the unit tests. */
 
 /* "SCMP_ARCH_X86_64" -> "x86_64", libseccomp's own arch name; -1 when the

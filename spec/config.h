@@ -18,6 +18,8 @@
 #include "error.h"
 
 #define RL_OCI_VERSION "1.2.0"
+/* The oldest ociVersion rlite reads: the parser takes every 1.x. */
+#define RL_OCI_VERSION_MIN "1.0.0"
 
 struct rl_opt_i64 {
 	bool set;
@@ -400,7 +402,8 @@ struct rl_config {
 /* ---- names ----------------------------------------------------------- */
 
 /* Tables shared by the parser, the writers and the runtime.  Each lookup
- * returns -1 (or NULL) for an unknown name or value. */
+ * returns -1 (or NULL) for an unknown name or value.  The tables are dense,
+ * so the name functions also enumerate them: 0, 1, ... until NULL. */
 int rl_cap_from_name(const char *name); /* "CAP_CHOWN" -> 0 */
 const char *rl_cap_name(int cap);	/* 0 -> "CAP_CHOWN" */
 int rl_cap_last(void);			/* highest capability number known */
@@ -412,6 +415,10 @@ int rl_seccomp_action_from_name(const char *name);
 const char *rl_seccomp_action_name(enum rl_seccomp_action a);
 int rl_seccomp_op_from_name(const char *name);
 const char *rl_seccomp_op_name(enum rl_seccomp_op op);
+/* The i-th SCMP_ARCH_* / SECCOMP_FILTER_FLAG_* name linux.seccomp accepts,
+ * NULL past the end (config_seccomp.c). */
+const char *rl_seccomp_arch_name(size_t i);
+const char *rl_seccomp_flag_name(size_t i);
 
 /* ---- parse, validate, write, free ------------------------------------ */
 

@@ -30,6 +30,21 @@ static const char *const flag_names[] = {
     NULL,
 };
 
+static const char *list_at(const char *const *list, size_t n, size_t i)
+{
+	return i < n ? list[i] : NULL;
+}
+
+const char *rl_seccomp_arch_name(size_t i)
+{
+	return list_at(arch_names, sizeof(arch_names) / sizeof(arch_names[0]) - 1, i);
+}
+
+const char *rl_seccomp_flag_name(size_t i)
+{
+	return list_at(flag_names, sizeof(flag_names) / sizeof(flag_names[0]) - 1, i);
+}
+
 static int enomem(struct rl_jctx *c, const char *path)
 {
 	return rl_error_set(c->err, ENOMEM, "%s: %s", c->name, path);

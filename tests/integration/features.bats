@@ -1,0 +1,177 @@
+#!/usr/bin/env bats
+# rlite features: the OCI features document (runtime-spec features.md) as a
+# caller reads it with jq, and what it lists checked against real
+# containers.  Needs root for those.
+
+# jq filters are in single quotes on purpose.
+# shellcheck disable=SC2016
+
+load run_helpers
+
+setup_file() {
+	rr_setup_file
+}
+
+teardown_file() {
+	rr_teardown_file
+}
+
+setup() {
+	rr_setup
+	"$RLITE_BIN" features >"$RR_DIR/features.json"
+}
+
+teardown() {
+	rr_teardown
+}
+
+# fq FILTER: jq -r on the document.
+fq() {
+	jq -r "$@" "$RR_DIR/features.json"
+}
+
+@test "features: one JSON object on stdout, nothing on stderr, exit 0" {
+	run -0 --separate-stderr "$RLITE_BIN" features
+	[ -z "$stderr" ]
+	jq -e 'type == "object"' <<<"$output"
+	# indented, as runc prints it
+	[ "${lines[1]}" = '  "ociVersionMin": "1.0.0",' ]
+}
+
+@test "features: ociVersionMax is the ociVersion rlite spec writes; ociVersionMin 1.0.0" {
+	[ "$(fq .ociVersionMax)" = "$(jq -r .ociVersion "$RR_BUNDLE/config.json")" ]
+	[ "$(fq .ociVersionMin)" = 1.0.0 ]
+}
+
+# runtime-spec v1.2.0 features.md and features-linux.md (schema/
+# features-schema.json and features-linux.json): the required members, the
+# types of the others, and nothing that version does not define.
+@test "features: the members of runtime-spec v1.2 with their types, and no others" {
+	fq -e 'has("ociVersionMin") and has("ociVersionMax")
+		and (.ociVersionMin | type == "string") and (.ociVersionMax | type == "string")'
+	[ "$(fq -c 'keys')" = '["annotations","hooks","linux","mountOptions","ociVersionMax","ociVersionMin","potentiallyUnsafeConfigAnnotations"]' ]
+	[ "$(fq -c '.linux | keys')" = '["apparmor","capabilities","cgroup","intelRdt","mountExtensions","namespaces","seccomp","selinux"]' ]
+	[ "$(fq -c '.linux.cgroup | keys')" = '["rdma","systemd","systemdUser","v1","v2"]' ]
+	[ "$(fq -c '.linux.seccomp | keys')" = '["actions","archs","enabled","knownFlags","operators","supportedFlags"]' ]
+	[ "$(fq -c '.linux.mountExtensions | keys, (.idmap | keys)')" = '["idmap"]
+["enabled"]' ]
+	fq -e '[.linux.apparmor, .linux.selinux, .linux.intelRdt] | all(keys == ["enabled"])'
+	fq -e '[.linux.cgroup[], .linux.seccomp.enabled, .linux.apparmor.enabled,
+		.linux.selinux.enabled, .linux.intelRdt.enabled,
+		.linux.mountExtensions.idmap.enabled] | all(type == "boolean")'
+	fq -e '[.hooks, .mountOptions, .linux.namespaces, .linux.capabilities,
+		.potentiallyUnsafeConfigAnnotations,
+		(.linux.seccomp | .actions, .operators, .archs, .knownFlags, .supportedFlags)]
+		| all(type == "array" and all(type == "string"))'
+	fq -e '.annotations | type == "object" and all(.[]; type == "string")'
+	fq -e '.linux.capabilities | all(test("^CAP_[A-Z_]+$"))'
+}
+
+@test "features: namespaces, hooks, capabilities, seccomp actions and operators" {
+	[ "$(fq -c '.linux.namespaces | sort')" = '["cgroup","ipc","mount","network","pid","time","user","uts"]' ]
+	[ "$(fq -c .hooks)" = '["prestart","createRuntime","createContainer","startContainer","poststart","poststop"]' ]
+	[ "$(fq -c '.linux.seccomp.actions | sort')" = '["SCMP_ACT_ALLOW","SCMP_ACT_ERRNO","SCMP_ACT_KILL","SCMP_ACT_KILL_PROCESS","SCMP_ACT_KILL_THREAD","SCMP_ACT_LOG","SCMP_ACT_NOTIFY","SCMP_ACT_TRACE","SCMP_ACT_TRAP"]' ]
+	[ "$(fq -c '.linux.seccomp.operators | sort')" = '["SCMP_CMP_EQ","SCMP_CMP_GE","SCMP_CMP_GT","SCMP_CMP_LE","SCMP_CMP_LT","SCMP_CMP_MASKED_EQ","SCMP_CMP_NE"]' ]
+	[ "$(fq '.linux.capabilities | length')" -ge 41 ]
+	fq -e '.linux.capabilities | index("CAP_SYS_ADMIN") and index("CAP_CHECKPOINT_RESTORE")'
+	# every capability of the default config is one rlite lists
+	jq -e --slurpfile f "$RR_DIR/features.json" \
+		'.process.capabilities.bounding - $f[0].linux.capabilities == []' \
+		"$RR_BUNDLE/config.json"
+}
+
+@test "features: seccomp flags and architectures" {
+	fq -e '.linux.seccomp.enabled'
+	fq -e '.linux.seccomp | (.supportedFlags - .knownFlags) == []'
+	[ "$(fq -c '.linux.seccomp.knownFlags | sort')" = '["SECCOMP_FILTER_FLAG_LOG","SECCOMP_FILTER_FLAG_SPEC_ALLOW","SECCOMP_FILTER_FLAG_TSYNC","SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"]' ]
+	fq -e '.linux.seccomp.supportedFlags | index("SECCOMP_FILTER_FLAG_LOG")'
+	# libseccomp 2.5 (Debian 12) has no attribute for it: known, refused
+	if "$RLITE_BIN" --version | grep -q '^libseccomp: 2\.[0-5]\.'; then
+		fq -e '.linux.seccomp.supportedFlags | index("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") | not'
+	fi
+	fq -e '.linux.seccomp.archs | index("SCMP_ARCH_X86_64") and index("SCMP_ARCH_AARCH64")'
+}
+
+@test "features: idmap, ridmap, tmpcopyup and remount are not mount options; idmap mounts false" {
+	fq -e '.mountOptions | index("idmap") or index("ridmap") or index("tmpcopyup")
+		or index("remount") | not'
+	fq -e '.linux.mountExtensions.idmap.enabled == false'
+	fq -e '.mountOptions | index("rro") and index("rbind") and index("rprivate")
+		and index("nosymfollow") and index("defaults")'
+	# nothing that goes to the file system as data ("mode=755")
+	fq -e '.mountOptions | all(contains("=") | not)'
+}
+
+@test "features: AppArmor, SELinux, Intel RDT and the systemd managers are false" {
+	fq -e '.linux | .apparmor.enabled == false and .selinux.enabled == false
+		and .intelRdt.enabled == false'
+	fq -e '.linux.cgroup | .v1 and .v2 and .rdma and .systemd == false
+		and .systemdUser == false'
+}
+
+@test "features: annotations carry the versions rlite --version prints" {
+	run -0 "$RLITE_BIN" --version
+	[ "$(fq '.annotations["org.rlite.version"]')" = "${lines[0]#rlite version }" ]
+	[[ "$output" == *$'\n'"libseccomp: $(fq '.annotations["io.github.seccomp.libseccomp.version"]')"* ]]
+	[[ "$output" == *$'\n'"libmount: $(fq '.annotations["org.rlite.libmount.version"]')"* ]]
+	[ "$(fq -c .potentiallyUnsafeConfigAnnotations)" = '["org.rlite.init","org.rlite.init."]' ]
+}
+
+@test "features --help prints the usage; an argument is refused" {
+	run -0 --separate-stderr "$RLITE_BIN" features --help
+	[[ "${lines[0]}" == "usage: rlite features" ]]
+	[ -z "$stderr" ]
+	run -1 --separate-stderr "$RLITE_BIN" features extra
+	[ "$stderr" = 'rlite: features: unexpected argument "extra"' ]
+	[ -z "$output" ]
+	run -0 "$RLITE_BIN" --help
+	[[ "$output" =~ $'\n'\ +features\ +print\ the\ OCI\ features\ document ]]
+}
+
+# What the document promises, in a real container: one tmpfs per listed
+# mount option (a bind of a host directory for bind and rbind), all in one
+# config, each mounted with its option.
+@test "features: every mount option listed works in a container" {
+	mkdir -p "$RR_DIR/src"
+	rr_jq '.mounts += [$f[0].mountOptions[] |
+		if . == "bind" or . == "rbind" then
+			{"destination": ("/m/" + .), "type": "bind", "source": $src, "options": [.]}
+		else
+			{"destination": ("/m/" + .), "type": "tmpfs", "source": "tmpfs", "options": [.]}
+		end]' --slurpfile f "$RR_DIR/features.json" --arg src "$RR_DIR/src"
+	rr_sh 'cat /proc/self/mounts'
+	rr_run -0
+	[[ "$(rr_mount_of /m/ro)" == "tmpfs ro,"* ]]
+	[[ "$(rr_mount_of /m/rro)" == "tmpfs ro,"* ]]
+	[[ "$(rr_mount_of /m/nosuid)" == *,nosuid,* ]]
+	[[ "$(rr_mount_of /m/nosymfollow)" == *,nosymfollow* ]]
+	[[ "$(rr_mount_of /m/noatime)" == *,noatime* ]]
+	# one mount per option
+	local n
+	n=$(printf '%s\n' "$output" | awk '$2 ~ "^/m/" { print $2 }' | sort -u | wc -l)
+	[ "$n" -eq "$(fq '.mountOptions | length')" ]
+}
+
+@test "features: idmap is refused at create, as the document says" {
+	rr_jq '.mounts += [{"destination": "/m", "type": "tmpfs", "source": "tmpfs",
+			    "options": ["idmap"]}]'
+	rr_run -1
+	[[ "$output" == *'idmapped mount on "/m"'* ]]
+}
+
+@test "features: against runc features, where runc has the command" {
+	runc features >"$RR_DIR/runc.json" 2>/dev/null || skip "runc has no features command"
+	# the same hooks, capabilities, seccomp actions and operators
+	local k
+	for k in .hooks .linux.capabilities '.linux.seccomp.actions | sort' \
+		'.linux.seccomp.operators | sort'; do
+		[ "$(fq -c "$k")" = "$(jq -c "$k" "$RR_DIR/runc.json")" ]
+	done
+	# rlite lists no mount option runc does not; runc lists some rlite
+	# does not apply (acl, ratime, remount, tmpcopyup ...)
+	jq -e --slurpfile r "$RR_DIR/runc.json" '.mountOptions - $r[0].mountOptions == []' \
+		"$RR_DIR/features.json"
+	# rlite has the time namespace on top
+	jq -e --slurpfile r "$RR_DIR/runc.json" \
+		'(.linux.namespaces - $r[0].linux.namespaces) == ["time"]' "$RR_DIR/features.json"
+}
