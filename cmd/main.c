@@ -12,6 +12,7 @@
 
 #include "cmd/cmd.h"
 #include "runtime/log.h"
+#include "runtime/shim.h"
 #include "spec/config.h"
 
 static const struct rl_command commands[] = {
@@ -203,6 +204,7 @@ int main(int argc, char **argv)
 	struct rl_error err = {0};
 	int first, status = -1;
 
+	rl_shim_title_area(argc, argv);
 	first = parse_globals(argc, argv, &g, &err);
 	/* Opened even when a later global flag was bad, so that error is
 	 * logged too. */

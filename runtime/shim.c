@@ -628,14 +628,57 @@ static int child_start(struct prep *p, int *ready)
 	return 0;
 }
 
-static _Noreturn void shim_main(const struct rl_shim_opts *o, struct prep *p, pid_t child)
+/* The runtime's argv strings: one area the kernel shows as
+ * /proc/PID/cmdline (rl_shim_title_area). */
+static char *title_area;
+static size_t title_len;
+
+void rl_shim_title_area(int argc, char **argv)
 {
+	char *end;
+
+	if (argc < 1 || !argv[0])
+		return;
+	end = argv[argc - 1] + strlen(argv[argc - 1]) + 1;
+	for (int i = 0; i < argc; i++)
+		if (argv[i] < argv[0] || argv[i] >= end)
+			return; /* not the kernel's one area: leave it */
+	title_area = argv[0];
+	title_len = (size_t)(end - argv[0]);
+}
+
+/* ps, top and `podman top` show the shim as "rlite-init", not as the
+ * whole create command line it was forked from.  With the area's last byte
+ * not a NUL, the kernel reads /proc/PID/cmdline up to the first NUL only
+ * (fs/proc/base.c get_mm_proctitle, what setproctitle(3) relies on). */
+static void set_title(void)
+{
+	static const char title[] = "rlite-init";
+
+	prctl(PR_SET_NAME, title, 0, 0, 0);
+	if (!title_area || title_len < sizeof(title) + 1)
+		return;
+	memset(title_area, 0, title_len);
+	memcpy(title_area, title, sizeof(title));
+	title_area[title_len - 1] = ' ';
+}
+
+static _Noreturn void shim_main(const struct rl_shim_opts *opts, struct prep *p, pid_t child)
+{
+	/* The id may point into argv, which set_title overwrites. */
+	static char id[1025]; /* RL_ID_MAX + 1 */
+	struct rl_shim_opts copy = *opts, *o = &copy;
 	struct shim s = {.o = o, .sfd = p->sfd, .child = child, .code = 1};
 	struct rl_error e = {0};
 	char tbuf[48];
 	ssize_t w;
 
 	close(p->ready[0]);
+	if (o->id) {
+		snprintf(id, sizeof(id), "%s", o->id);
+		o->id = id;
+	}
+	set_title();
 	/* The conductor set SIGKILL on the runtime's death for the setup; from
 	 * here the workload reports "ready" and the runtime (create) may leave:
 	 * the shim must stay.  A runtime that dies during the setup closes the

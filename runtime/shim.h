@@ -80,6 +80,10 @@ struct rl_shim_opts {
 int rl_shim_config(const struct rl_config *cfg, bool new_pidns, bool no_init, bool debug,
 		   struct rl_shim_opts *o, struct rl_error *err);
 
+/* Once, from main: where the runtime's argv strings are, so that the shim
+ * can show itself as "rlite-init" in ps and /proc/PID/cmdline. */
+void rl_shim_title_area(int argc, char **argv);
+
 /* In the container child, as pid 1, after the rootfs is final and before
  * rl_process_exec().  Forks: returns 0 in the child, which is to become the
  * workload; the parent becomes the shim and never returns (it _exits with

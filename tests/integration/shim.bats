@@ -13,9 +13,9 @@
 load run_helpers
 
 RL_HELPERS=${RL_HELPERS:-$BATS_TEST_DIRNAME/../../build/tests/helpers}
-# The shim is a fork of the runtime: its comm is the binary's name (rlite, or
-# rlite-san), cut to 15 characters as the kernel keeps it.
-SH_COMM=$(basename "$RLITE_BIN" | cut -c1-15)
+# The shim is a fork of the runtime that names itself rlite-init (comm and
+# /proc/PID/cmdline), whatever the binary is called.
+SH_COMM=rlite-init
 
 setup_file() {
 	local h
@@ -117,6 +117,17 @@ sh_wait_state() {
 	[ "${lines[-1]}" = "me=2 parent=1 init=$SH_COMM" ]
 }
 
+@test "shim: ps shows it as rlite-init, not the runtime's command line" {
+	rr_jq '.process.args = ["sleep", "100"]'
+	sh_run_bg
+	local shim
+	shim=$(sh_pid_of rlite-init)
+	[ "$(ps -o args= -p "$shim")" = rlite-init ]
+	[ "$(tr '\0' '|' <"/proc/$shim/cmdline")" = "rlite-init|" ]
+	sh_rlite kill "$RR_ID" KILL
+	rr_wait_bg
+}
+
 @test "shim: with --no-init, or org.rlite.init false, the workload is pid 1" {
 	rr_sh 'echo "me=$$"'
 	sh_run --no-init
@@ -142,8 +153,8 @@ sh_wait_state() {
 	rr_jq '.linux.namespaces |= map(select(.type != "pid")) | .process.args = ["sleep", "100"]'
 	sh_run_bg
 	sh_pid_of sleep >/dev/null
-	# the runtime's `run` only: no second rlite process (the shim)
-	[ "$(for p in $(rr_tagged_pids); do cat "/proc/$p/comm"; done | grep -cx "$SH_COMM")" = 1 ]
+	# the runtime's `run` only: no shim
+	[ "$(for p in $(rr_tagged_pids); do cat "/proc/$p/comm"; done | grep -cx "$SH_COMM")" = 0 ]
 	sh_rlite kill "$RR_ID" KILL
 	rr_wait_bg
 	[ "$status" -eq 137 ]
