@@ -15,6 +15,7 @@ struct rl_globals {
 	bool systemd_cgroup;
 	bool no_cgroups; /* --cgroup-manager disabled */
 	bool rootless;
+	int init_mode; /* enum rl_init_mode: rlite.conf, then --init */
 	/* Set by a subcommand that returns -1: main prints err and exits with
 	 * this status instead of 1 (run: 127/126 when the program was not
 	 * found / not executable). */

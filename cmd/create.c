@@ -6,6 +6,7 @@
 
 #include "cmd/cmd.h"
 #include "runtime/container.h"
+#include "runtime/shim.h"
 
 static const char create_usage[] =
     "usage: rlite create [options] ID\n"
@@ -93,7 +94,7 @@ int rl_cmd_create_opt(void *ctx, int argc, char **argv, int *i, struct rl_error 
 	else if (rl_cmd_flag(argv[*i], "no-new-keyring"))
 		o->no_new_keyring = true;
 	else if (rl_cmd_flag(argv[*i], "no-init"))
-		o->no_init = true;
+		o->init_mode = RL_INIT_NEVER;
 	else
 		return 0;
 	return 1;
@@ -101,8 +102,10 @@ int rl_cmd_create_opt(void *ctx, int argc, char **argv, int *i, struct rl_error 
 
 int rl_cmd_create(struct rl_globals *g, int argc, char **argv, struct rl_error *err)
 {
-	struct rl_run_opts o = {
-	    .root = g->root, .systemd_cgroup = g->systemd_cgroup, .no_cgroups = g->no_cgroups};
+	struct rl_run_opts o = {.root = g->root,
+				.systemd_cgroup = g->systemd_cgroup,
+				.no_cgroups = g->no_cgroups,
+				.init_mode = g->init_mode};
 	const char *id = NULL;
 	int status = 0, r;
 

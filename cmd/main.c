@@ -11,6 +11,7 @@
 #include <yajl/yajl_version.h>
 
 #include "cmd/cmd.h"
+#include "runtime/conf.h"
 #include "runtime/log.h"
 #include "runtime/shim.h"
 #include "spec/config.h"
@@ -48,6 +49,9 @@ static const char usage_text[] =
     "  --systemd-cgroup        linux.cgroupsPath is systemd's \"slice:prefix:name\"\n"
     "  --cgroup-manager M      cgroupfs (default), systemd (= --systemd-cgroup),\n"
     "                          or disabled (no cgroups at all)\n"
+    "  --init auto|always|never\n"
+    "                          the pid-1 shim (default auto: not when the process\n"
+    "                          is an init itself); also init = in rlite.conf\n"
     "  --rootless, --criu P, --no-subreaper\n"
     "                          accepted for runc compatibility, not acted on\n"
     "  --version, -v           print versions\n"
@@ -158,6 +162,13 @@ static int parse_globals(int argc, char **argv, struct rl_globals *g, struct rl_
 				    v);
 			g->systemd_cgroup = strcmp(v, "systemd") == 0;
 			g->no_cgroups = strcmp(v, "disabled") == 0;
+		} else if ((r = rl_opt_value(argc, argv, &i, "init", &v, err)) != 0) {
+			if (r < 0)
+				return -1;
+			g->init_mode = rl_init_mode_parse(v);
+			if (g->init_mode < 0)
+				return rl_error_set(
+				    err, 0, "--init: must be auto, always or never, not \"%s\"", v);
 		} else if ((r = rl_opt_value(argc, argv, &i, "criu", &v, err)) != 0) {
 			if (r < 0)
 				return -1;
@@ -204,8 +215,14 @@ int main(int argc, char **argv)
 	struct rl_error err = {0};
 	int first, status = -1;
 
+	struct rl_conf conf = {.init_mode = RL_INIT_AUTO};
+
 	rl_shim_title_area(argc, argv);
-	first = parse_globals(argc, argv, &g, &err);
+	/* This machine's defaults first; the command line overrides them. */
+	first = rl_conf_load(&conf, &err);
+	g.init_mode = conf.init_mode;
+	if (first == 0)
+		first = parse_globals(argc, argv, &g, &err);
 	/* Opened even when a later global flag was bad, so that error is
 	 * logged too. */
 	if (g.log && rl_log_open(g.log, g.log_format, g.debug, &err) < 0)

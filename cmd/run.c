@@ -44,6 +44,7 @@ static int run_opt(void *ctx, int argc, char **argv, int *i, struct rl_error *er
 int rl_cmd_run(struct rl_globals *g, int argc, char **argv, struct rl_error *err)
 {
 	struct run_args a = {.o = {.root = g->root,
+				   .init_mode = g->init_mode,
 				   .systemd_cgroup = g->systemd_cgroup,
 				   .no_cgroups = g->no_cgroups}};
 	const char *id = NULL;

@@ -18,7 +18,7 @@ struct rl_run_opts {
 	const char *bundle; /* directory holding config.json */
 	bool no_pivot;
 	int preserve_fds;
-	bool no_init;		    /* --no-init: no pid-1 shim, the workload is pid 1 */
+	int init_mode;		    /* enum rl_init_mode (shim.h): --init, --no-init */
 	bool no_new_keyring;	    /* keep the caller's session keyring */
 	const char *pid_file;	    /* NULL: none */
 	const char *console_socket; /* NULL: none */

@@ -393,6 +393,7 @@ static const char *owner_name(void)
 
 int rl_launch_prepare(struct rl_launch *c, struct rl_error *err)
 {
+	const char *why = "";
 	struct timespec ts;
 
 	if (rl_container_check_id(c->o->id, err) < 0)
@@ -409,8 +410,10 @@ int rl_launch_prepare(struct rl_launch *c, struct rl_error *err)
 	rl_rfc3339_nano(ts.tv_sec, ts.tv_nsec, c->created, sizeof(c->created));
 	/* The pid-1 shim needs a pid namespace of its own (runtime/shim.h). */
 	if (rl_shim_config(c->cfg, c->plan.present[RL_NS_PID] && !c->plan.path[RL_NS_PID],
-			   c->o->no_init, rl_log_debug_enabled(), &c->shim, err) < 0)
+			   (enum rl_init_mode)c->o->init_mode, rl_log_debug_enabled(), &c->shim,
+			   &why, err) < 0)
 		return -1;
+	rl_log("debug", "%s: %s shim (%s)", c->o->id, c->shim.enabled ? "a pid-1" : "no", why);
 	c->shim.id = c->o->id;
 	c->shim.log_fd = rl_log_fd(&c->shim.log_json);
 	/* Decided before anything exists; connected in rl_launch_spawn. */

@@ -404,6 +404,27 @@ static int send_kill(const struct rl_state_lock *lock, const struct rl_state *st
 	return rl_pidfd_signal(pidfd, sig, err);
 }
 
+/* kill --all once the init has exited: what is left in the cgroup (the
+ * init's children that daemonized, processes of a container without a pid
+ * namespace).  runc does the same, and containerd's shim relies on it to
+ * clean up after an init that exited.  "container not running" only when
+ * nothing is left. */
+static int kill_leftovers(const struct rl_state_lock *lock, int sig, struct rl_error *err)
+{
+	_cg_free_ struct rl_cgroup cg = {0};
+	pid_t *pids = NULL;
+	size_t n = 0;
+
+	if (rl_cg_load(lock->fd, &cg, err) < 0)
+		return -1;
+	if (cg.n && rl_cg_pids(&cg, &pids, &n, err) < 0)
+		return -1;
+	free(pids);
+	if (n == 0)
+		return rl_error_set(err, ESRCH, "container not running");
+	return rl_cg_kill(&cg, sig, err);
+}
+
 /* The signal is recorded (kill_signal) so that the end it causes can be
  * told from one the container chose (rl_state_stopped_by).  The lock is
  * exclusive and held from the signal to the save: a monitor recording the
@@ -418,8 +439,9 @@ int rl_container_kill(const char *root, const char *id, int sig, bool all, struc
 	if (rl_state_lock(root_or_default(root), id, true, &lock, err) < 0 ||
 	    rl_state_load(&lock, &st, err) < 0)
 		return -1;
-	if (rl_pidfd_open(st->pid, st->init_start_time, &pidfd, err) < 0 ||
-	    send_kill(&lock, st, pidfd, sig, all, err) < 0)
+	if (rl_pidfd_open(st->pid, st->init_start_time, &pidfd, err) < 0)
+		return all && err->errnum == ESRCH ? kill_leftovers(&lock, sig, err) : -1;
+	if (send_kill(&lock, st, pidfd, sig, all, err) < 0)
 		return -1;
 	if (sig == 0 || sig == st->kill_signal)
 		return 0;

@@ -163,10 +163,59 @@ static int annot_ms(const struct rl_config *cfg, const char *key, unsigned *out,
 	return 0;
 }
 
-int rl_shim_config(const struct rl_config *cfg, bool new_pidns, bool no_init, bool debug,
-		   struct rl_shim_opts *o, struct rl_error *err)
+int rl_init_mode_parse(const char *s)
+{
+	static const char *const names[] = {"auto", "always", "never"};
+
+	for (int i = 0; i < 3; i++)
+		if (s && strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+bool rl_shim_is_init(const char *path)
+{
+	/* Each of these reaps and forwards itself, or must be pid 1 to work
+	 * at all (systemd; s6-overlay's /init; tini warns when it is not). */
+	static const char *const inits[] = {"tini",	 "tini-static", "docker-init",
+					    "catatonit", "podman-init", "dumb-init",
+					    "s6-svscan", "systemd",	"init"};
+	const char *base = path ? strrchr(path, '/') : NULL;
+
+	base = base ? base + 1 : path;
+	for (size_t i = 0; base && i < sizeof(inits) / sizeof(inits[0]); i++)
+		if (strcmp(base, inits[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool init_wanted(const struct rl_config *cfg, enum rl_init_mode mode, bool on,
+			bool annotated, const char **why)
+{
+	const char *arg0 = cfg->process && cfg->process->args.n ? cfg->process->args.v[0] : NULL;
+
+	if (annotated) {
+		*why = on ? "annotation " RL_SHIM_ANNOT " \"true\""
+			  : "annotation " RL_SHIM_ANNOT " \"false\"";
+		return on;
+	}
+	if (mode == RL_INIT_ALWAYS || mode == RL_INIT_NEVER) {
+		*why = mode == RL_INIT_ALWAYS ? "--init=always" : "--init=never";
+		return mode == RL_INIT_ALWAYS;
+	}
+	if (rl_shim_is_init(arg0)) {
+		*why = "--init=auto: process.args[0] is an init of its own";
+		return false;
+	}
+	*why = "--init=auto";
+	return true;
+}
+
+int rl_shim_config(const struct rl_config *cfg, bool new_pidns, enum rl_init_mode mode, bool debug,
+		   struct rl_shim_opts *o, const char **why, struct rl_error *err)
 {
 	bool on = true, dbg = false;
+	const char *reason = "no pid namespace of its own";
 
 	*o = (struct rl_shim_opts){.log_fd = -1};
 	if (annot_bool(cfg, RL_SHIM_ANNOT, &on, err) < 0 ||
@@ -175,7 +224,10 @@ int rl_shim_config(const struct rl_config *cfg, bool new_pidns, bool no_init, bo
 	    annot_ms(cfg, RL_SHIM_ANNOT_GRACE, &o->grace_ms, err) < 0)
 		return -1;
 	o->debug = debug || dbg;
-	o->enabled = on && new_pidns && !no_init;
+	o->enabled = new_pidns &&
+		     init_wanted(cfg, mode, on, annotation(cfg, RL_SHIM_ANNOT) != NULL, &reason);
+	if (why)
+		*why = reason;
 	return 0;
 }
 

@@ -72,13 +72,27 @@ struct rl_shim_opts {
 	const char *id;	   /* the container id, for the log lines; may be NULL */
 };
 
-/* Fills *o from the annotations of cfg: enabled when new_pidns (the container
- * gets its own pid namespace) and neither no_init (--no-init) nor
- * org.rlite.init "false".  debug starts as the caller's --debug; log_fd -1.
- * A malformed value is an error naming it:
+/* Whether a container gets the shim (--init, rlite.conf's init): always,
+ * never, or auto: not when process.args[0] is an init of its own (tini,
+ * docker-init, catatonit, dumb-init, s6-svscan, s6-overlay's /init,
+ * systemd, /sbin/init), which must be pid 1 itself. */
+enum rl_init_mode { RL_INIT_AUTO, RL_INIT_ALWAYS, RL_INIT_NEVER };
+
+/* "auto", "always", "never" -> the mode; -1 for anything else.  Pure. */
+int rl_init_mode_parse(const char *s);
+
+/* True when path's last component names an init (the auto list).  Pure. */
+bool rl_shim_is_init(const char *path);
+
+/* Fills *o from the annotations of cfg.  enabled: only with new_pidns (the
+ * container gets its own pid namespace); then the annotation
+ * org.rlite.init ("true"/"false", what this container's caller asked for)
+ * if present, else mode.  *why (may be NULL) says what decided, for the
+ * debug log.  debug starts as the caller's --debug; log_fd -1.  A
+ * malformed value is an error naming it:
  * `config.json: annotations["org.rlite.init.grace-ms"]: ...`.  Pure. */
-int rl_shim_config(const struct rl_config *cfg, bool new_pidns, bool no_init, bool debug,
-		   struct rl_shim_opts *o, struct rl_error *err);
+int rl_shim_config(const struct rl_config *cfg, bool new_pidns, enum rl_init_mode mode, bool debug,
+		   struct rl_shim_opts *o, const char **why, struct rl_error *err);
 
 /* Once, from main: where the runtime's argv strings are, so that the shim
  * can show itself as "rlite-init" in ps and /proc/PID/cmdline. */

@@ -272,6 +272,44 @@ cg_daemon_workload() {
 	cg_none_left
 }
 
+@test "cgroup: kill --all after the init exited signals what is left, then says not running" {
+	cg_daemon_workload
+	cg_run_d
+	cg_wait_file "$CG_HOST/daemon"
+	local d procs
+	d=$(cat "$CG_HOST/daemon")
+	procs=$(cg_file pids cgroup.procs)
+	# the init only: the daemon it left lives on in the cgroup
+	cg_rlite kill "$RR_ID" KILL
+	for _ in $(seq 100); do
+		[ "$(cg_rlite state "$RR_ID" | jq -r .status)" = stopped ] && break
+		sleep 0.05
+	done
+	[ "$(cg_rlite state "$RR_ID" | jq -r .status)" = stopped ]
+	kill -0 "$d"
+	# containerd's shim does this after the init exited (runc accepts it)
+	run cg_rlite kill --all "$RR_ID" KILL
+	echo "$output"
+	[ "$status" -eq 0 ]
+	for _ in $(seq 100); do
+		[ -e "/proc/$d" ] && ! awk '{ exit !($3 == "Z") }' "/proc/$d/stat" || break
+		sleep 0.05
+	done
+	! kill -0 "$d" 2>/dev/null || awk '{ exit !($3 == "Z") }' "/proc/$d/stat"
+	for _ in $(seq 100); do
+		[ -z "$(cat "$procs")" ] && break
+		sleep 0.05
+	done
+	[ -z "$(cat "$procs")" ]
+	# nothing left: now it is an error
+	run cg_rlite kill --all "$RR_ID" KILL
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"container not running"* ]]
+	cg_rlite delete "$RR_ID"
+	cg_none_left
+}
+
 @test "cgroup: kill --all TERM reaches every process (freeze, signal, thaw)" {
 	cg_daemon_workload
 	cg_run_d

@@ -128,6 +128,64 @@ sh_wait_state() {
 	rr_wait_bg
 }
 
+# A stand-in for an init the caller brought (docker run --init's
+# docker-init, tini, catatonit ...): a script called tini in the rootfs.
+sh_fake_tini() {
+	printf '#!/bin/sh\necho "pid=$$"\n' >"$RR_BUNDLE/rootfs/bin/tini"
+	chmod 0755 "$RR_BUNDLE/rootfs/bin/tini"
+	rr_jq '.process.args = ["/bin/tini"]'
+}
+
+@test "shim: --init=auto leaves pid 1 to an init the caller brought, and says so in --debug" {
+	sh_fake_tini
+	run timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" --debug \
+		--log "$RR_DIR/log" run --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = pid=1 ]
+	grep -q "no shim (--init=auto: process.args\[0\] is an init of its own)" "$RR_DIR/log"
+	# the default is auto: the same without --init
+	sh_run
+	[ "$output" = pid=1 ]
+	# a plain workload keeps the shim
+	rr_sh 'echo "pid=$$"'
+	sh_run
+	[ "$output" = pid=2 ]
+}
+
+@test "shim: --init=always and --init=never; the annotation wins over both" {
+	sh_fake_tini
+	run timeout -k 5 30 "$RLITE_BIN" --root "$RR_STATE" --init=always run --bundle "$RR_BUNDLE" \
+		"$RR_ID" </dev/null
+	[ "$output" = pid=2 ]
+	rr_sh 'echo "pid=$$"'
+	run timeout -k 5 30 "$RLITE_BIN" --root "$RR_STATE" --init never run --bundle "$RR_BUNDLE" \
+		"$RR_ID" </dev/null
+	[ "$output" = pid=1 ]
+	rr_jq '.annotations["org.rlite.init"] = "true"'
+	run timeout -k 5 30 "$RLITE_BIN" --root "$RR_STATE" --init never run --bundle "$RR_BUNDLE" \
+		"$RR_ID" </dev/null
+	[ "$output" = pid=2 ]
+	run "$RLITE_BIN" --init=sometimes list
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'--init: must be auto, always or never, not "sometimes"'* ]]
+}
+
+@test "shim: rlite.conf's init sets the default; --init overrides it; a bad file is an error" {
+	rr_sh 'echo "pid=$$"'
+	printf '# this machine\ninit = never\n' >"$RR_DIR/rlite.conf"
+	run timeout -k 5 30 env RLITE_CONFIG="$RR_DIR/rlite.conf" "$RLITE_BIN" --root "$RR_STATE" \
+		run --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
+	[ "$output" = pid=1 ]
+	run timeout -k 5 30 env RLITE_CONFIG="$RR_DIR/rlite.conf" "$RLITE_BIN" --root "$RR_STATE" \
+		--init=always run --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
+	[ "$output" = pid=2 ]
+	printf 'init = never\nshim = off\n' >"$RR_DIR/rlite.conf"
+	run env RLITE_CONFIG="$RR_DIR/rlite.conf" "$RLITE_BIN" --root "$RR_STATE" list
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"$RR_DIR/rlite.conf:2: unknown setting \"shim\""* ]]
+}
+
 @test "shim: with --no-init, or org.rlite.init false, the workload is pid 1" {
 	rr_sh 'echo "me=$$"'
 	sh_run --no-init

@@ -19,6 +19,7 @@
 
 #include "runtime/clone.h"
 #include "runtime/procid.h"
+#include "runtime/conf.h"
 #include "runtime/shim.h"
 #include "tap.h"
 
@@ -31,6 +32,59 @@ static void set_annot(struct rl_config *c, char **k, char **v, size_t n)
 	c->annotations.n = n;
 }
 
+/* --init, rlite.conf's init, the auto list, the annotation above them. */
+static void test_init_modes(void)
+{
+	struct rl_process p = {0};
+	struct rl_config c = {.process = &p};
+	char *argv[] = {"/sbin/docker-init", "--", "sh", NULL};
+	char *k[1] = {RL_SHIM_ANNOT}, *v[1] = {"true"};
+	struct rl_shim_opts o;
+	struct rl_error e = {0};
+	struct rl_conf conf = {.init_mode = RL_INIT_AUTO};
+	const char *why = NULL;
+	int r;
+
+	p.args.v = argv;
+	p.args.n = 3;
+	r = rl_shim_config(&c, true, RL_INIT_AUTO, false, &o, &why, &e);
+	ok(r == 0 && !o.enabled && why && strstr(why, "init of its own"),
+	   "auto: docker-init as args[0] is pid 1 itself (%s)", why ? why : "");
+	ok(rl_shim_config(&c, true, RL_INIT_ALWAYS, false, &o, &why, &e) == 0 && o.enabled,
+	   "always: a shim even in front of an init");
+	argv[0] = "sh";
+	ok(rl_shim_config(&c, true, RL_INIT_AUTO, false, &o, &why, &e) == 0 && o.enabled,
+	   "auto: a shim in front of sh");
+	ok(rl_shim_config(&c, true, RL_INIT_NEVER, false, &o, &why, &e) == 0 && !o.enabled,
+	   "never: no shim");
+	set_annot(&c, k, v, 1);
+	r = rl_shim_config(&c, true, RL_INIT_NEVER, false, &o, &why, &e);
+	ok(r == 0 && o.enabled && why && strstr(why, "annotation"),
+	   "the annotation wins over --init (%s)", why ? why : "");
+	c.annotations = (struct rl_map){0};
+	ok(rl_shim_is_init("/sbin/init") && rl_shim_is_init("/init") && rl_shim_is_init("tini") &&
+	       rl_shim_is_init("/usr/libexec/podman/catatonit") &&
+	       rl_shim_is_init("/lib/systemd/systemd") && rl_shim_is_init("/run/podman-init") &&
+	       rl_shim_is_init("dumb-init") && rl_shim_is_init("/command/s6-svscan"),
+	   "the inits of the auto list");
+	ok(!rl_shim_is_init("/bin/sh") && !rl_shim_is_init("initdb") && !rl_shim_is_init(NULL) &&
+	       !rl_shim_is_init("/init/sh"),
+	   "... and not what merely looks like one");
+	is_int(rl_init_mode_parse("never"), RL_INIT_NEVER, "init mode: never");
+	is_int(rl_init_mode_parse("Auto"), -1, "init mode: Auto refused");
+	ok(rl_conf_parse("# defaults\n\n  init = never  # no shim\n", "c.conf", &conf, &e) == 0 &&
+	       conf.init_mode == RL_INIT_NEVER,
+	   "rlite.conf: init = never, comments and blank lines");
+	ok(rl_conf_parse("init = sometimes\n", "c.conf", &conf, &e) < 0, "rlite.conf: bad value");
+	is_str(e.msg, "c.conf:1: init: \"sometimes\": must be auto, always or never",
+	       "... naming file, line and setting");
+	ok(rl_conf_parse("\nroot = /x\n", "c.conf", &conf, &e) < 0 &&
+	       strcmp(e.msg, "c.conf:2: unknown setting \"root\"") == 0,
+	   "rlite.conf: an unknown setting is an error (%s)", e.msg);
+	ok(rl_conf_parse("init\n", "c.conf", &conf, &e) < 0 && strstr(e.msg, "not key = value"),
+	   "rlite.conf: a line without '='");
+}
+
 static void test_config(void)
 {
 	struct rl_config c = {0};
@@ -39,36 +93,44 @@ static void test_config(void)
 	char *k[4] = {RL_SHIM_ANNOT, RL_SHIM_ANNOT_GROUP, RL_SHIM_ANNOT_GRACE, RL_SHIM_ANNOT_DEBUG};
 	char *v[4] = {"true", "true", "1500", "true"};
 
-	ok(rl_shim_config(&c, true, false, false, &o, &e) == 0 && o.enabled && !o.signal_group &&
-	       o.grace_ms == 0 && !o.debug && o.log_fd == -1,
+	ok(rl_shim_config(&c, true, RL_INIT_AUTO, false, &o, NULL, &e) == 0 && o.enabled &&
+	       !o.signal_group && o.grace_ms == 0 && !o.debug && o.log_fd == -1,
 	   "default: on with a new pid namespace, no group, no grace, no debug");
-	ok(rl_shim_config(&c, false, false, false, &o, &e) == 0 && !o.enabled,
+	ok(rl_shim_config(&c, false, RL_INIT_AUTO, false, &o, NULL, &e) == 0 && !o.enabled,
 	   "no new pid namespace: no shim");
-	ok(rl_shim_config(&c, true, true, false, &o, &e) == 0 && !o.enabled, "--no-init: no shim");
-	ok(rl_shim_config(&c, true, false, true, &o, &e) == 0 && o.debug, "--debug turns debug on");
+	ok(rl_shim_config(&c, true, RL_INIT_NEVER, false, &o, NULL, &e) == 0 && !o.enabled,
+	   "--no-init: no shim");
+	ok(rl_shim_config(&c, true, RL_INIT_AUTO, true, &o, NULL, &e) == 0 && o.debug,
+	   "--debug turns debug on");
 	set_annot(&c, k, v, 4);
-	ok(rl_shim_config(&c, true, false, false, &o, &e) == 0 && o.enabled && o.signal_group &&
-	       o.grace_ms == 1500 && o.debug,
+	ok(rl_shim_config(&c, true, RL_INIT_AUTO, false, &o, NULL, &e) == 0 && o.enabled &&
+	       o.signal_group && o.grace_ms == 1500 && o.debug,
 	   "annotations: signal-group, grace-ms, debug");
 	v[0] = "false";
-	ok(rl_shim_config(&c, true, false, false, &o, &e) == 0 && !o.enabled,
+	ok(rl_shim_config(&c, true, RL_INIT_AUTO, false, &o, NULL, &e) == 0 && !o.enabled,
 	   "org.rlite.init \"false\": no shim");
 	v[0] = "no";
-	ok(rl_shim_config(&c, true, false, false, &o, &e) < 0, "org.rlite.init \"no\": refused");
+	ok(rl_shim_config(&c, true, RL_INIT_AUTO, false, &o, NULL, &e) < 0,
+	   "org.rlite.init \"no\": refused");
 	is_str(e.msg,
 	       "config.json: annotations[\"org.rlite.init\"]: \"no\": must be \"true\" or "
 	       "\"false\"",
 	       "... naming the annotation");
 	v[0] = "true";
 	v[2] = "600001";
-	ok(rl_shim_config(&c, true, false, false, &o, &e) < 0 && strstr(e.msg, "0 .. 600000"),
+	ok(rl_shim_config(&c, true, RL_INIT_AUTO, false, &o, NULL, &e) < 0 &&
+	       strstr(e.msg, "0 .. 600000"),
 	   "grace-ms above the maximum: refused (%s)", e.msg);
 	v[2] = "-1";
-	ok(rl_shim_config(&c, true, false, false, &o, &e) < 0, "grace-ms \"-1\": refused");
+	ok(rl_shim_config(&c, true, RL_INIT_AUTO, false, &o, NULL, &e) < 0,
+	   "grace-ms \"-1\": refused");
 	v[2] = "";
-	ok(rl_shim_config(&c, true, false, false, &o, &e) < 0, "grace-ms \"\": refused");
+	ok(rl_shim_config(&c, true, RL_INIT_AUTO, false, &o, NULL, &e) < 0,
+	   "grace-ms \"\": refused");
 	v[2] = "99999999999999999999";
-	ok(rl_shim_config(&c, true, false, false, &o, &e) < 0, "grace-ms overflowing: refused");
+	ok(rl_shim_config(&c, true, RL_INIT_AUTO, false, &o, NULL, &e) < 0,
+	   "grace-ms overflowing: refused");
+	test_init_modes();
 	is_int(rl_proc_status_code(42 << 8), 42, "status code: exit 42");
 	is_int(rl_proc_status_code(SIGTERM), 143, "status code: SIGTERM is 143");
 }
