@@ -863,3 +863,49 @@ lc_create_fails() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"container does not exist"* ]]
 }
+
+# What containerd's shim does when an init exits on its own: delete --force
+# (sometimes twice) while kill --all may still run.  Every command ends in
+# success or in one of the errors callers know; never anything else (such
+# as 255), and nothing is left.
+@test "delete --force twice and kill --all racing on an init that just exited" {
+	rr_sh 'sleep 0.05'
+	local i rc msg bad=0
+	for i in $(seq 20); do
+		lc_create "$RR_ID-$i"
+		[ "$status" -eq 0 ]
+		lc_rlite start "$RR_ID-$i"
+		sleep 0.05
+		(
+			rc=0
+			lc_rlite delete --force "$RR_ID-$i" >"$RR_DIR/d1" 2>&1 || rc=$?
+			echo "$rc" >"$RR_DIR/d1.rc"
+		) &
+		(
+			rc=0
+			lc_rlite delete --force "$RR_ID-$i" >"$RR_DIR/d2" 2>&1 || rc=$?
+			echo "$rc" >"$RR_DIR/d2.rc"
+		) &
+		(
+			rc=0
+			lc_rlite kill --all "$RR_ID-$i" KILL >"$RR_DIR/k" 2>&1 || rc=$?
+			echo "$rc" >"$RR_DIR/k.rc"
+		) &
+		wait
+		for f in d1 d2 k; do
+			rc=$(cat "$RR_DIR/$f.rc")
+			msg=$(cat "$RR_DIR/$f")
+			case "$f:$rc:$msg" in
+			d?:0:) ;;
+			k:0:) ;;
+			k:1:*"container does not exist"* | k:1:*"container not running"*) ;;
+			*)
+				echo "round $i: $f exited $rc: $msg"
+				bad=$((bad + 1))
+				;;
+			esac
+		done
+		[ ! -e "$RR_STATE/$RR_ID-$i" ]
+	done
+	[ "$bad" -eq 0 ]
+}
