@@ -31,7 +31,8 @@ static const char update_usage[] =
     "  --cpuset-cpus LIST, --cpuset-mems LIST    e.g. 0-1\n"
     "  --cpu-idle 0|1          SCHED_IDLE for the cgroup\n"
     "  --blkio-weight N        block I/O weight, 10-1000\n"
-    "  --pids-limit N          maximum number of processes (-1: none)\n"
+    "  --pids-limit N          maximum number of processes (-1: none; 0: unchanged,\n"
+    "                          as runc; a --resources pids.limit 0 is a limit of 0)\n"
     "  --help, -h              this text\n";
 
 struct update_args {
@@ -146,6 +147,10 @@ static int set_num(struct update_args *a, const struct num_opt *o, const char *v
 	if (o->kind == SIZE ? parse_size(o->name, v, &n, err) < 0
 			    : parse_int(o->name, v, o->kind == INT ? -1 : 0, &n, err) < 0)
 		return -1;
+	/* runc's --pids-limit 0 is its flag's default, "not given"; a
+	 * resources document's pids.limit 0 is a real limit of 0. */
+	if (strcmp(o->name, "pids-limit") == 0 && n == 0)
+		return 0;
 	if (o->kind == WEIGHT) {
 		if (n < 10 || n > 1000)
 			return rl_error_set(err, 0, "--%s: must be 10-1000, not %s", o->name, v);

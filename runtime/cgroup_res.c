@@ -370,8 +370,9 @@ static int plan_cpu(struct builder *b, const struct rl_cpu *c)
 
 static int plan_pids(struct builder *b, const struct rl_opt_i64 *limit)
 {
-	/* runc: 0 leaves pids.max alone, a negative limit is "max" */
-	if (!limit->set || limit->v == 0)
+	/* A negative limit is "max"; 0 is pids.max 0, no new process at all
+	 * (runtime-spec 1.3; runc 1.1 left pids.max alone for 0). */
+	if (!limit->set)
 		return 0;
 	if (need(b, RL_CG_PIDS, "pids.limit") < 0)
 		return -1;

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,20 +76,24 @@ static void relock_recorded(struct conductor *c)
 		c->l.cg_made = false; /* deleted already (delete --force), or not ours */
 }
 
-/* Hooks that only warn (poststart): rl_hooks_run_warn logs each failure. */
-static void hooks_warn(struct rl_launch *l, enum rl_hook_kind kind, enum rl_status status, int pid)
+/* runtime.md "Lifecycle" step 9: the poststart hooks, once the process
+ * runs.  A failing one is an error (runtime-spec 1.3: generate an error,
+ * stop the container): the init is killed here, the caller fails and the
+ * container goes on to delete. */
+static int poststart(struct rl_launch *l, struct rl_error *err)
 {
-	struct rl_error e = {0};
 	char *json = NULL;
+	int r;
 
-	if (l->cfg->hooks[kind].n == 0)
-		return;
-	if (rl_launch_state_json(l, status, pid, &json, &e) < 0) {
-		rl_log("warning", "%s hooks: %s", rl_hook_name(kind), e.msg);
-		return;
-	}
-	rl_hooks_run_warn(&l->cfg->hooks[kind], kind, json, NULL);
+	if (l->cfg->hooks[RL_HOOK_POSTSTART].n == 0)
+		return 0;
+	if (rl_launch_state_json(l, RL_STATUS_RUNNING, l->init, &json, err) < 0)
+		return -1;
+	r = rl_hooks_run(&l->cfg->hooks[RL_HOOK_POSTSTART], RL_HOOK_POSTSTART, json, err);
 	free(json);
+	if (r < 0 && l->init > 0)
+		kill(l->init, SIGKILL);
+	return r < 0 ? rl_error_prefix(err, "the container was stopped") : 0;
 }
 
 /* Kills the child (if still ours), then releases the id.  A container
@@ -253,8 +258,12 @@ int rl_container_run(const struct rl_run_opts *o, int *status, struct rl_error *
 	r = rl_launch_await(&c.l, status, err);
 	if (r < 0)
 		return r;
-	/* runtime.md step 9: after the process was executed. */
-	hooks_warn(&c.l, RL_HOOK_POSTSTART, RL_STATUS_RUNNING, c.l.init);
+	if (poststart(&c.l, err) < 0) {
+		struct rl_error e = {0};
+
+		rl_launch_wait(&c.l, status, &e); /* reap it: delete follows */
+		return -1;
+	}
 	return rl_launch_wait(&c.l, status, err);
 }
 
@@ -305,7 +314,8 @@ static int detached_create(void *arg, int out_fd, int err_fd, pid_t *init, int *
 		*workload = RL_MONITOR_NO_WORKLOAD;
 		return -1;
 	}
-	hooks_warn(&c.l, RL_HOOK_POSTSTART, RL_STATUS_RUNNING, c.l.init);
+	if (poststart(&c.l, err) < 0)
+		return -1;
 	*init = c.l.init;
 	c.l.init = 0;
 	c.l.cg_made = false;

@@ -247,7 +247,7 @@ static int release_init(const struct rl_state_lock *lock, int pidfd, struct rl_e
 	}
 }
 
-/* Hooks that only warn (poststart, poststop), from a recorded container:
+/* Hooks that only warn (poststop), from a recorded container:
  * its config is read again from the bundle. */
 static void hooks_warn(const struct rl_state *st, enum rl_hook_kind kind, const char *json)
 {
@@ -265,6 +265,25 @@ static void hooks_warn(const struct rl_state *st, enum rl_hook_kind kind, const 
 		rl_hooks_run_warn(&cfg->hooks[kind], kind, json, NULL);
 	rl_config_free(cfg);
 	free(path);
+}
+
+/* The poststart hooks of a recorded container (its config read again
+ * from the bundle), failing on the first that fails. */
+static int poststart(const struct rl_state *st, const char *json, struct rl_error *err)
+{
+	struct rl_config *cfg = NULL;
+	char *path = NULL;
+	int r = 0;
+
+	if (asprintf(&path, "%s/config.json", st->bundle) < 0)
+		return rl_error_set(err, ENOMEM, "poststart hooks");
+	if (rl_config_load(path, &cfg, err) < 0)
+		r = rl_error_prefix(err, "poststart hooks");
+	else
+		r = rl_hooks_run(&cfg->hooks[RL_HOOK_POSTSTART], RL_HOOK_POSTSTART, json, err);
+	rl_config_free(cfg);
+	free(path);
+	return r;
 }
 
 static char *state_json(struct rl_state *st, enum rl_status status)
@@ -288,6 +307,7 @@ int rl_container_start(const char *root, const char *id, struct rl_error *err)
 	_rl_fd_ int pidfd = -1;
 	char *json = NULL;
 	enum rl_status s;
+	int r;
 
 	if (rl_state_lock(root_or_default(root), id, true, &lock, err) < 0 ||
 	    rl_state_load(&lock, &st, err) < 0)
@@ -309,9 +329,13 @@ int rl_container_start(const char *root, const char *id, struct rl_error *err)
 	 * Unlocked: a hook may well ask `rlite state` about us. */
 	rl_state_unlock(&lock);
 	json = state_json(st, RL_STATUS_RUNNING);
-	if (json)
-		hooks_warn(st, RL_HOOK_POSTSTART, json);
+	r = json ? poststart(st, json, err) : 0;
 	free(json);
+	/* runtime-spec 1.3: a failing poststart hook stops the container. */
+	if (r < 0) {
+		rl_pidfd_signal(pidfd, SIGKILL, NULL);
+		return rl_error_prefix(err, "the container was stopped");
+	}
 	return 0;
 }
 

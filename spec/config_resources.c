@@ -196,15 +196,14 @@ static int parse_cpu(struct rl_jctx *c, yajl_val v, const char *path, struct rl_
 	return 0;
 }
 
-/* pids.limit is REQUIRED once pids is there; 0 and -1 both mean "max". */
+/* pids.limit: -1 (any negative) is "max"; 0 is a limit like any other
+ * (runtime-spec 1.3 config-linux.md "PIDs": SHOULD be treated as such;
+ * 1.2 made it REQUIRED, 1.3 OPTIONAL). */
 static int parse_pids(struct rl_jctx *c, yajl_val v, const char *path, struct rl_opt_i64 *limit)
 {
 	if (rl_jexpect_object(c, v, path) < 0)
 		return -1;
-	if (req_i64(c, v, path, "limit", INT64_MIN, INT64_MAX, &limit->v) < 0)
-		return -1;
-	limit->set = true;
-	return 0;
+	return rl_ji64_opt(c, v, path, "limit", INT64_MIN, INT64_MAX, limit);
 }
 
 /* ---- blockIO ---------------------------------------------------------- */

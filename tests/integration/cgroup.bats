@@ -522,6 +522,17 @@ cg_daemon_workload() {
 	grep -qi "can't fork: Resource temporarily unavailable" "$CG_HOST/err"
 }
 
+@test "cgroup: pids.limit 0 is a limit of 0, not none (runtime-spec 1.3)" {
+	# no shim: it would need a fork of its own to start the workload
+	rr_jq '.linux.resources.pids = {"limit": 0} | .annotations["org.rlite.init"] = "false"'
+	rr_sh 'read m </sys/fs/cgroup/pids/pids.max; echo "$m" >/mnt/host/max
+	       sleep 5 & echo forked >/mnt/host/f'
+	rr_run -2
+	[ "$status" -eq 2 ]
+	[ "$(cat "$CG_HOST/max")" = 0 ]
+	[ ! -e "$CG_HOST/f" ]
+}
+
 @test "cgroup: device rules deny what they deny, the default devices stay usable" {
 	rr_jq '.linux.resources.devices = [{"allow": false, "access": "rwm"}] | .root.readonly = false'
 	rr_sh 'mknod /tmp/mem c 1 1; head -c 1 /tmp/mem >/dev/null 2>/mnt/host/mem || echo denied >>/mnt/host/mem

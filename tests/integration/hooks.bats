@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # OCI hooks on real containers (config.md "POSIX-platform Hooks", runtime.md
 # "Lifecycle"): all six kinds in the spec's order, each with the state on
-# its stdin; failing hooks fail the step (poststart/poststop only warn).
+# its stdin; failing hooks fail the step (poststop only warns).
 # Needs root.
 
 # jq filters and scripts are in single quotes on purpose.
@@ -260,16 +260,56 @@ hk_fails_run() {
 	rr_assert_nothing_left
 }
 
-@test "hooks: failing poststart and poststop hooks only warn; later hooks still run" {
+@test "hooks: a failing poststart hook fails run and stops the container; poststop still runs" {
 	hk_host poststart 4
+	hk_host poststop
+	rr_jq '.hooks = {poststart: [{path: ($d + "/poststart.sh")}],
+		poststop: [{path: ($d + "/poststop.sh")}]}' --arg d "$HK_DIR"
+	rr_sh 'sleep 30; echo survived'
+	rr_snapshot
+	run timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" \
+		--log "$RR_DIR/log" --log-format json run --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
+	rr_show
+	hk_show_log
+	# runtime-spec 1.3 (runtime.md step 9): an error, the container stopped
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"the container was stopped: poststart hook \"$HK_DIR/poststart.sh\": exited with status 4"* ]]
+	[[ "$output" != *survived* ]]
+	[ "$(cat "$HK_LOG")" = "poststart running
+poststop stopped" ]
+	jq -s -e 'any(.[]; .level == "error")' "$RR_DIR/log"
+	rr_assert_nothing_left
+}
+
+@test "hooks: a failing poststart hook fails start and stops the container" {
+	hk_host poststart 4
+	rr_jq '.hooks = {poststart: [{path: ($d + "/poststart.sh")}]}' --arg d "$HK_DIR"
+	rr_sh 'sleep 30'
+	status=0
+	timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" create \
+		--bundle "$RR_BUNDLE" "$RR_ID" </dev/null >"$RR_DIR/create.out" 2>&1 || status=$?
+	[ "$status" -eq 0 ]
+	run "$RLITE_BIN" --root "$RR_STATE" start "$RR_ID"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"the container was stopped: poststart hook"*"exited with status 4"* ]]
+	local i
+	for i in $(seq 100); do
+		[ "$("$RLITE_BIN" --root "$RR_STATE" state "$RR_ID" | jq -r .status)" = stopped ] && break
+		sleep 0.1
+	done
+	[ "$("$RLITE_BIN" --root "$RR_STATE" state "$RR_ID" | jq -r .status)" = stopped ]
+	"$RLITE_BIN" --root "$RR_STATE" delete "$RR_ID"
+}
+
+@test "hooks: a failing poststop hook only warns; later hooks still run" {
 	hk_host poststop 5
 	cat >"$HK_DIR/poststop2.sh" <<-EOF
 		#!/bin/sh
 		echo "poststop2" >>"$HK_LOG"
 	EOF
 	chmod 0755 "$HK_DIR/poststop2.sh"
-	rr_jq '.hooks = {poststart: [{path: ($d + "/poststart.sh")}],
-		poststop: [{path: ($d + "/poststop.sh")}, {path: ($d + "/poststop2.sh")}]}' \
+	rr_jq '.hooks = {poststop: [{path: ($d + "/poststop.sh")}, {path: ($d + "/poststop2.sh")}]}' \
 		--arg d "$HK_DIR"
 	rr_sh 'exit 7'
 	run timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" \
@@ -279,11 +319,8 @@ hk_fails_run() {
 	cat "$RR_DIR/log"
 	# the workload's status, not a hook failure
 	[ "$status" -eq 7 ]
-	[ "$(cat "$HK_LOG")" = "poststart running
-poststop stopped
+	[ "$(cat "$HK_LOG")" = "poststop stopped
 poststop2" ]
-	jq -s -e 'any(.[]; .level == "warning" and (.msg | contains("poststart hook \"" + $d +
-		"/poststart.sh\": exited with status 4")))' --arg d "$HK_DIR" "$RR_DIR/log"
 	jq -s -e 'any(.[]; .level == "warning" and (.msg | contains("poststop hook \"" + $d +
 		"/poststop.sh\": exited with status 5")))' --arg d "$HK_DIR" "$RR_DIR/log"
 	# no error line: the run did not fail

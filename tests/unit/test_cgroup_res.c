@@ -284,7 +284,10 @@ static void test_pids_blkio(void)
 	is_str(planned("{'pids': {'limit': 100}}", V1), "pids.max=100\n", "pids 100");
 	is_str(planned("{'pids': {'limit': -1}}", V2), "pids.max=max\n", "pids -1: max");
 	is_str(planned("{'pids': {'limit': -5}}", V1), "pids.max=max\n", "pids < 0: max");
-	is_str(planned("{'pids': {'limit': 0}}", NONE), "", "pids 0: not set, even unavailable");
+	is_str(planned("{'pids': {'limit': 0}}", V1), "pids.max=0\n",
+	       "pids 0: a limit of 0 (runtime-spec 1.3)");
+	is_str(planned("{'pids': {}}", NONE), "",
+	       "pids without a limit: nothing, even unavailable");
 
 	is_str(
 	    planned("{'blockIO': {'weight': 500, 'leafWeight': 300,"
@@ -714,7 +717,7 @@ static void test_kernel_devices(void)
 	    {.allow = true, .type = 'c', .major = {1, 10}, .minor = {1, 200}, .access = "rw"},
 	    {.allow = true, .type = 'a', .access = "m"}};
 	struct rl_device devs[] = {{.path = "/dev/fuse", .type = 'c', .major = 10, .minor = 229}};
-	struct rl_resources res = {.devices = rules, .n_devices = 3, .pids_limit = {true, 0}};
+	struct rl_resources res = {.devices = rules, .n_devices = 3};
 	struct rl_linux lx = {.resources = &res, .devices = devs, .n_devices = 1};
 	struct rl_config cfg = {.linux_ = &lx};
 	struct rl_cg_dir d = {.mount = "/sys/fs/cgroup/devices", .ctrls = RL_CG_BIT(RL_CG_DEVICES)};

@@ -534,7 +534,6 @@ static const struct bad_case bad_cases[] = {
      R ".cpu.quota: 9223372036854775808 is out of range " I64},
     {RES, "{'cpu': {'idle': 1e3}}", R ".cpu.idle: must be an integer, not \"1e3\""},
     {RES, "{'cpu': {'cpus': 3}}", R ".cpu.cpus: must be a string"},
-    {RES, "{'pids': {}}", R ".pids.limit: is required"},
     {RES, "{'pids': {'limit': 'max'}}", R ".pids.limit: must be an integer"},
     {RES, "{'blockIO': {'weight': 65536}}", R ".blockIO.weight: 65536 is out of range [0, 65535]"},
     {RES, "{'blockIO': {'leafWeight': -1}}",
