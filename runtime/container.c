@@ -144,6 +144,31 @@ static int check_linux(const struct rl_config *cfg, const struct rl_ns_plan *pla
 	return check_userns(lx, plan, err);
 }
 
+/* Idmapped mounts (config.md "Mounts" uidMappings/gidMappings, the idmap
+ * and ridmap options) are not made by rlite: refused before anything
+ * starts rather than mounted without the mapping. */
+static int check_mounts(const struct rl_config *cfg, struct rl_error *err)
+{
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct rl_mount *m = &cfg->mounts[i];
+
+		if (m->n_uid_mappings || m->n_gid_mappings)
+			return rl_error_set(err, 0,
+					    "config.json: mounts[%zu].%s: idmapped mounts are not "
+					    "supported by rlite",
+					    i, m->n_uid_mappings ? "uidMappings" : "gidMappings");
+		for (size_t k = 0; k < m->options.n; k++)
+			if (strcmp(m->options.v[k], "idmap") == 0 ||
+			    strcmp(m->options.v[k], "ridmap") == 0)
+				return rl_error_set(
+				    err, 0,
+				    "config.json: mounts[%zu].options[%zu]: \"%s\": "
+				    "idmapped mounts are not supported by rlite",
+				    i, k, m->options.v[k]);
+	}
+	return 0;
+}
+
 int rl_container_check_config(const struct rl_config *cfg, struct rl_ns_plan *plan,
 			      struct rl_error *err)
 {
@@ -153,7 +178,7 @@ int rl_container_check_config(const struct rl_config *cfg, struct rl_ns_plan *pl
 	 * rl_terminal_mode decides it in rl_launch_prepare. */
 	if (!cfg->has_root || !cfg->root.path || !cfg->root.path[0])
 		return rl_error_set(err, 0, "config.json: root.path: is required");
-	if (rl_clone_flags(cfg->linux_, plan, err) < 0)
+	if (rl_clone_flags(cfg->linux_, plan, err) < 0 || check_mounts(cfg, err) < 0)
 		return -1;
 	return check_linux(cfg, plan, err);
 }

@@ -45,6 +45,7 @@
 #include "runtime/cgroup.h"
 #include "runtime/clone.h"
 #include "runtime/fg.h"
+#include "runtime/lsm.h"
 #include "runtime/process.h"
 #include "runtime/procfs.h"
 #include "runtime/procid.h"
@@ -153,6 +154,20 @@ static void xc_cleanup(struct xc *c)
 
 static int exiting(struct rl_error *err);
 
+static int set_label(char **field, const char *flag, struct rl_error *err)
+{
+	char *v;
+
+	if (!flag || !flag[0])
+		return 0;
+	v = strdup(flag);
+	if (!v)
+		return rl_error_set(err, ENOMEM, "exec");
+	free(*field);
+	*field = v;
+	return 0;
+}
+
 /* runc's words for the refusals (and the GUIDE's "container not running",
  * which callers match on). */
 static int load(struct xc *c, struct rl_error *err)
@@ -175,20 +190,12 @@ static int load(struct xc *c, struct rl_error *err)
 	snprintf(path, sizeof(path), "%s/config.json", c->st->bundle);
 	if (rl_config_load(path, &c->cfg, err) < 0 || rl_exec_process(r, c->cfg, &c->p, err) < 0)
 		return -1;
-	/* Neither is applied by rlite: saying nothing would run the process
-	 * unconfined. */
-	if ((r->apparmor && r->apparmor[0]) ||
-	    (c->p->apparmor_profile && c->p->apparmor_profile[0]))
-		return rl_error_set(err, 0, "%s: rlite does not apply AppArmor profiles",
-				    r->apparmor && r->apparmor[0] ? "--apparmor"
-								  : "process.apparmorProfile");
-	if ((r->process_label && r->process_label[0]) ||
-	    (c->p->selinux_label && c->p->selinux_label[0]))
-		return rl_error_set(err, 0, "%s: rlite does not apply SELinux labels",
-				    r->process_label && r->process_label[0]
-					? "--process-label"
-					: "process.selinuxLabel");
-	return 0;
+	/* The flags set the labels as in runc; what the host cannot apply is
+	 * refused (lsm.h), never run unconfined. */
+	if (set_label(&c->p->apparmor_profile, r->apparmor, err) < 0 ||
+	    set_label(&c->p->selinux_label, r->process_label, err) < 0)
+		return -1;
+	return rl_lsm_check_process(c->p, r->process_file ? "process.json: " : "process.", err);
 }
 
 /* /proc/<pid>/ns has one file per type, with the kernel's short names. */

@@ -71,13 +71,14 @@ void rl_features_gather(struct rl_features *f)
 	    .cgroup_systemd = false,
 	    .cgroup_systemd_user = false,
 	    .cgroup_rdma = true,
-	    /* process.apparmorProfile, process.selinuxLabel and
-	     * linux.mountLabel are read but not applied; container.c refuses
-	     * linux.intelRdt. */
-	    .apparmor = false,
-	    .selinux = false,
+	    /* lsm.c applies process.apparmorProfile and process.selinuxLabel
+	     * where the host has the module (features.md: whether the support
+	     * is built in, not whether the host has it); linux.mountLabel is
+	     * refused.  container.c refuses linux.intelRdt. */
+	    .apparmor = true,
+	    .selinux = true,
 	    .intel_rdt = false,
-	    /* rootfs.c refuses the idmap and ridmap options */
+	    /* container.c refuses idmap, ridmap and mounts[].uidMappings */
 	    .idmap_mounts = false,
 	    .unsafe_annotations = unsafe_annotations,
 	};

@@ -63,6 +63,7 @@
 
 #include "caps.h"
 #include "fds.h"
+#include "lsm.h"
 #include "procfs.h"
 #include "safepath.h"
 #include "seccomp.h"
@@ -551,6 +552,9 @@ int rl_process_exec(const struct rl_exec_opts *o, struct rl_error *err)
 		if (rc < 0)
 			return rc;
 	}
+	/* The labels take effect at execve (lsm.h). */
+	if (rl_lsm_apply(o->procfd, c.p, err) < 0)
+		return -1;
 	/* Steps 8 and 9: from here on, nothing but execve. */
 	if (filter && rl_seccomp_install(filter, c.listener_fd, &c.agent_state, err) < 0)
 		return -1;

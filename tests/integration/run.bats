@@ -523,3 +523,50 @@ rr_host_mounts_below() {
 	[[ "$output" == *'linux.readonlyPaths: needs a mount namespace'* ]]
 	rr_assert_nothing_left
 }
+
+# ---- security labels, idmapped mounts: applied or refused, never ignored ---------
+
+@test "run: an AppArmor profile or SELinux label the host cannot apply is refused, naming it" {
+	rr_sh 'echo ran'
+	rr_snapshot
+	if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" != Y ]; then
+		rr_jq '.process.apparmorProfile = "docker-default"'
+		rr_run
+		[ "$status" -ne 0 ]
+		[[ "$output" == *'config.json: process.apparmorProfile: "docker-default": AppArmor is not enabled on this host'* ]]
+		[[ "$output" != *ran* ]]
+	fi
+	rr_jq '.process.apparmorProfile = "unconfined"'
+	rr_run
+	[ "$status" -eq 0 ]
+	[ "$output" = ran ]
+	if [ ! -e /sys/fs/selinux/enforce ]; then
+		rr_jq '.process.selinuxLabel = "system_u:system_r:container_t:s0"'
+		rr_run
+		[ "$status" -ne 0 ]
+		[[ "$output" == *'config.json: process.selinuxLabel: "system_u:system_r:container_t:s0": SELinux is not enabled on this host'* ]]
+		rr_jq 'del(.process.selinuxLabel)'
+	fi
+	rr_jq '.linux.mountLabel = "system_u:object_r:container_file_t:s0"'
+	rr_run
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'config.json: linux.mountLabel: "system_u:object_r:container_file_t:s0": '* ]]
+	rr_assert_nothing_left
+}
+
+@test "run: idmapped mounts (uidMappings, idmap) are refused, naming the mount" {
+	mkdir -p "$RR_DIR/vol"
+	rr_jq '.mounts += [{"destination": "/vol", "type": "bind", "source": $s, "options": ["bind"],
+			    "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
+			    "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]}]' \
+		--arg s "$RR_DIR/vol"
+	rr_snapshot
+	rr_run
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'config.json: mounts[7].uidMappings: idmapped mounts are not supported by rlite'* ]]
+	rr_jq '.mounts[7] |= (del(.uidMappings, .gidMappings) | .options += ["idmap"])'
+	rr_run
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'config.json: mounts[7].options[1]: "idmap": idmapped mounts are not supported by rlite'* ]]
+	rr_assert_nothing_left
+}
