@@ -563,6 +563,8 @@ _Noreturn void rl_launch_child(struct rl_launch *c)
 				  .host_procfd = -1,
 				  .state = &agent,
 				  .seccomp = seccomp_of(c->cfg),
+				  .memory_policy =
+				      c->cfg->linux_ ? c->cfg->linux_->memory_policy : NULL,
 				  .seccomp_listener_fd = -1,
 				  .before_exec = child_ready,
 				  .arg = c};

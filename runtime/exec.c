@@ -380,6 +380,7 @@ static int child_run(struct xc *c, struct rl_error *err)
 				  .procfd = c->procfd,
 				  .host_procfd = c->procfd,
 				  .seccomp = lx ? lx->seccomp : NULL,
+				  .memory_policy = lx ? lx->memory_policy : NULL,
 				  .seccomp_listener_fd = c->listener_fd,
 				  .state = &agent};
 	_rl_fd_ int root = -1;
@@ -397,6 +398,13 @@ static int child_run(struct xc *c, struct rl_error *err)
 		if (r < 0)
 			return -1;
 	}
+	/* In the container's cgroups now: final, or without it every CPU its
+	 * cpuset allows, not the initial ones (config.md execCPUAffinity). */
+	if (rl_process_set_affinity(c->p->exec_cpu_affinity.final ? c->p->exec_cpu_affinity.final
+				    : c->p->exec_cpu_affinity.initial ? "0-8191"
+								      : NULL,
+				    "process.execCPUAffinity.final", err) < 0)
+		return -1;
 	return rl_process_exec(&eo, err);
 }
 
@@ -463,6 +471,11 @@ static int spawn(struct xc *c, struct rl_error *err)
 		c->subreaper = true;
 	}
 	if (block_signals(c, err) < 0 || rl_sync_pair(c->sync, 3 + c->r->preserve_fds, err) < 0)
+		return -1;
+	/* config.md execCPUAffinity.initial: where the runtime runs until the
+	 * process is in the container's cgroups; the helper inherits it. */
+	if (rl_process_set_affinity(c->p->exec_cpu_affinity.initial,
+				    "process.execCPUAffinity.initial", err) < 0)
 		return -1;
 	c->helper = rl_clone_spawn_into(0, c->cg_v2fd, &c->cg_into, err);
 	if (c->helper < 0)

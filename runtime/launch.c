@@ -25,6 +25,7 @@
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/lsm.h"
+#include "runtime/process.h"
 #include "runtime/safepath.h"
 #include "runtime/state.h"
 #include "runtime/sync.h"
@@ -402,7 +403,10 @@ int rl_launch_prepare(struct rl_launch *c, struct rl_error *err)
 	if (c->o->preserve_fds < 0)
 		return rl_error_set(err, 0, "--preserve-fds: must not be negative");
 	if (load_bundle(c, err) < 0 || rl_container_check_config(c->cfg, &c->plan, err) < 0 ||
-	    rl_lsm_check(c->cfg, err) < 0 || resolve_rootfs(c, err) < 0)
+	    rl_lsm_check(c->cfg, err) < 0 ||
+	    rl_process_check_memory_policy(c->cfg->linux_ ? c->cfg->linux_->memory_policy : NULL,
+					   err) < 0 ||
+	    resolve_rootfs(c, err) < 0)
 		return -1;
 	c->owner = strdup(owner_name());
 	if (!c->owner)

@@ -315,6 +315,75 @@ static int set_scheduler(const struct rl_process *p, struct rl_error *err)
 	return 0;
 }
 
+#define NODES_MAX 1024
+#define CPUS_MAX  8192
+#define LONG_BITS (8 * sizeof(unsigned long))
+
+int rl_process_check_memory_policy(const struct rl_memory_policy *mp, struct rl_error *err)
+{
+	unsigned long want[NODES_MAX / LONG_BITS], have[NODES_MAX / LONG_BITS];
+	char online[256] = "";
+	int fd;
+	ssize_t n = -1;
+
+	if (!mp || !mp->nodes || !mp->nodes[0] || (mp->flag_bits & (1u << 14)))
+		return 0; /* no nodes, or MPOL_F_RELATIVE_NODES */
+	fd = open("/sys/devices/system/node/online", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = read(fd, online, sizeof(online) - 1);
+		close(fd);
+	}
+	if (n <= 0)
+		return rl_error_set(err, 0,
+				    "config.json: linux.memoryPolicy: this kernel has no NUMA (no "
+				    "/sys/devices/system/node/online)");
+	online[n] = '\0';
+	online[strcspn(online, "\n")] = '\0';
+	if (rl_parse_id_list(mp->nodes, want, NODES_MAX) < 0 ||
+	    rl_parse_id_list(online, have, NODES_MAX) < 0)
+		return rl_error_set(err, 0, "config.json: linux.memoryPolicy.nodes: \"%s\"",
+				    mp->nodes);
+	for (size_t i = 0; i < NODES_MAX / LONG_BITS; i++)
+		if (want[i] & ~have[i])
+			return rl_error_set(
+			    err, 0,
+			    "config.json: linux.memoryPolicy.nodes: \"%s\": this host has the "
+			    "nodes \"%s\"",
+			    mp->nodes, online);
+	return 0;
+}
+
+/* config-linux.md "Memory policy": set_mempolicy(2), inherited across
+ * execve.  maxnode counts one bit more than the mask holds: the kernel
+ * reads maxnode - 1 bits. */
+static int set_memory_policy(const struct rl_memory_policy *mp, struct rl_error *err)
+{
+	unsigned long mask[NODES_MAX / LONG_BITS] = {0};
+
+	if (!mp)
+		return 0;
+	if (mp->nodes && rl_parse_id_list(mp->nodes, mask, NODES_MAX) < 0)
+		return rl_error_set(err, EINVAL, "linux.memoryPolicy.nodes: \"%s\"", mp->nodes);
+	if (syscall(SYS_set_mempolicy, mp->mode | (int)mp->flag_bits,
+		    mp->nodes && mp->nodes[0] ? mask : NULL, NODES_MAX + 1) < 0)
+		return rl_error_set(err, errno, "linux.memoryPolicy: set_mempolicy %s",
+				    mp->mode_name);
+	return 0;
+}
+
+int rl_process_set_affinity(const char *cpus, const char *field, struct rl_error *err)
+{
+	unsigned long mask[CPUS_MAX / LONG_BITS];
+
+	if (!cpus || !cpus[0])
+		return 0;
+	if (rl_parse_id_list(cpus, mask, CPUS_MAX) < 0)
+		return rl_error_set(err, EINVAL, "%s: \"%s\"", field, cpus);
+	if (sched_setaffinity(0, sizeof(mask), (cpu_set_t *)mask) < 0)
+		return rl_error_set(err, errno, "%s: sched_setaffinity \"%s\"", field, cpus);
+	return 0;
+}
+
 static int set_resources(const struct rl_process *p, int procfd, struct rl_error *err)
 {
 	if (set_oom_score_adj(p, procfd, err) < 0 || set_rlimits(p, err) < 0 ||
@@ -500,7 +569,8 @@ static int privileged(struct exec_ctx *c, struct rl_error *err)
 {
 	int r;
 
-	if (set_resources(c->p, c->o->procfd, err) < 0)
+	if (set_resources(c->p, c->o->procfd, err) < 0 ||
+	    set_memory_policy(c->o->memory_policy, err) < 0)
 		return -1;
 	r = enter_cwd(c->p->cwd, false, err);
 	if (r < 0)

@@ -14,6 +14,7 @@ struct rl_exec_opts {
 	int keep_fd;			  /* the sync channel fd, closed on exec; -1 when none */
 	int procfd;			  /* rlite's own procfs (procfs.h): every /proc access */
 	const struct rl_seccomp *seccomp; /* linux.seccomp; NULL: no filter */
+	const struct rl_memory_policy *memory_policy; /* linux.memoryPolicy; NULL: none */
 	/* SCMP_ACT_NOTIFY only: a socket the conductor connected to
 	 * linux.seccomp.listenerPath before pivot_root, when the host path was
 	 * still reachable (closed after use); <= 0 (fd 0 is stdin, never the
@@ -46,6 +47,15 @@ int rl_process_lookup(const struct rl_process *p, char **path, struct rl_error *
  * must hold 64 bytes); free(*out) only. */
 int rl_process_env(const struct rl_process *p, int n_listen, int pid, char *buf, char ***out,
 		   struct rl_error *err);
+
+/* linux.memoryPolicy against this host's NUMA nodes (/sys): a node it does
+ * not have is an error naming the field (relative nodes are not checked:
+ * the kernel maps them onto what there is). */
+int rl_process_check_memory_policy(const struct rl_memory_policy *mp, struct rl_error *err);
+
+/* A CPU list ("0-3,7") as the affinity of the calling process; field names
+ * it in errors. */
+int rl_process_set_affinity(const char *cpus, const char *field, struct rl_error *err);
 
 /* Applies everything, calls before_exec, and calls execve; returns only on
  * failure, with err set: -127 / -126 as rl_process_lookup, what before_exec

@@ -126,6 +126,13 @@ struct rl_scheduler {
 	struct rl_opt_u64 period;
 };
 
+/* process.execCPUAffinity (1.2.1): for exec only; the CPU lists as written
+ * ("0-3,7"), syntax checked; NULL when absent. */
+struct rl_exec_cpu_affinity {
+	char *initial;
+	char *final;
+};
+
 struct rl_process {
 	bool terminal;
 	bool has_console_size;
@@ -144,6 +151,7 @@ struct rl_process {
 	char *selinux_label;
 	struct rl_io_priority io_priority;
 	struct rl_scheduler scheduler;
+	struct rl_exec_cpu_affinity exec_cpu_affinity;
 };
 
 /* ---- hooks ----------------------------------------------------------- */
@@ -360,6 +368,15 @@ struct rl_personality {
 	struct rl_strv flags;
 };
 
+/* linux.memoryPolicy (1.3), for set_mempolicy(2). */
+struct rl_memory_policy {
+	char *mode_name; /* "MPOL_BIND" ... */
+	int mode;	 /* MPOL_* of <linux/mempolicy.h> */
+	char *nodes;	 /* as written, syntax checked; NULL when absent */
+	struct rl_strv flags;
+	unsigned flag_bits; /* MPOL_F_* */
+};
+
 struct rl_linux {
 	struct rl_namespace *namespaces;
 	size_t n_namespaces;
@@ -379,8 +396,9 @@ struct rl_linux {
 	struct rl_strv masked_paths;
 	struct rl_strv readonly_paths;
 	char *mount_label;
-	struct rl_personality *personality; /* parsed; refused by the runtime */
-	bool has_intel_rdt;		    /* present: refused at validation */
+	struct rl_personality *personality;	/* parsed; refused by the runtime */
+	struct rl_memory_policy *memory_policy; /* NULL when absent */
+	bool has_intel_rdt;			/* present: refused at validation */
 };
 
 /* ---- the whole document ---------------------------------------------- */
@@ -398,6 +416,11 @@ struct rl_config {
 	struct rl_map annotations;
 	struct rl_linux *linux_; /* NULL when absent */
 };
+
+/* A CPU or memory node list as the kernel prints one ("0-3,7"): sets bit n
+ * of mask (nbits bits) for each n.  -1 on a syntax error or a number at or
+ * above nbits.  Pure. */
+int rl_parse_id_list(const char *s, unsigned long *mask, size_t nbits);
 
 /* ---- names ----------------------------------------------------------- */
 

@@ -32,6 +32,8 @@ void rl_process_free(struct rl_process *p)
 	free(p->selinux_label);
 	free(p->io_priority.class_name);
 	free(p->scheduler.policy);
+	free(p->exec_cpu_affinity.initial);
+	free(p->exec_cpu_affinity.final);
 	rl_strv_free(&p->scheduler.flags);
 	free(p);
 }
@@ -68,6 +70,12 @@ static void linux_free(struct rl_linux *l)
 	rl_strv_free(&l->masked_paths);
 	rl_strv_free(&l->readonly_paths);
 	free(l->mount_label);
+	if (l->memory_policy) {
+		free(l->memory_policy->mode_name);
+		free(l->memory_policy->nodes);
+		rl_strv_free(&l->memory_policy->flags);
+		free(l->memory_policy);
+	}
 	if (l->personality) {
 		free(l->personality->domain);
 		rl_strv_free(&l->personality->flags);

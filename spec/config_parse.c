@@ -450,6 +450,31 @@ static int parse_scheduler(struct rl_jctx *c, yajl_val proc, struct rl_scheduler
 	return 0;
 }
 
+#define CPUS_MAX 8192 /* the kernel's NR_CPUS is at most 1 << 13 */
+
+/* config.md "process" execCPUAffinity (1.2.1): two CPU lists. */
+static int parse_exec_cpu_affinity(struct rl_jctx *c, yajl_val proc, struct rl_exec_cpu_affinity *a)
+{
+	const char *path = "process.execCPUAffinity";
+	yajl_val v = rl_jget(proc, "execCPUAffinity");
+	unsigned long mask[CPUS_MAX / (8 * sizeof(unsigned long))];
+	char p[RL_JPATH_MAX];
+
+	if (!v)
+		return 0;
+	if (rl_jexpect_object(c, v, path) < 0 ||
+	    rl_jstr_opt(c, v, path, "initial", &a->initial) < 0 ||
+	    rl_jstr_opt(c, v, path, "final", &a->final) < 0)
+		return -1;
+	if (a->initial && rl_parse_id_list(a->initial, mask, CPUS_MAX) < 0)
+		return rl_jerr(c, rl_jpath_key(p, path, "initial"),
+			       "\"%s\": not a CPU list (\"0-3,7\")", a->initial);
+	if (a->final && rl_parse_id_list(a->final, mask, CPUS_MAX) < 0)
+		return rl_jerr(c, rl_jpath_key(p, path, "final"),
+			       "\"%s\": not a CPU list (\"0-3,7\")", a->final);
+	return 0;
+}
+
 /* args is REQUIRED with at least one entry on POSIX (config.md "Process");
  * args[0] is the file given to execvp and cannot be empty. */
 static int parse_args(struct rl_jctx *c, yajl_val proc, struct rl_process *p)
@@ -495,7 +520,8 @@ static int parse_process_value(struct rl_jctx *c, yajl_val v, struct rl_process 
 	if (rl_ji64_opt(c, v, path, "oomScoreAdj", -1000, 1000, &p->oom_score_adj) < 0)
 		return -1;
 	if (parse_io_priority(c, v, &p->io_priority) < 0 ||
-	    parse_scheduler(c, v, &p->scheduler) < 0)
+	    parse_scheduler(c, v, &p->scheduler) < 0 ||
+	    parse_exec_cpu_affinity(c, v, &p->exec_cpu_affinity) < 0)
 		return -1;
 	return 0;
 }

@@ -294,6 +294,111 @@ static int parse_resources_seccomp(struct rl_jctx *c, yajl_val lv, struct rl_lin
 	return 0;
 }
 
+int rl_parse_id_list(const char *s, unsigned long *mask, size_t nbits)
+{
+	const size_t per = 8 * sizeof(unsigned long);
+
+	memset(mask, 0, (nbits + per - 1) / per * sizeof(unsigned long));
+	if (!*s)
+		return 0;
+	for (;;) {
+		char *end = NULL;
+		unsigned long a, b;
+
+		if (*s < '0' || *s > '9')
+			return -1;
+		a = b = strtoul(s, &end, 10);
+		if (*end == '-') {
+			s = end + 1;
+			if (*s < '0' || *s > '9')
+				return -1;
+			b = strtoul(s, &end, 10);
+		}
+		if (a > b || b >= nbits)
+			return -1;
+		for (unsigned long n = a; n <= b; n++)
+			mask[n / per] |= 1UL << (n % per);
+		if (*end == '\0')
+			return 0;
+		if (*end != ',')
+			return -1;
+		s = end + 1;
+	}
+}
+
+/* config-linux.md "Memory policy" (1.3): the constants of set_mempolicy(2),
+ * numbered as <linux/mempolicy.h> has them. */
+static const char *const mpol_modes[] = {
+    "MPOL_DEFAULT",	   "MPOL_PREFERRED",	       "MPOL_BIND", "MPOL_INTERLEAVE", "MPOL_LOCAL",
+    "MPOL_PREFERRED_MANY", "MPOL_WEIGHTED_INTERLEAVE",
+};
+static const struct {
+	const char *name;
+	unsigned bit;
+} mpol_flags[] = {
+    {"MPOL_F_NUMA_BALANCING", 1u << 13},
+    {"MPOL_F_RELATIVE_NODES", 1u << 14},
+    {"MPOL_F_STATIC_NODES", 1u << 15},
+};
+
+#define NODES_MAX 1024 /* the kernel's MAX_NUMNODES is at most 1 << 10 */
+
+static int mpol_mode(const char *name)
+{
+	for (int i = 0; i < (int)(sizeof(mpol_modes) / sizeof(mpol_modes[0])); i++)
+		if (strcmp(name, mpol_modes[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int parse_memory_policy(struct rl_jctx *c, yajl_val lv, struct rl_linux *l)
+{
+	const char *path = "linux.memoryPolicy";
+	yajl_val v = rl_jget(lv, "memoryPolicy");
+	unsigned long mask[NODES_MAX / (8 * sizeof(unsigned long))];
+	struct rl_memory_policy *mp;
+	char p[RL_JPATH_MAX];
+	bool none;
+
+	if (!v)
+		return 0;
+	if (rl_jexpect_object(c, v, path) < 0)
+		return -1;
+	mp = calloc(1, sizeof(*mp));
+	if (!mp)
+		return rl_parse_oom(c, path);
+	l->memory_policy = mp;
+	if (rl_jstr_req(c, v, path, "mode", &mp->mode_name) < 0 ||
+	    rl_jstr_opt(c, v, path, "nodes", &mp->nodes) < 0 ||
+	    rl_jstrv_opt(c, v, path, "flags", &mp->flags) < 0)
+		return -1;
+	mp->mode = mpol_mode(mp->mode_name);
+	if (mp->mode < 0)
+		return rl_jerr(c, "linux.memoryPolicy.mode", "unknown mode \"%s\"", mp->mode_name);
+	if (mp->nodes && rl_parse_id_list(mp->nodes, mask, NODES_MAX) < 0)
+		return rl_jerr(c, "linux.memoryPolicy.nodes", "\"%s\": not a node list (\"0-3,7\")",
+			       mp->nodes);
+	/* set_mempolicy(2): these two take no nodes, these four at least one */
+	none = !mp->nodes || !mp->nodes[0];
+	if (!none && (mp->mode == 0 || mp->mode == 4))
+		return rl_jerr(c, "linux.memoryPolicy.nodes", "%s takes no nodes", mp->mode_name);
+	if (none && (mp->mode == 2 || mp->mode == 3 || mp->mode >= 5))
+		return rl_jerr(c, "linux.memoryPolicy.nodes", "%s needs at least one node",
+			       mp->mode_name);
+	for (size_t i = 0; i < mp->flags.n; i++) {
+		size_t k = 0;
+
+		while (k < sizeof(mpol_flags) / sizeof(mpol_flags[0]) &&
+		       strcmp(mp->flags.v[i], mpol_flags[k].name) != 0)
+			k++;
+		if (k == sizeof(mpol_flags) / sizeof(mpol_flags[0]))
+			return rl_jerr(c, rl_jpath_idx(p, "linux.memoryPolicy.flags", i),
+				       "unknown flag \"%s\"", mp->flags.v[i]);
+		mp->flag_bits |= mpol_flags[k].bit;
+	}
+	return 0;
+}
+
 int rl_parse_linux(struct rl_jctx *c, yajl_val top, struct rl_config *cfg)
 {
 	yajl_val v = rl_jget(top, "linux");
@@ -328,7 +433,7 @@ int rl_parse_linux(struct rl_jctx *c, yajl_val top, struct rl_config *cfg)
 	    parse_abs_paths(c, v, "readonlyPaths", &l->readonly_paths) < 0)
 		return -1;
 	if (rl_jstr_opt(c, v, "linux", "mountLabel", &l->mount_label) < 0 ||
-	    parse_personality(c, v, l) < 0)
+	    parse_personality(c, v, l) < 0 || parse_memory_policy(c, v, l) < 0)
 		return -1;
 	/* Intel RDT needs resctrl, which rlite does not drive: remember that it
 	 * was asked for so that validation can refuse it with a clear message

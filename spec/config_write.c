@@ -220,6 +220,13 @@ static int write_process(yajl_gen g, const struct rl_process *p, struct rl_error
 	SUB(write_scheduler(g, &p->scheduler, err));
 	GEN(rl_gen_key_str(g, "selinuxLabel", p->selinux_label));
 	SUB(write_io_priority(g, &p->io_priority, err));
+	if (p->exec_cpu_affinity.initial || p->exec_cpu_affinity.final) {
+		GEN(rl_gen_key(g, "execCPUAffinity"));
+		GEN(gen_open(g));
+		GEN(rl_gen_key_str(g, "initial", p->exec_cpu_affinity.initial));
+		GEN(rl_gen_key_str(g, "final", p->exec_cpu_affinity.final));
+		GEN(gen_close(g));
+	}
 	GEN(gen_close(g));
 	return 0;
 }
@@ -374,6 +381,15 @@ static int write_linux_tail(yajl_gen g, const struct rl_linux *l, struct rl_erro
 		GEN(gen_open(g));
 		GEN(rl_gen_key_str(g, "domain", l->personality->domain));
 		GEN(rl_gen_key_strv(g, "flags", &l->personality->flags));
+		GEN(gen_close(g));
+	}
+	if (l->memory_policy) {
+		GEN(rl_gen_key(g, "memoryPolicy"));
+		GEN(gen_open(g));
+		GEN(rl_gen_key_str(g, "mode", l->memory_policy->mode_name));
+		GEN(rl_gen_key_str(g, "nodes", l->memory_policy->nodes));
+		if (l->memory_policy->flags.n)
+			GEN(rl_gen_key_strv(g, "flags", &l->memory_policy->flags));
 		GEN(gen_close(g));
 	}
 	if (l->time_boottime.set || l->time_monotonic.set) {

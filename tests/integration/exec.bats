@@ -301,3 +301,23 @@ ex_zombies() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *'process.selinuxLabel: "system_u:system_r:container_t:s0": SELinux is not enabled on this host'* ]]
 }
+
+@test "exec: process.execCPUAffinity: final is where the process runs; without it, every CPU" {
+	[ "$(nproc --all)" -ge 2 ] || skip "needs two CPUs"
+	ex_start
+	jq '.process | .args = ["sh", "-c", "grep Cpus_allowed_list /proc/self/status"] |
+		.execCPUAffinity = {"initial": "0", "final": "1"}' \
+		"$RR_BUNDLE/config.json" >"$RR_DIR/process.json"
+	ex --process "$RR_DIR/process.json" "$RR_ID"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'Cpus_allowed_list:\t1'* ]]
+	jq '.execCPUAffinity = {"initial": "0"}' "$RR_DIR/process.json" >"$RR_DIR/p2.json"
+	ex --process "$RR_DIR/p2.json" "$RR_ID"
+	[ "$status" -eq 0 ]
+	want=$(grep Cpus_allowed_list "/proc/$(ex_rlite state "$RR_ID" | jq .pid)/status")
+	[[ "$output" == *"$want"* ]]
+	jq '.execCPUAffinity = {"final": "0-x"}' "$RR_DIR/process.json" >"$RR_DIR/bad.json"
+	ex --process "$RR_DIR/bad.json" "$RR_ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'bad.json: execCPUAffinity.final: '* ]]
+}

@@ -570,3 +570,49 @@ rr_host_mounts_below() {
 	[[ "$output" == *'config.json: mounts[7].options[1]: "idmap": idmapped mounts are not supported by rlite'* ]]
 	rr_assert_nothing_left
 }
+
+# ---- linux.memoryPolicy ----------------------------------------------------------
+
+@test "run: linux.memoryPolicy is the workload's NUMA policy" {
+	[ -r /sys/devices/system/node/online ] || skip "this kernel has no NUMA (CONFIG_NUMA)"
+	rr_sh 'grep -m1 " heap" /proc/self/numa_maps || grep -m1 " stack" /proc/self/numa_maps'
+	rr_jq '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0"}'
+	rr_run
+	[ "$status" -eq 0 ]
+	[[ "$output" == *' bind:0 '* ]]
+	rr_jq '.linux.memoryPolicy = {"mode": "MPOL_INTERLEAVE", "nodes": "0", "flags": ["MPOL_F_STATIC_NODES"]}'
+	rr_run
+	[ "$status" -eq 0 ]
+	[[ "$output" == *' interleave=static:0 '* ]]
+	rr_jq '.linux.memoryPolicy = {"mode": "MPOL_LOCAL"}'
+	rr_run
+	[ "$status" -eq 0 ]
+	[[ "$output" == *' local '* ]]
+}
+
+@test "run: a memoryPolicy the host or the kernel cannot apply is refused, naming the field" {
+	rr_sh 'echo ran'
+	rr_snapshot
+	rr_jq '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "1000"}'
+	rr_run
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'config.json: linux.memoryPolicy.nodes: "1000": this host has the nodes "'* ]]
+	rr_jq '.linux.memoryPolicy = {"mode": "MPOL_BIND"}'
+	rr_run
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'linux.memoryPolicy.nodes: MPOL_BIND needs at least one node'* ]]
+	rr_jq '.linux.memoryPolicy = {"mode": "MPOL_SOMETIMES", "nodes": "0"}'
+	rr_run
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'linux.memoryPolicy.mode: unknown mode "MPOL_SOMETIMES"'* ]]
+	rr_jq '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0", "flags": ["MPOL_F_NUMA_BALANCING", "MPOL_F_NOPE"]}'
+	rr_run
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'linux.memoryPolicy.flags[1]: unknown flag "MPOL_F_NOPE"'* ]]
+	rr_jq '.linux.memoryPolicy = {"mode": "MPOL_BIND", "nodes": "0-x"}'
+	rr_run
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'linux.memoryPolicy.nodes: "0-x": not a node list'* ]]
+	[[ "$output" != *ran* ]]
+	rr_assert_nothing_left
+}

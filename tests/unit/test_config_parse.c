@@ -934,9 +934,10 @@ static void test_process_doc(void)
 	     "\"soft\": 1, \"hard\": 1}]}",
 	     "p.json: rlimits[0].type: unknown rlimit"},
 	};
-	const char *good = "{\"args\": [\"sh\", \"-c\", \"id\"], \"cwd\": \"/tmp\", \"env\": [\"A=1\"],"
-			   " \"user\": {\"uid\": 7, \"gid\": 8, \"additionalGids\": [9]},"
-			   " \"capabilities\": {\"bounding\": [\"CAP_KILL\"]}, \"noNewPrivileges\": true}";
+	const char *good =
+	    "{\"args\": [\"sh\", \"-c\", \"id\"], \"cwd\": \"/tmp\", \"env\": [\"A=1\"],"
+	    " \"user\": {\"uid\": 7, \"gid\": 8, \"additionalGids\": [9]},"
+	    " \"capabilities\": {\"bounding\": [\"CAP_KILL\"]}, \"noNewPrivileges\": true}";
 	struct rl_process *p = NULL;
 	struct rl_error e = {0};
 
@@ -950,9 +951,52 @@ static void test_process_doc(void)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		p = NULL;
 		memset(&e, 0, sizeof(e));
-		ok(rl_process_parse(bad[i].json, strlen(bad[i].json), "p.json", &p, &e) < 0 &&
-		       !p && strncmp(e.msg, bad[i].msg, strlen(bad[i].msg)) == 0,
+		ok(rl_process_parse(bad[i].json, strlen(bad[i].json), "p.json", &p, &e) < 0 && !p &&
+		       strncmp(e.msg, bad[i].msg, strlen(bad[i].msg)) == 0,
 		   "process doc %zu refused: \"%s\" (want \"%s...\")", i, e.msg, bad[i].msg);
+	}
+}
+
+/* ---- 1.2/1.3 fields: CPU and node lists --------------------------------- */
+
+static void test_id_lists(void)
+{
+	static const struct {
+		const char *s;
+		int ret;
+		unsigned long w0; /* bits 0..63 */
+	} cases[] = {
+	    {"", 0, 0},	   {"0", 0, 1},		 {"0-3,7", 0, 0x8f}, {"5,1-2", 0, 0x26},
+	    {"3-3", 0, 8}, {"63", 0, 1UL << 63}, {"1-0", -1, 0},     {"0,", -1, 0},
+	    {",0", -1, 0}, {"0--1", -1, 0},	 {"x", -1, 0},	     {"0 ", -1, 0},
+	    {"-1", -1, 0}, {"127", 0, 0},	 {"128", -1, 0},     {"0-128", -1, 0},
+	};
+	struct rl_error err = {0};
+	struct rl_config *cfg;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned long m[128 / (8 * sizeof(unsigned long))];
+		int r = rl_parse_id_list(cases[i].s, m, 128);
+
+		ok(r == cases[i].ret && (r < 0 || m[0] == cases[i].w0), "id list \"%s\" -> %d %#lx",
+		   cases[i].s, r, r < 0 ? 0 : m[0]);
+	}
+	cfg = parse_q("{'ociVersion':'1.3.0','root':{'path':'r'},'process':{'args':['sh'],"
+		      "'cwd':'/','execCPUAffinity':{'initial':'0','final':'0-1'}},"
+		      "'linux':{'memoryPolicy':{'mode':'MPOL_PREFERRED_MANY','nodes':'0-1',"
+		      "'flags':['MPOL_F_STATIC_NODES','MPOL_F_NUMA_BALANCING']}}}",
+		      &err);
+	if (!ok(cfg != NULL, "execCPUAffinity and memoryPolicy parse"))
+		printf("#   %s\n", errtext(&err));
+	if (cfg) {
+		const struct rl_memory_policy *mp = cfg->linux_->memory_policy;
+
+		is_str(cfg->process->exec_cpu_affinity.initial, "0", "execCPUAffinity.initial");
+		is_str(cfg->process->exec_cpu_affinity.final, "0-1", "execCPUAffinity.final");
+		ok(mp && mp->mode == 5 && strcmp(mp->nodes, "0-1") == 0 &&
+		       mp->flag_bits == ((1u << 15) | (1u << 13)),
+		   "memoryPolicy: mode 5, nodes, the two flag bits");
+		rl_config_free(cfg);
 	}
 }
 
@@ -968,5 +1012,6 @@ int main(void)
 	test_deep();
 	test_huge();
 	test_load();
+	test_id_lists();
 	return done_testing();
 }

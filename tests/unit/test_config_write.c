@@ -29,7 +29,8 @@ static const char rich[] =
     "\"flags\":[\"SCHED_FLAG_RESET_ON_FORK\"],\"runtime\":10000000,\"deadline\":20000000,"
     "\"period\":30000000},"
     "\"selinuxLabel\":\"system_u:system_r:container_t:s0\","
-    "\"ioPriority\":{\"class\":\"IOPRIO_CLASS_BE\",\"priority\":4}},"
+    "\"ioPriority\":{\"class\":\"IOPRIO_CLASS_BE\",\"priority\":4},"
+    "\"execCPUAffinity\":{\"initial\":\"0\",\"final\":\"0-3,7\"}},"
     "\"root\":{\"path\":\"/srv/rootfs\",\"readonly\":false},"
     "\"hostname\":\"box\",\"domainname\":\"example.org\","
     "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
@@ -94,6 +95,8 @@ static const char rich[] =
     "\"mountLabel\":\"system_u:object_r:container_file_t:s0\","
     "\"intelRdt\":{},"
     "\"personality\":{\"domain\":\"LINUX32\",\"flags\":[]},"
+    "\"memoryPolicy\":{\"mode\":\"MPOL_INTERLEAVE\",\"nodes\":\"0\","
+    "\"flags\":[\"MPOL_F_STATIC_NODES\"]},"
     "\"timeOffsets\":{\"boottime\":{\"secs\":-3600,\"nanosecs\":0},"
     "\"monotonic\":{\"secs\":86400,\"nanosecs\":999999999}}}}";
 
