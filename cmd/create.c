@@ -19,6 +19,7 @@ static const char create_usage[] =
     "Options (--opt=V and --opt V both work):\n"
     "  --bundle, -b DIR        the bundle: DIR/config.json (default: current directory)\n"
     "  --pid-file FILE         write the init's host pid to FILE\n"
+    "  --pidfd-socket PATH     send a pidfd of the init to the AF_UNIX socket PATH\n"
     "  --console-socket PATH   send the pty master of a terminal (process.terminal)\n"
     "                          over this AF_UNIX socket\n"
     "  --no-pivot              MS_MOVE + chroot instead of pivot_root (rootfs on a ramdisk)\n"
@@ -85,6 +86,7 @@ int rl_cmd_create_opt(void *ctx, int argc, char **argv, int *i, struct rl_error 
 	if ((r = rl_opt_value(argc, argv, i, "bundle", &o->bundle, err)) != 0 ||
 	    (r = rl_opt_value(argc, argv, i, "b", &o->bundle, err)) != 0 ||
 	    (r = rl_opt_value(argc, argv, i, "pid-file", &o->pid_file, err)) != 0 ||
+	    (r = rl_opt_value(argc, argv, i, "pidfd-socket", &o->pidfd_socket, err)) != 0 ||
 	    (r = rl_opt_value(argc, argv, i, "console-socket", &o->console_socket, err)) != 0)
 		return r;
 	if ((r = rl_opt_value(argc, argv, i, "preserve-fds", &v, err)) != 0)

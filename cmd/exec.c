@@ -24,6 +24,7 @@ static const char exec_usage[] =
     "  --console-socket PATH   send the pty master over this AF_UNIX socket\n"
     "  --detach, -d            return once the process runs (the caller reaps it)\n"
     "  --pid-file FILE         write its host pid to FILE\n"
+    "  --pidfd-socket PATH     send a pidfd of the process to the AF_UNIX socket PATH\n"
     "  --cwd DIR               the working directory inside the container\n"
     "  --env, -e KEY=VALUE     set a variable (repeatable)\n"
     "  --user, -u UID[:GID]    the user and group, as numbers\n"
@@ -65,6 +66,7 @@ static int value_opt(struct exec_args *a, int argc, char **argv, int *i, struct 
 	    {"process", "p", &r->process_file},
 	    {"console-socket", NULL, &r->console_socket},
 	    {"pid-file", NULL, &r->pid_file},
+	    {"pidfd-socket", NULL, &r->pidfd_socket},
 	    {"cwd", NULL, &r->cwd},
 	    {"user", "u", &r->user},
 	    {"cgroup", NULL, &r->cgroup},

@@ -17,7 +17,9 @@ static const char run_usage[] =
     "Options (--opt=V and --opt V both work):\n"
     "  --bundle, -b DIR        the bundle: DIR/config.json (default: current directory)\n"
     "  --detach, -d            return once the container runs; a monitor waits\n"
+    "  --keep                  keep the container once it stopped (delete removes it)\n"
     "  --pid-file FILE         write the init's host pid to FILE\n"
+    "  --pidfd-socket PATH     send a pidfd of the init to the AF_UNIX socket PATH\n"
     "  --console-socket PATH   send the pty master of a terminal over this socket\n"
     "  --no-pivot              MS_MOVE + chroot instead of pivot_root (rootfs on a ramdisk)\n"
     "  --preserve-fds N        pass fds 3 .. 3+N-1 to the process besides stdio\n"
@@ -38,6 +40,10 @@ static int run_opt(void *ctx, int argc, char **argv, int *i, struct rl_error *er
 		a->detach = true;
 		return 1;
 	}
+	if (rl_cmd_flag(argv[*i], "keep")) {
+		a->o.keep = true;
+		return 1;
+	}
 	return rl_cmd_create_opt(&a->o, argc, argv, i, err);
 }
 
@@ -54,6 +60,10 @@ int rl_cmd_run(struct rl_globals *g, int argc, char **argv, struct rl_error *err
 	if (r < 0)
 		return r == -2 ? 0 : -1;
 	a.o.id = id;
+	if (a.detach && a.o.keep)
+		return rl_error_set(err, 0,
+				    "--keep: not with --detach (a detached container is kept "
+				    "until delete anyway)");
 	if (a.detach)
 		return rl_container_run_detached(&a.o, err) < 0 ? -1 : 0;
 	r = rl_container_run(&a.o, &status, err);

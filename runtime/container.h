@@ -20,7 +20,9 @@ struct rl_run_opts {
 	int preserve_fds;
 	int init_mode;		    /* enum rl_init_mode (shim.h): --init, --no-init */
 	bool no_new_keyring;	    /* keep the caller's session keyring */
+	bool keep;		    /* run: keep the stopped container (--keep) */
 	const char *pid_file;	    /* NULL: none */
+	const char *pidfd_socket;   /* --pidfd-socket: gets a pidfd of the init; NULL: none */
 	const char *console_socket; /* NULL: none */
 	/* cgroups (runtime/cgroup.h): linux.cgroupsPath in systemd's
 	 * "slice:prefix:name" form (--systemd-cgroup); none at all
@@ -144,10 +146,11 @@ struct rl_exec_request {
 	char *const *caps; /* -c CAP_X, added to bounding/effective/permitted */
 	size_t n_caps;
 	bool no_new_privs;	    /* --no-new-privs */
-	const char *process_label;  /* --process-label: refused, rlite has no SELinux */
-	const char *apparmor;	    /* --apparmor: refused, rlite has no AppArmor */
+	const char *process_label;  /* --process-label: SELinux label (lsm.c) */
+	const char *apparmor;	    /* --apparmor: AppArmor profile (lsm.c) */
 	bool detach;		    /* -d: return once it runs */
 	const char *pid_file;	    /* its host pid, atomically */
+	const char *pidfd_socket;   /* gets a pidfd of it */
 	const char *console_socket; /* with a terminal: where the pty master goes */
 	int preserve_fds;	    /* fds 3 .. 3+N-1 pass through */
 	bool ignore_paused;	    /* exec into a paused (frozen) container */

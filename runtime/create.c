@@ -43,6 +43,7 @@ struct conductor {
 	bool recorded;	     /* state.json written; the lock may be released */
 	bool poststop;	     /* a container was made and is not handed over */
 	uint64_t start_time; /* of the init, as recorded */
+	int pidfd_sock;	     /* --pidfd-socket, connected; -1: none */
 };
 
 static void conductor_init(struct conductor *c, const struct rl_run_opts *o,
@@ -53,6 +54,7 @@ static void conductor_init(struct conductor *c, const struct rl_run_opts *o,
 	c->recorded = false;
 	c->poststop = false;
 	c->start_time = 0;
+	c->pidfd_sock = -1;
 }
 
 static const char *root_of(const struct rl_run_opts *o)
@@ -118,6 +120,8 @@ static void conductor_cleanup(struct conductor *c)
 	if (c->l.lock.fd < 0 && c->recorded)
 		relock_recorded(c);
 	rl_launch_cleanup(&c->l);
+	if (c->pidfd_sock >= 0)
+		close(c->pidfd_sock);
 	if (c->l.lock.fd >= 0 && rl_hostmounts_undo(c->l.lock.fd, &e) < 0)
 		rl_log("warning", "%s", e.msg);
 	if (c->l.lock.fd >= 0)
@@ -188,13 +192,30 @@ static int reserve(struct conductor *c, struct rl_error *err)
 	return rl_state_create(c->root, c->l.o->id, &c->l.lock, err);
 }
 
+static int send_pidfd(struct conductor *c, struct rl_error *err)
+{
+	int sock = c->pidfd_sock;
+
+	c->pidfd_sock = -1; /* closed by it */
+	return rl_pidfd_socket_send(sock, c->l.init, "standard", err);
+}
+
 /* Up to "ready": the child is set up and waits to be released. */
 static int launch(struct conductor *c, int *status, struct rl_error *err)
 {
 	int r;
 
 	*status = 0;
-	if (rl_launch_prepare(&c->l, err) < 0 || reserve(c, err) < 0)
+	if (rl_launch_prepare(&c->l, err) < 0)
+		return -1;
+	/* run --detach connected it before the monitor existed */
+	if (c->l.o->pidfd_socket && !c->l.detached) {
+		c->pidfd_sock =
+		    rl_pidfd_socket_connect(c->l.o->pidfd_socket, 3 + c->l.o->preserve_fds, err);
+		if (c->pidfd_sock < 0)
+			return -1;
+	}
+	if (reserve(c, err) < 0)
 		return -1;
 	if (c->l.mode == RL_LAUNCH_CREATE && make_fifo(&c->l, err) < 0)
 		return -1;
@@ -227,6 +248,8 @@ int rl_container_create(const struct rl_run_opts *o, int *status, struct rl_erro
 		return -1;
 	if (o->pid_file && rl_pid_file_write(o->pid_file, c.l.init, err) < 0)
 		return -1;
+	if (c.pidfd_sock >= 0 && send_pidfd(&c, err) < 0)
+		return -1;
 	/* Success: the init is the caller's now, and the entry and the
 	 * cgroups stay. */
 	c.l.init = 0;
@@ -234,6 +257,40 @@ int rl_container_create(const struct rl_run_opts *o, int *status, struct rl_erro
 	c.recorded = false;
 	c.poststop = false;
 	rl_state_unlock(&c.l.lock);
+	return 0;
+}
+
+/* run --keep: the process has ended and was reaped; the container stays,
+ * stopped, with its exit status, for `state`, `wait` and `delete` (which
+ * removes the cgroups and runs the poststop hooks). */
+static int keep_stopped(struct conductor *c, int status, struct rl_error *err)
+{
+	struct rl_state *st = NULL;
+	struct timespec ts;
+	char now[40];
+	int r;
+
+	relock_recorded(c);
+	if (c->l.lock.fd < 0)
+		return 0; /* deleted meanwhile (delete --force): nothing to keep */
+	r = rl_state_load(&c->l.lock, &st, err);
+	if (r == 0) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		free(st->finished);
+		st->finished = strdup(rl_rfc3339_nano(ts.tv_sec, ts.tv_nsec, now, sizeof(now)));
+		st->has_exit_status = true;
+		st->exit_status = status;
+		st->status = RL_STATUS_STOPPED;
+		r = st->finished ? rl_state_save(&c->l.lock, st, err)
+				 : rl_error_set(err, ENOMEM, "state");
+	}
+	rl_state_free(st);
+	if (r < 0)
+		return -1;
+	c->l.cg_made = false;
+	c->recorded = false;
+	c->poststop = false;
+	rl_state_unlock(&c->l.lock);
 	return 0;
 }
 
@@ -253,6 +310,8 @@ int rl_container_run(const struct rl_run_opts *o, int *status, struct rl_error *
 	rl_state_unlock(&c.l.lock);
 	if (o->pid_file && rl_pid_file_write(o->pid_file, c.l.init, err) < 0)
 		return -1;
+	if (c.pidfd_sock >= 0 && send_pidfd(&c, err) < 0)
+		return -1;
 	if (rl_launch_release(&c.l, err) < 0)
 		return -1;
 	r = rl_launch_await(&c.l, status, err);
@@ -264,7 +323,10 @@ int rl_container_run(const struct rl_run_opts *o, int *status, struct rl_error *
 		rl_launch_wait(&c.l, status, &e); /* reap it: delete follows */
 		return -1;
 	}
-	return rl_launch_wait(&c.l, status, err);
+	r = rl_launch_wait(&c.l, status, err);
+	if (r < 0 || !o->keep)
+		return r;
+	return keep_stopped(&c, *status, err);
 }
 
 /* With the pid-1 shim, the workload is its only child at "ready" (it sent
@@ -334,7 +396,22 @@ int rl_container_run_detached(const struct rl_run_opts *o, struct rl_error *err)
 				     .arg = (void *)o};
 	struct rl_monitor_info info = {0};
 
-	if (rl_id_validate(o->id, err) < 0 || rl_monitor_spawn(&mo, &info, err) < 0)
+	int sock = -1;
+
+	if (rl_id_validate(o->id, err) < 0)
 		return -1;
-	return o->pid_file ? rl_pid_file_write(o->pid_file, info.init_pid, err) : 0;
+	/* Before the container exists: a socket nobody listens on leaves
+	 * nothing behind.  Above the fds the monitor keeps, so it closes it. */
+	if (o->pidfd_socket) {
+		sock = rl_pidfd_socket_connect(o->pidfd_socket, 3 + o->preserve_fds, err);
+		if (sock < 0)
+			return -1;
+	}
+	if (rl_monitor_spawn(&mo, &info, err) < 0 ||
+	    (o->pid_file && rl_pid_file_write(o->pid_file, info.init_pid, err) < 0)) {
+		if (sock >= 0)
+			close(sock);
+		return -1;
+	}
+	return sock >= 0 ? rl_pidfd_socket_send(sock, info.init_pid, "standard", err) : 0;
 }

@@ -70,6 +70,7 @@ struct xc {
 	int cg_v2fd;
 	bool cg_into;
 	int listener_fd; /* seccomp agent, connected on the host */
+	int pidfd_sock;	 /* --pidfd-socket, connected before anything runs */
 	int sync[2];
 	int sigfd;
 	sigset_t oldmask;
@@ -93,6 +94,7 @@ static void xc_init(struct xc *c, const struct rl_exec_request *r)
 			 .rootfd = -1,
 			 .cg_v2fd = -1,
 			 .listener_fd = -1,
+			 .pidfd_sock = -1,
 			 .sync = {-1, -1},
 			 .sigfd = -1,
 			 .console_fd = -1,
@@ -137,6 +139,7 @@ static void xc_cleanup(struct xc *c)
 	close_fd(&c->cg_v2fd);
 	close_fd(&c->procfd);
 	close_fd(&c->pidfd);
+	close_fd(&c->pidfd_sock);
 	close_fd(&c->rootfd);
 	close_fd(&c->listener_fd);
 	close_fd(&c->sync[0]);
@@ -548,6 +551,12 @@ static int prepare(struct xc *c, struct rl_error *err)
 		return rl_error_set(err, 0, "--preserve-fds: must not be negative");
 	if (open_init(c, err) < 0 || open_cgroups(c, err) < 0 || open_console(c, err) < 0)
 		return -1;
+	if (c->r->pidfd_socket) {
+		c->pidfd_sock =
+		    rl_pidfd_socket_connect(c->r->pidfd_socket, 3 + c->r->preserve_fds, err);
+		if (c->pidfd_sock < 0)
+			return -1;
+	}
 	/* A seccomp agent's socket is a host path: connected here. */
 	for (size_t i = 0; sc && i < sc->n_syscalls; i++)
 		if (sc->syscalls[i].action == RL_SCMP_ACT_NOTIFY) {
@@ -578,6 +587,13 @@ int rl_container_exec(const struct rl_exec_request *r, int *status, struct rl_er
 		return rc;
 	if (r->pid_file && rl_pid_file_write(r->pid_file, c.pid, err) < 0)
 		return -1;
+	if (c.pidfd_sock >= 0) {
+		int sock = c.pidfd_sock;
+
+		c.pidfd_sock = -1; /* closed by it */
+		if (rl_pidfd_socket_send(sock, c.pid, "setns", err) < 0)
+			return -1;
+	}
 	if (r->detach) {
 		c.pid = 0; /* the caller's subreaper's now */
 		return 0;

@@ -248,3 +248,33 @@ int rl_proc_exit_signal(int init_ws, int work_ws, int kill_signal)
 		return kill_signal;
 	return 0;
 }
+
+int rl_pidfd_socket_connect(const char *path, int min_fd, struct rl_error *err)
+{
+	int sock, fd;
+
+	if (!*path)
+		return rl_error_set(err, 0, "--pidfd-socket: empty path");
+	sock = rl_unix_connect(path, "--pidfd-socket", err);
+	if (sock < 0 || sock >= min_fd)
+		return sock;
+	fd = fcntl(sock, F_DUPFD_CLOEXEC, min_fd);
+	close(sock);
+	if (fd < 0)
+		return rl_error_set(err, errno, "--pidfd-socket: dup");
+	return fd;
+}
+
+int rl_pidfd_socket_send(int sock, pid_t pid, const char *kind, struct rl_error *err)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0), r = 0;
+
+	if (fd < 0)
+		r = rl_error_set(err, errno, "--pidfd-socket: pidfd_open %d", (int)pid);
+	else if (rl_send_fd(sock, fd, kind, strlen(kind)) < 0)
+		r = rl_error_set(err, errno, "--pidfd-socket: send the pidfd");
+	if (fd >= 0)
+		close(fd);
+	close(sock);
+	return r;
+}

@@ -36,6 +36,15 @@ int rl_pidfd_open(pid_t pid, uint64_t start_time, int *fd, struct rl_error *err)
  * message "container not running". */
 int rl_pidfd_signal(int pidfd, int sig, struct rl_error *err);
 
+/* --pidfd-socket PATH (runc 1.2), in two steps so that a socket nobody
+ * listens on fails the command before it made anything: connect returns
+ * the AF_UNIX socket connected to path, at an fd >= min_fd (above the fds
+ * a container is given); send sends a pidfd of pid over it, one SCM_RIGHTS
+ * message whose payload is kind, as runc's ("standard" for a container's
+ * init, "setns" for an exec'd process), and closes it. */
+int rl_pidfd_socket_connect(const char *path, int min_fd, struct rl_error *err);
+int rl_pidfd_socket_send(int sock, pid_t pid, const char *kind, struct rl_error *err);
+
 /* GUIDE §4: writes pid to path as decimal digits with no newline,
  * atomically (temp file + rename): a caller may read it the moment the
  * command returns. */

@@ -321,3 +321,17 @@ ex_zombies() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *'bad.json: execCPUAffinity.final: '* ]]
 }
+
+@test "exec --pidfd-socket: the caller gets a pidfd of the exec'd process" {
+	[ -x "$RL_HELPERS/console-recv" ] || skip "console-recv helper not built"
+	ex_start
+	"$RL_HELPERS/console-recv" -P -o "$RR_DIR/pidfd.out" -p "$RR_DIR/recv.pid" -t 20 \
+		"$RR_DIR/pidfd.sock"
+	ex --pidfd-socket "$RR_DIR/pidfd.sock" --pid-file "$RR_DIR/exec.pid" "$RR_ID" true
+	[ "$status" -eq 0 ]
+	for _ in $(seq 50); do grep -qx exited "$RR_DIR/pidfd.out" && break; sleep 0.1; done
+	[ "$(cat "$RR_DIR/pidfd.out")" = $'payload: setns\nfds: 1\npid: '"$(cat "$RR_DIR/exec.pid")"$'\nexited' ]
+	ex --pidfd-socket "$RR_DIR/none.sock" "$RR_ID" true
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"--pidfd-socket: connect to \"$RR_DIR/none.sock\""* ]]
+}

@@ -7,6 +7,8 @@
 
 load run_helpers
 
+RL_HELPERS=${RL_HELPERS:-$BATS_TEST_DIRNAME/../../build/tests/helpers}
+
 setup_file() {
 	rr_setup_file
 }
@@ -20,6 +22,9 @@ setup() {
 }
 
 teardown() {
+	if [ -n "${RR_DIR:-}" ] && [ -s "$RR_DIR/recv.pid" ]; then
+		kill -9 "$(cat "$RR_DIR/recv.pid")" 2>/dev/null || true
+	fi
 	rr_teardown
 }
 
@@ -613,6 +618,101 @@ rr_host_mounts_below() {
 	rr_run
 	[ "$status" -ne 0 ]
 	[[ "$output" == *'linux.memoryPolicy.nodes: "0-x": not a node list'* ]]
+	[[ "$output" != *ran* ]]
+	rr_assert_nothing_left
+}
+
+# ---- run --keep -------------------------------------------------------------------
+
+@test "run --keep: the stopped container stays, with its exit status, until delete" {
+	rr_sh 'echo out; exit 7'
+	rr_jq '.linux.cgroupsPath = $p | .hooks.poststop = [{"path": "/bin/sh",
+		"args": ["sh", "-c", "cat > \"$0\"", $f]}]' \
+		--arg p "/rlite-keep-$RR_ID" --arg f "$RR_DIR/poststop.json"
+	rr_snapshot
+	run timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" run --keep \
+		--bundle "$RR_BUNDLE" "$RR_ID" </dev/null
+	[ "$status" -eq 7 ]
+	[ "$output" = out ]
+	run "$RLITE_BIN" --root "$RR_STATE" state "$RR_ID"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.status, .pid, ."rlite.exitStatus"' <<<"$output")" = $'stopped\n0\n7' ]
+	run "$RLITE_BIN" --root "$RR_STATE" wait "$RR_ID"
+	[ "$status" -eq 7 ]
+	# its cgroups are still there, and the poststop hooks have not run
+	[ -n "$(find /sys/fs/cgroup -maxdepth 2 -type d -name "rlite-keep-$RR_ID")" ]
+	[ ! -e "$RR_DIR/poststop.json" ]
+	run "$RLITE_BIN" --root "$RR_STATE" delete "$RR_ID"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .status "$RR_DIR/poststop.json")" = stopped ]
+	[ -z "$(find /sys/fs/cgroup -maxdepth 2 -type d -name "rlite-keep-$RR_ID")" ]
+	rr_assert_nothing_left
+	run "$RLITE_BIN" --root "$RR_STATE" run --keep --detach --bundle "$RR_BUNDLE" "$RR_ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'--keep: not with --detach'* ]]
+	rr_assert_nothing_left
+}
+
+# ---- --pidfd-socket ----------------------------------------------------------------
+
+# pidfd_recv NAME: a --pidfd-socket receiver on $RR_DIR/NAME.sock writing to
+# $RR_DIR/NAME.out
+pidfd_recv() {
+	"$RL_HELPERS/console-recv" -P -o "$RR_DIR/$1.out" -p "$RR_DIR/recv.pid" -t 20 \
+		"$RR_DIR/$1.sock"
+}
+
+pidfd_wait_exited() {
+	local i
+	for i in $(seq 100); do
+		grep -qx exited "$RR_DIR/$1.out" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	cat "$RR_DIR/$1.out"
+	return 1
+}
+
+@test "create, run and run -d --pidfd-socket: the caller gets a pidfd of the init" {
+	[ -x "$RL_HELPERS/console-recv" ] || skip "console-recv helper not built"
+	rr_sh 'read x; exit 0'
+	pidfd_recv create
+	# the created init holds create's stdout: not bats' `run`
+	timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" create \
+		--pidfd-socket "$RR_DIR/create.sock" --bundle "$RR_BUNDLE" "$RR_ID" \
+		</dev/null >"$RR_DIR/create.log" 2>&1
+	pid=$("$RLITE_BIN" --root "$RR_STATE" state "$RR_ID" | jq .pid)
+	[ "$(sed -n 1,3p "$RR_DIR/create.out")" = $'payload: standard\nfds: 1\npid: '"$pid" ]
+	"$RLITE_BIN" --root "$RR_STATE" start "$RR_ID"
+	pidfd_wait_exited create
+	"$RLITE_BIN" --root "$RR_STATE" delete "$RR_ID"
+
+	rr_sh 'exit 0'
+	pidfd_recv run
+	run timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" run \
+		--pidfd-socket "$RR_DIR/run.sock" --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
+	[ "$status" -eq 0 ]
+	pidfd_wait_exited run
+	[ "$(sed -n 1p "$RR_DIR/run.out")" = 'payload: standard' ]
+
+	rr_sh 'sleep 1000'
+	pidfd_recv detach
+	run timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" run -d \
+		--pidfd-socket "$RR_DIR/detach.sock" --pid-file "$RR_DIR/pid" \
+		--bundle "$RR_BUNDLE" "$RR_ID" </dev/null
+	[ "$status" -eq 0 ]
+	for _ in $(seq 50); do [ -s "$RR_DIR/detach.out" ] && break; sleep 0.1; done
+	[ "$(sed -n 3p "$RR_DIR/detach.out")" = "pid: $(cat "$RR_DIR/pid")" ]
+	"$RLITE_BIN" --root "$RR_STATE" kill "$RR_ID" KILL
+	pidfd_wait_exited detach
+}
+
+@test "--pidfd-socket where nothing listens: refused, naming it, nothing left" {
+	rr_sh 'echo ran'
+	rr_snapshot
+	run timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" run \
+		--pidfd-socket "$RR_DIR/none.sock" --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"--pidfd-socket: connect to \"$RR_DIR/none.sock\""* ]]
 	[[ "$output" != *ran* ]]
 	rr_assert_nothing_left
 }

@@ -1,7 +1,7 @@
 /* A test receiver for --console-socket (GUIDE §4), standing in for conmon or
  * containerd's shim.
  *
- *   console-recv [-o FILE] [-p PIDFILE] [-i INPUT] [-t SECONDS] SOCKET
+ *   console-recv [-P] [-o FILE] [-p PIDFILE] [-i INPUT] [-t SECONDS] SOCKET
  *
  * Listens on SOCKET (a stale file is removed first), then goes to the
  * background and exits 0 once the socket accepts connections, so a test can
@@ -15,6 +15,12 @@
  *   winsize: <rows> <cols>          (TIOCGWINSZ on the received master)
  *   ---
  *   <everything read from the master>
+ *
+ * With -P it stands in for a --pidfd-socket caller instead: the fd must be
+ * a pidfd, and FILE gets, after the two lines above,
+ *
+ *   pid: <the pid it refers to, from /proc/self/fdinfo>
+ *   exited                          (once it polls readable: the process ended)
  *
  * PIDFILE gets the pid of the background receiver, for the test's cleanup.
  * INPUT, when given, is written into the master first (what a user types).
@@ -109,6 +115,34 @@ static long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
 }
 
+/* -P: what the pidfd refers to, then its end (or the deadline). */
+static void pidfd_out(int fd, long deadline)
+{
+	char path[64], line[256];
+	struct pollfd pf = {.fd = fd, .events = POLLIN};
+	FILE *f;
+	long pid = -1, left;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Pid: %ld", &pid) == 1)
+			break;
+	if (f)
+		fclose(f);
+	if (pid < 0)
+		die("the received fd is not a pidfd (no Pid: in %s)", path);
+	fprintf(out, "pid: %ld\n", pid);
+	fflush(out);
+	while ((left = deadline - now_ms()) > 0) {
+		if (poll(&pf, 1, (int)left) > 0) {
+			fprintf(out, "exited\n");
+			return;
+		}
+	}
+	fprintf(out, "[timeout]\n");
+}
+
 /* master -> out until hang-up or the deadline. */
 static void copy_out(int master, long deadline)
 {
@@ -171,9 +205,12 @@ int main(int argc, char **argv)
 	char payload[256];
 	struct winsize ws = {0};
 	int opt, l, conn, master;
+	int pidfd_mode = 0;
 
-	while ((opt = getopt(argc, argv, "o:p:i:t:")) != -1) {
-		if (opt == 'o')
+	while ((opt = getopt(argc, argv, "o:p:i:t:P")) != -1) {
+		if (opt == 'P')
+			pidfd_mode = 1;
+		else if (opt == 'o')
 			file = optarg;
 		else if (opt == 'p')
 			pidfile = optarg;
@@ -185,9 +222,8 @@ int main(int argc, char **argv)
 			return 2;
 	}
 	if (optind != argc - 1) {
-		fprintf(
-		    stderr,
-		    "usage: console-recv [-o FILE] [-p PIDFILE] [-i INPUT] [-t SECONDS] SOCKET\n");
+		fprintf(stderr, "usage: console-recv [-P] [-o FILE] [-p PIDFILE] [-i INPUT] [-t "
+				"SECONDS] SOCKET\n");
 		return 2;
 	}
 	out = file ? fopen(file, "we") : stdout;
@@ -199,6 +235,11 @@ int main(int argc, char **argv)
 	if (conn < 0)
 		die("accept: %s", strerror(errno));
 	master = receive(conn, payload, sizeof(payload));
+	if (pidfd_mode) {
+		pidfd_out(master, now_ms() + seconds * 1000);
+		unlink(argv[optind]);
+		return 0;
+	}
 	if (ioctl(master, TIOCGWINSZ, &ws) < 0)
 		die("TIOCGWINSZ on the received fd: %s", strerror(errno));
 	fprintf(out, "winsize: %u %u\n---\n", ws.ws_row, ws.ws_col);
