@@ -327,10 +327,16 @@ ex_zombies() {
 	ex_start
 	"$RL_HELPERS/console-recv" -P -o "$RR_DIR/pidfd.out" -p "$RR_DIR/recv.pid" -t 20 \
 		"$RR_DIR/pidfd.sock"
-	ex --pidfd-socket "$RR_DIR/pidfd.sock" --pid-file "$RR_DIR/exec.pid" "$RR_ID" true
-	[ "$status" -eq 0 ]
-	for _ in $(seq 50); do grep -qx exited "$RR_DIR/pidfd.out" && break; sleep 0.1; done
-	[ "$(cat "$RR_DIR/pidfd.out")" = $'payload: setns\nfds: 1\npid: '"$(cat "$RR_DIR/exec.pid")"$'\nexited' ]
+	# The process outlives the helper's look at the pidfd, then the pidfd
+	# tells the helper when it ends.
+	ex_rlite exec --detach --pidfd-socket "$RR_DIR/pidfd.sock" --pid-file "$RR_DIR/exec.pid" \
+		"$RR_ID" sleep 600 </dev/null >"$RR_DIR/exec.log" 2>&1
+	for _ in $(seq 100); do grep -q '^pid: ' "$RR_DIR/pidfd.out" && break; sleep 0.1; done
+	cat "$RR_DIR/pidfd.out"
+	[ "$(cat "$RR_DIR/pidfd.out")" = $'payload: setns\nfds: 1\npid: '"$(cat "$RR_DIR/exec.pid")" ]
+	kill -9 "$(cat "$RR_DIR/exec.pid")"
+	for _ in $(seq 100); do grep -qx exited "$RR_DIR/pidfd.out" && break; sleep 0.1; done
+	[ "$(tail -n1 "$RR_DIR/pidfd.out")" = exited ]
 	ex --pidfd-socket "$RR_DIR/none.sock" "$RR_ID" true
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"--pidfd-socket: connect to \"$RR_DIR/none.sock\""* ]]

@@ -446,10 +446,12 @@ lc_only_container() {
 	echo "kill: $status $output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"container not running"* ]]
+	# --all reaches the container's cgroup, where the real init is, and
+	# only it.
 	run lc_rlite kill --all "$RR_ID" KILL
 	echo "kill --all: $status $output"
-	[ "$status" -ne 0 ]
-	sleep 0.1
+	[ "$status" -eq 0 ]
+	lc_wait_gone "$(cat "$RR_DIR/pid")"
 	lc_alive "$LC_SLEEPER"
 	run lc_rlite state "$RR_ID"
 	echo "$output"
