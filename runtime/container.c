@@ -130,6 +130,11 @@ static int check_linux(const struct rl_config *cfg, const struct rl_ns_plan *pla
 				    "config.json: linux.%s: needs a mount namespace of the "
 				    "container's own (linux.namespaces has no \"mount\")",
 				    lx->masked_paths.n ? "maskedPaths" : "readonlyPaths");
+	if (lx && lx->n_net_devices && !plan->present[RL_NS_NETWORK])
+		return rl_error_set(
+		    err, 0,
+		    "config.json: linux.netDevices: needs a network namespace of the "
+		    "container's own (linux.namespaces has no \"network\")");
 	if ((cfg->hostname || cfg->domainname) && !plan->present[RL_NS_UTS])
 		return rl_error_set(err, 0,
 				    "config.json: %s: cannot be set without a private "
@@ -516,6 +521,13 @@ static int child_setup(struct rl_launch *c, struct rl_error *err)
 		return -1;
 	if ((c->plan.new_flags & CLONE_NEWNET) && rl_loopback_up(err) < 0)
 		return -1;
+	/* linux.netDevices: the parent moves them into our namespace now */
+	if (cfg->linux_ && cfg->linux_->n_net_devices) {
+		if (rl_sync_send_type(c->sync[1], RL_SYNC_NETDEV) < 0)
+			return rl_error_set(err, errno, "sync channel: send");
+		if (rl_sync_expect(c->sync[1], RL_SYNC_GO, err) < 0)
+			return -1;
+	}
 	/* Relative bind mount sources are relative to the bundle (config.md
 	 * "Mounts"); after the joins, since setns(CLONE_NEWNS) moves the cwd. */
 	if (chdir(c->bundle) < 0)

@@ -25,6 +25,7 @@
 #include "runtime/hooks.h"
 #include "runtime/log.h"
 #include "runtime/lsm.h"
+#include "runtime/netdev.h"
 #include "runtime/process.h"
 #include "runtime/safepath.h"
 #include "runtime/state.h"
@@ -154,6 +155,13 @@ static int handle_msg(struct rl_launch *c, const struct rl_sync_msg *m, int *sta
 	}
 	case RL_SYNC_HOOKS:
 		if (run_create_hooks(c, err) < 0)
+			return -1;
+		if (rl_sync_send_type(c->sync[0], RL_SYNC_GO) < 0)
+			return rl_error_set(err, errno, "sync channel: send");
+		return 1;
+	case RL_SYNC_NETDEV:
+		/* the sender is the init, in its final network namespace */
+		if (rl_netdev_move(c->cfg->linux_, c->init, err) < 0)
 			return -1;
 		if (rl_sync_send_type(c->sync[0], RL_SYNC_GO) < 0)
 			return rl_error_set(err, errno, "sync channel: send");
@@ -403,7 +411,7 @@ int rl_launch_prepare(struct rl_launch *c, struct rl_error *err)
 	if (c->o->preserve_fds < 0)
 		return rl_error_set(err, 0, "--preserve-fds: must not be negative");
 	if (load_bundle(c, err) < 0 || rl_container_check_config(c->cfg, &c->plan, err) < 0 ||
-	    rl_lsm_check(c->cfg, err) < 0 ||
+	    rl_lsm_check(c->cfg, err) < 0 || rl_netdev_check(c->cfg->linux_, err) < 0 ||
 	    rl_process_check_memory_policy(c->cfg->linux_ ? c->cfg->linux_->memory_policy : NULL,
 					   err) < 0 ||
 	    resolve_rootfs(c, err) < 0)

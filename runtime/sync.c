@@ -80,7 +80,7 @@ int rl_sync_recv(int fd, struct rl_sync_msg *m, struct rl_error *err)
 	if (n == 0)
 		return 0;
 	if ((size_t)n < offsetof(struct rl_sync_msg, text) || m->type < RL_SYNC_USERNS ||
-	    m->type > RL_SYNC_CGROUP)
+	    m->type > RL_SYNC_NETDEV)
 		return rl_error_set(err, EPROTO, "sync channel: malformed message");
 	m->text[sizeof(m->text) - 1] = '\0';
 	return 1;

@@ -19,6 +19,7 @@ enum rl_sync_type {
 	RL_SYNC_READY,	    /* child -> parent: set up, about to exec */
 	RL_SYNC_ERROR,	    /* child -> parent: failed; errnum, hint, text */
 	RL_SYNC_CGROUP,	    /* child -> parent: answer GO once I am in my cgroups */
+	RL_SYNC_NETDEV,	    /* child -> parent: in my namespaces; move linux.netDevices */
 };
 
 struct rl_sync_msg {

@@ -377,6 +377,14 @@ struct rl_memory_policy {
 	unsigned flag_bits; /* MPOL_F_* */
 };
 
+/* linux.netDevices (1.3): a host interface moved into the container's
+ * network namespace, renamed to name (NULL: keeps its own; "%d" in it: the
+ * kernel picks a free number). */
+struct rl_net_device {
+	char *host;
+	char *name;
+};
+
 struct rl_linux {
 	struct rl_namespace *namespaces;
 	size_t n_namespaces;
@@ -398,7 +406,9 @@ struct rl_linux {
 	char *mount_label;
 	struct rl_personality *personality;	/* parsed; refused by the runtime */
 	struct rl_memory_policy *memory_policy; /* NULL when absent */
-	bool has_intel_rdt;			/* present: refused at validation */
+	struct rl_net_device *net_devices;	/* in document order, one per key */
+	size_t n_net_devices;
+	bool has_intel_rdt; /* present: refused at validation */
 };
 
 /* ---- the whole document ---------------------------------------------- */

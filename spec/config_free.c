@@ -70,6 +70,11 @@ static void linux_free(struct rl_linux *l)
 	rl_strv_free(&l->masked_paths);
 	rl_strv_free(&l->readonly_paths);
 	free(l->mount_label);
+	for (size_t i = 0; i < l->n_net_devices; i++) {
+		free(l->net_devices[i].host);
+		free(l->net_devices[i].name);
+	}
+	free(l->net_devices);
 	if (l->memory_policy) {
 		free(l->memory_policy->mode_name);
 		free(l->memory_policy->nodes);

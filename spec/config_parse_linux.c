@@ -3,6 +3,7 @@
  * (config_seccomp.c).  Same rules as config_parse.c. */
 #include "config_internal.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -271,6 +272,75 @@ static int parse_personality(struct rl_jctx *c, yajl_val lv, struct rl_linux *l)
 	return rl_jstrv_opt(c, v, path, "flags", &pers->flags);
 }
 
+/* An interface name as the kernel takes one (dev_valid_name): 1 to 15
+ * bytes, not "." or "..", no '/', ':' or white space.  template: "%d" may
+ * stand for a number the kernel picks (once). */
+static bool valid_ifname(const char *s, bool template)
+{
+	const char *pct = strchr(s, '%');
+
+	if (!*s || strlen(s) > 15 || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (*p == '/' || *p == ':' || isspace((unsigned char)*p))
+			return false;
+	if (!pct)
+		return true;
+	return template && pct[1] == 'd' && !strchr(pct + 1, '%');
+}
+
+/* config-linux.md "Network Devices" (1.3): host name -> {"name": ...}.  A
+ * repeated key: the last one wins, as for every JSON object here. */
+static int parse_net_devices(struct rl_jctx *c, yajl_val lv, struct rl_linux *l)
+{
+	yajl_val v = rl_jget(lv, "netDevices");
+	char p[RL_JPATH_MAX], q[RL_JPATH_MAX];
+	size_t n;
+
+	if (!v)
+		return 0;
+	if (rl_jexpect_object(c, v, "linux.netDevices") < 0)
+		return -1;
+	n = v->u.object.len;
+	l->net_devices = calloc(n ? n : 1, sizeof(*l->net_devices));
+	if (!l->net_devices)
+		return rl_parse_oom(c, "linux.netDevices");
+	for (size_t i = 0; i < n; i++) {
+		const char *host = v->u.object.keys[i];
+		yajl_val d = v->u.object.values[i];
+		struct rl_net_device *nd = NULL;
+
+		rl_jpath_key(p, "linux.netDevices", host);
+		if (!valid_ifname(host, false))
+			return rl_jerr(
+			    c, p,
+			    "not a network interface name (1 to 15 bytes; no \"/\", \":\" or "
+			    "white space)");
+		if (rl_jexpect_object(c, d, p) < 0)
+			return -1;
+		for (size_t k = 0; k < l->n_net_devices && !nd; k++)
+			if (strcmp(l->net_devices[k].host, host) == 0)
+				nd = &l->net_devices[k];
+		if (!nd) {
+			nd = &l->net_devices[l->n_net_devices++];
+			nd->host = strdup(host);
+			if (!nd->host)
+				return rl_parse_oom(c, p);
+		}
+		free(nd->name);
+		nd->name = NULL;
+		if (rl_jstr_opt(c, d, p, "name", &nd->name) < 0)
+			return -1;
+		if (nd->name && !valid_ifname(nd->name, true))
+			return rl_jerr(
+			    c, rl_jpath_key(q, p, "name"),
+			    "\"%s\": not a network interface name (1 to 15 bytes; no \"/\", "
+			    "\":\" or white space; \"%%d\" at most once)",
+			    nd->name);
+	}
+	return 0;
+}
+
 /* resources and seccomp leave *out alone on failure; assign on success. */
 static int parse_resources_seccomp(struct rl_jctx *c, yajl_val lv, struct rl_linux *l)
 {
@@ -433,7 +503,8 @@ int rl_parse_linux(struct rl_jctx *c, yajl_val top, struct rl_config *cfg)
 	    parse_abs_paths(c, v, "readonlyPaths", &l->readonly_paths) < 0)
 		return -1;
 	if (rl_jstr_opt(c, v, "linux", "mountLabel", &l->mount_label) < 0 ||
-	    parse_personality(c, v, l) < 0 || parse_memory_policy(c, v, l) < 0)
+	    parse_personality(c, v, l) < 0 || parse_memory_policy(c, v, l) < 0 ||
+	    parse_net_devices(c, v, l) < 0)
 		return -1;
 	/* Intel RDT needs resctrl, which rlite does not drive: remember that it
 	 * was asked for so that validation can refuse it with a clear message

@@ -383,6 +383,17 @@ static int write_linux_tail(yajl_gen g, const struct rl_linux *l, struct rl_erro
 		GEN(rl_gen_key_strv(g, "flags", &l->personality->flags));
 		GEN(gen_close(g));
 	}
+	if (l->n_net_devices) {
+		GEN(rl_gen_key(g, "netDevices"));
+		GEN(gen_open(g));
+		for (size_t i = 0; i < l->n_net_devices; i++) {
+			GEN(rl_gen_key(g, l->net_devices[i].host));
+			GEN(gen_open(g));
+			GEN(rl_gen_key_str(g, "name", l->net_devices[i].name));
+			GEN(gen_close(g));
+		}
+		GEN(gen_close(g));
+	}
 	if (l->memory_policy) {
 		GEN(rl_gen_key(g, "memoryPolicy"));
 		GEN(gen_open(g));

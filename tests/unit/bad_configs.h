@@ -238,6 +238,29 @@ static const struct {
      E "linux.memoryPolicy.flags[1]: must be a string"},
     {L("'memoryPolicy':{'mode':'MPOL_BIND','nodes':'0','flags':['MPOL_F_ANY']}"),
      E "linux.memoryPolicy.flags[0]: unknown flag 'MPOL_F_ANY'"},
+    {L("'netDevices':[]"), E "linux.netDevices: must be an object"},
+    {L("'netDevices':{'eth0':'ctr0'}"), E "linux.netDevices.eth0: must be an object"},
+    {L("'netDevices':{'':{}}"), E
+     "linux.netDevices.: not a network interface name (1 to 15 bytes; no '/', ':' or white space)"},
+    {L("'netDevices':{'eth0:1':{}}"), E "linux.netDevices.eth0:1: not a network interface name (1 "
+					"to 15 bytes; no '/', ':' or white space)"},
+    {L("'netDevices':{'..':{}}"), E "linux.netDevices...: not a network interface name (1 to 15 "
+				    "bytes; no '/', ':' or white space)"},
+    {L("'netDevices':{'abcdefghijklmnop':{}}"),
+     E "linux.netDevices.abcdefghijklmnop: not a network interface name (1 to 15 bytes; no '/', "
+       "':' or white space)"},
+    {L("'netDevices':{'eth%d':{}}"), E "linux.netDevices.eth%d: not a network interface name (1 to "
+				       "15 bytes; no '/', ':' or white space)"},
+    {L("'netDevices':{'eth0':{'name':7}}"), E "linux.netDevices.eth0.name: must be a string"},
+    {L("'netDevices':{'eth0':{'name':'a b'}}"),
+     E "linux.netDevices.eth0.name: 'a b': not a network interface name (1 to 15 bytes; no '/', "
+       "':' or white space; '%d' at most once)"},
+    {L("'netDevices':{'eth0':{'name':'e%d%d'}}"),
+     E "linux.netDevices.eth0.name: 'e%d%d': not a network interface name (1 to 15 bytes; no '/', "
+       "':' or white space; '%d' at most once)"},
+    {L("'netDevices':{'eth0':{'name':'e%s'}}"),
+     E "linux.netDevices.eth0.name: 'e%s': not a network interface name (1 to 15 bytes; no '/', "
+       "':' or white space; '%d' at most once)"},
     /* resources and seccomp have their own tables; only the hand-over. */
     {L("'resources':5"), E "linux.resources: must be an object"},
     {L("'seccomp':[]"), E "linux.seccomp: must be an object"},

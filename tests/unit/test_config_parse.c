@@ -998,6 +998,21 @@ static void test_id_lists(void)
 		   "memoryPolicy: mode 5, nodes, the two flag bits");
 		rl_config_free(cfg);
 	}
+	cfg = parse_q("{'ociVersion':'1.3.0','root':{'path':'r'},'process':{'args':['sh'],"
+		      "'cwd':'/'},'linux':{'netDevices':{'eth1':{'name':'x'},'eth2':{},"
+		      "'eth1':{'name':'ctr%d'}}}}",
+		      &err);
+	if (!ok(cfg != NULL, "netDevices parse"))
+		printf("#   %s\n", errtext(&err));
+	if (cfg) {
+		const struct rl_linux *l = cfg->linux_;
+
+		ok(l->n_net_devices == 2 && strcmp(l->net_devices[0].host, "eth1") == 0 &&
+		       strcmp(l->net_devices[0].name, "ctr%d") == 0 &&
+		       strcmp(l->net_devices[1].host, "eth2") == 0 && !l->net_devices[1].name,
+		   "netDevices: two devices, a repeated key's last value wins, no name is NULL");
+		rl_config_free(cfg);
+	}
 }
 
 int main(void)

@@ -95,6 +95,7 @@ static const char rich[] =
     "\"mountLabel\":\"system_u:object_r:container_file_t:s0\","
     "\"intelRdt\":{},"
     "\"personality\":{\"domain\":\"LINUX32\",\"flags\":[]},"
+    "\"netDevices\":{\"eth1\":{\"name\":\"ctr%d\"},\"eth2\":{\"name\":\"eth2\"}},"
     "\"memoryPolicy\":{\"mode\":\"MPOL_INTERLEAVE\",\"nodes\":\"0\","
     "\"flags\":[\"MPOL_F_STATIC_NODES\"]},"
     "\"timeOffsets\":{\"boottime\":{\"secs\":-3600,\"nanosecs\":0},"
