@@ -225,8 +225,11 @@ const char *rl_mountopt_name(size_t i)
 	if (i < n_rec)
 		return rec_opts[i].name;
 	/* "defaults" asks for rw,suid,dev,exec,async: what mount(2) does
-	 * with no flags, so dropping it is applying it. */
-	return i == n_rec ? "defaults" : NULL;
+	 * with no flags, so dropping it is applying it.  "tmpcopyup":
+	 * rootfs.c copies the directory into the tmpfs. */
+	if (i == n_rec)
+		return "defaults";
+	return i == n_rec + 1 ? "tmpcopyup" : NULL;
 }
 
 bool rl_mountopt_needs_remount(const struct rl_mountopt *m)

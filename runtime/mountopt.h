@@ -42,8 +42,8 @@ void rl_mountopt_free(struct rl_mountopt *m);
  * mounts apply, NULL past the end: `rlite features` reports them as
  * mountOptions (features.md "Mount Options").  Those are libmount's VFS
  * flags and propagation types, the recursive forms ("rro", ...) and
- * "defaults".  Left out, since asking for them changes nothing or fails:
- * "remount" (dropped), "tmpcopyup" (accepted, not done), "idmap" and
+ * "defaults" and "tmpcopyup".  Left out, since asking for them changes
+ * nothing or fails: "remount" (dropped), "idmap" and
  * "ridmap" (refused by rootfs.c), the userspace-only options of mount(8)
  * ("nofail", "x-*", ...: dropped) and filesystem data (features.md: not
  * listed). */

@@ -30,6 +30,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "copyup.h"
 #include "dev.h"
 #include "mountopt.h"
 #include "procfs.h"
@@ -344,6 +345,35 @@ static int fs_entry(struct ctx *c, const struct target *t, const char *type,
 	return mnt < 0 ? -1 : mount_finish(mnt, mo, t, err);
 }
 
+/* tmpcopyup: the tmpfs is mounted writable on the directory, gets its
+ * content (read through an fd taken before the mount hid it), and only
+ * then becomes read-only if asked. */
+static int copyup_entry(struct ctx *c, const struct target *t, const struct rl_mountopt *mo,
+			unsigned long flags, struct rl_error *err)
+{
+	_rl_fd_ int dst = rl_safepath_create(c->rootfd, t->dest, RL_SAFEPATH_DIR, 0755, err);
+	_rl_fd_ int under = -1, mnt = -1, top = -1;
+
+	if (dst < 0)
+		return -1;
+	under = openat(dst, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (under < 0)
+		return rl_error_set(err, errno, "tmpcopyup: open \"%s\"", t->dest);
+	if (mount_fd(t->src, dst, "tmpfs", flags & ~(unsigned long)MS_RDONLY, mo->data) < 0)
+		return mount_error(err, t);
+	mnt = reopen(c, t->dest, err);
+	if (mnt < 0)
+		return -1;
+	top = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (top < 0)
+		return rl_error_set(err, errno, "tmpcopyup: open the tmpfs on \"%s\"", t->dest);
+	if (rl_copyup(under, top, t->dest, err) < 0)
+		return -1;
+	if ((flags & MS_RDONLY) && remount_bind(mnt, flags, mo) < 0)
+		return rl_error_set(err, errno, "remount \"%s\"", t->dest);
+	return mount_finish(mnt, mo, t, err);
+}
+
 static int mount_entry(struct ctx *c, size_t i, struct rl_error *err)
 {
 	const struct rl_mount *m = &c->cfg->mounts[i];
@@ -359,8 +389,13 @@ static int mount_entry(struct ctx *c, size_t i, struct rl_error *err)
 		t.src = m->type ? m->type : "none";
 	if (mo.idmap)
 		return rl_error_set(err, EOPNOTSUPP, "idmapped mount on \"%s\"", t.dest);
-	/* tmpcopyup (a runc extension) is accepted and ignored: the tmpfs
-	 * starts empty. */
+	if (mo.tmpcopyup && (rl_mountopt_is_bind(m) || strcmp(type, "tmpfs") != 0))
+		return rl_error_set(err, EINVAL,
+				    "options: tmpcopyup: only a tmpfs mount can be copied up, "
+				    "not type \"%s\"",
+				    rl_mountopt_is_bind(m) ? "bind" : type);
+	if (mo.tmpcopyup)
+		return copyup_entry(c, &t, &mo, flags, err);
 	if (rl_mountopt_is_bind(m))
 		return bind_entry(c, &t, &mo, flags | MS_BIND, err);
 	if (strcmp(type, "cgroup") == 0)

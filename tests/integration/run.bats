@@ -193,6 +193,55 @@ teardown() {
 	[ ! -e "$RR_BUNDLE/shared/new" ]
 }
 
+@test "run: tmpcopyup: the tmpfs starts with the image's directory, links copied as links" {
+	local d=$RR_BUNDLE/rootfs/data
+	mkdir -p "$d/sub"
+	echo secret-of-the-image >"$d/sub/b"
+	printf 'a' >"$d/a"
+	chown 1:2 "$d/a"
+	chmod 0640 "$d/a"
+	chmod 0711 "$d/sub"
+	ln -s /etc/hostname "$d/l"
+	mkfifo "$d/f"
+	touch -d '2001-02-03 04:05:06' "$d/a"
+	rr_jq '.mounts += [{"destination": "/data", "type": "tmpfs", "source": "tmpfs",
+			    "options": ["tmpcopyup", "nosuid", "mode=755"]}]'
+	rr_sh 'grep " /data " /proc/self/mounts; ls -ln /data | sort -k9
+		stat -c "%n %a %u:%g %y" /data/a /data/sub; readlink /data/l
+		cat /data/sub/b; echo new >/data/new && echo written'
+	rr_run
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'tmpfs /data tmpfs rw,nosuid,'* ]]
+	[[ "$output" == *'/data/a 640 1:2 2001-02-03 04:05:06'* ]]
+	[[ "$output" == *'/data/sub 711 0:0 '* ]]
+	[[ "$output" == *$'\n/etc/hostname\n'* ]]
+	[[ "$output" == *'prw-r--r--'*' f'* ]]
+	[[ "$output" == *secret-of-the-image* ]]
+	[[ "$output" == *written* ]]
+	# the copy was the tmpfs's: the image is as it was
+	[ ! -e "$d/new" ]
+	[ "$(readlink "$d/l")" = /etc/hostname ]
+}
+
+@test "run: tmpcopyup with ro: the content is there, the tmpfs refuses writes; not on a bind" {
+	mkdir -p "$RR_BUNDLE/rootfs/data"
+	echo kept >"$RR_BUNDLE/rootfs/data/k"
+	rr_jq '.mounts += [{"destination": "/data", "type": "tmpfs", "source": "tmpfs",
+			    "options": ["tmpcopyup", "ro"]}]'
+	rr_sh 'cat /data/k; touch /data/x; echo "touch=$?"'
+	rr_run
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = kept ]
+	[[ "$output" == *'touch=1'* ]]
+	rr_snapshot
+	rr_jq '.mounts[-1] = {"destination": "/data", "type": "bind", "source": $s,
+			      "options": ["bind", "tmpcopyup"]}' --arg s "$RR_BUNDLE"
+	rr_run
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'mounts['*']: options: tmpcopyup: only a tmpfs mount can be copied up, not type "bind"'* ]]
+	rr_assert_nothing_left
+}
+
 @test "run: masked paths show nothing" {
 	# (/proc/kcore does not exist on every kernel; timer_list and keys do)
 	rr_sh 'echo "kcore=$(cat /proc/kcore 2>/dev/null | wc -c)"
