@@ -80,6 +80,8 @@ void rl_features_gather(struct rl_features *f)
 	    .intel_rdt = false,
 	    /* container.c refuses idmap, ridmap and mounts[].uidMappings */
 	    .idmap_mounts = false,
+	    /* netdev.c moves linux.netDevices */
+	    .net_devices = true,
 	    .unsafe_annotations = unsafe_annotations,
 	};
 	versions(f);

@@ -17,7 +17,7 @@
 
 #include "error.h"
 
-#define RL_OCI_VERSION "1.2.0"
+#define RL_OCI_VERSION "1.3.0"
 /* The oldest ociVersion rlite reads: the parser takes every 1.x. */
 #define RL_OCI_VERSION_MIN "1.0.0"
 
@@ -452,6 +452,10 @@ const char *rl_seccomp_op_name(enum rl_seccomp_op op);
  * NULL past the end (config_seccomp.c). */
 const char *rl_seccomp_arch_name(size_t i);
 const char *rl_seccomp_flag_name(size_t i);
+/* The i-th mode / flag linux.memoryPolicy accepts, NULL past the end
+ * (config_parse_linux.c). */
+const char *rl_mpol_mode_name(size_t i);
+const char *rl_mpol_flag_name(size_t i);
 
 /* ---- parse, validate, write, free ------------------------------------ */
 

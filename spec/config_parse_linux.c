@@ -411,6 +411,16 @@ static const struct {
     {"MPOL_F_STATIC_NODES", 1u << 15},
 };
 
+const char *rl_mpol_mode_name(size_t i)
+{
+	return i < sizeof(mpol_modes) / sizeof(mpol_modes[0]) ? mpol_modes[i] : NULL;
+}
+
+const char *rl_mpol_flag_name(size_t i)
+{
+	return i < sizeof(mpol_flags) / sizeof(mpol_flags[0]) ? mpol_flags[i].name : NULL;
+}
+
 #define NODES_MAX 1024 /* the kernel's MAX_NUMNODES is at most 1 << 10 */
 
 static int mpol_mode(const char *name)

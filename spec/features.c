@@ -146,14 +146,39 @@ static int gen_mount_extensions(yajl_gen g, const struct rl_features *f)
 	return gen_ok(yajl_gen_map_close(g));
 }
 
+/* 1.3: schemata and enableMonitoring are parts of linux.intelRdt, which
+ * rlite refuses whole. */
+static int gen_intel_rdt(yajl_gen g, const struct rl_features *f)
+{
+	if (rl_gen_key(g, "intelRdt") < 0 || gen_ok(yajl_gen_map_open(g)) < 0 ||
+	    rl_gen_key_bool(g, "enabled", f->intel_rdt) < 0 ||
+	    rl_gen_key_bool(g, "schemata", f->intel_rdt) < 0 ||
+	    rl_gen_key_bool(g, "monitoring", f->intel_rdt) < 0)
+		return -1;
+	return gen_ok(yajl_gen_map_close(g));
+}
+
+/* The parser's modes and flags: each one is handed to set_mempolicy(2),
+ * which may still refuse one the host's kernel lacks (features-linux.md:
+ * "Includes policies that may not be supported by the host"). */
+static int gen_memory_policy(yajl_gen g)
+{
+	if (rl_gen_key(g, "memoryPolicy") < 0 || gen_ok(yajl_gen_map_open(g)) < 0 ||
+	    gen_names(g, "modes", rl_mpol_mode_name, NULL) < 0 ||
+	    gen_names(g, "flags", rl_mpol_flag_name, NULL) < 0)
+		return -1;
+	return gen_ok(yajl_gen_map_close(g));
+}
+
 static int gen_linux(yajl_gen g, const struct rl_features *f)
 {
 	if (rl_gen_key(g, "linux") < 0 || gen_ok(yajl_gen_map_open(g)) < 0 ||
 	    gen_names(g, "namespaces", ns_at, NULL) < 0 ||
 	    gen_names(g, "capabilities", cap_at, NULL) < 0 || gen_cgroup(g, f) < 0 ||
 	    gen_seccomp(g, f) < 0 || gen_enabled(g, "apparmor", f->apparmor) < 0 ||
-	    gen_enabled(g, "selinux", f->selinux) < 0 ||
-	    gen_enabled(g, "intelRdt", f->intel_rdt) < 0 || gen_mount_extensions(g, f) < 0)
+	    gen_enabled(g, "selinux", f->selinux) < 0 || gen_intel_rdt(g, f) < 0 ||
+	    gen_mount_extensions(g, f) < 0 || gen_memory_policy(g) < 0 ||
+	    gen_enabled(g, "netDevices", f->net_devices) < 0)
 		return -1;
 	return gen_ok(yajl_gen_map_close(g));
 }

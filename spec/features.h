@@ -1,6 +1,6 @@
 /* The OCI features document (runtime-spec v1.2 features.md and
- * features-linux.md): what rlite recognises and applies, for callers that
- * ask before they write a config.json.
+ * features-linux.md; v1.3 for memoryPolicy and netDevices): what rlite recognises and applies, for
+ * callers that ask before they write a config.json.
  *
  * The names the parser accepts (hooks, namespaces, capabilities, seccomp
  * actions, operators, architectures and flags) come from spec/'s own
@@ -42,6 +42,8 @@ struct rl_features {
 	bool intel_rdt;
 	/* linux.mountExtensions.idmap: mounts[].uidMappings/gidMappings */
 	bool idmap_mounts;
+	/* linux.netDevices (1.3): host interfaces moved into the container */
+	bool net_devices;
 	/* annotations: the runtime's own metadata (versions) */
 	struct rl_features_annotation annotations[RL_FEATURES_ANNOTATIONS_MAX];
 	size_t n_annotations;

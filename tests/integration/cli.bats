@@ -65,7 +65,7 @@ teardown() {
 	[ "$(ls -A)" = config.json ]
 	[ "$(stat -c %a config.json)" = 644 ]
 
-	jq -e '.ociVersion == "1.2.0"' config.json
+	jq -e '.ociVersion == "1.3.0"' config.json
 	jq -e '.process.terminal == false' config.json
 	jq -e '.process.user == {"uid": 0, "gid": 0}' config.json
 	jq -e '.process.args == ["sh"]' config.json
@@ -106,7 +106,7 @@ teardown() {
 	echo '{"mine": true}' >config.json
 	run -0 --separate-stderr rlite spec --force
 	[ -z "$stderr" ]
-	jq -e '.ociVersion == "1.2.0" and (has("mine") | not)' config.json
+	jq -e '.ociVersion == "1.3.0" and (has("mine") | not)' config.json
 	[ "$(ls -A)" = config.json ]
 }
 

@@ -129,17 +129,17 @@ static struct rl_features fake(void)
 	return f;
 }
 
-/* features.md and features-linux.md of runtime-spec v1.2.0: these members
+/* features.md and features-linux.md of runtime-spec v1.3.0: these members
  * and no others ("MUST NOT contain properties that are not defined in this
  * version"). */
 static void check_members(yajl_val d, const char *w)
 {
 	ok(KEYS(d, "ociVersionMin", "ociVersionMax", "hooks", "mountOptions", "linux",
 		"annotations", "potentiallyUnsafeConfigAnnotations"),
-	   "%s: the top-level members of v1.2", w);
+	   "%s: the top-level members of v1.3", w);
 	ok(KEYS(GET(d, "linux"), "namespaces", "capabilities", "cgroup", "seccomp", "apparmor",
-		"selinux", "intelRdt", "mountExtensions"),
-	   "%s: the linux members of v1.2", w);
+		"selinux", "intelRdt", "mountExtensions", "memoryPolicy", "netDevices"),
+	   "%s: the linux members of v1.3", w);
 	ok(KEYS(GET(d, "linux", "cgroup"), "v1", "v2", "systemd", "systemdUser", "rdma"),
 	   "%s: linux.cgroup members", w);
 	ok(KEYS(GET(d, "linux", "seccomp"), "enabled", "actions", "operators", "archs",
@@ -147,8 +147,15 @@ static void check_members(yajl_val d, const char *w)
 	   "%s: linux.seccomp members", w);
 	ok(KEYS(GET(d, "linux", "apparmor"), "enabled") &&
 	       KEYS(GET(d, "linux", "selinux"), "enabled") &&
-	       KEYS(GET(d, "linux", "intelRdt"), "enabled"),
-	   "%s: apparmor, selinux, intelRdt: enabled only (v1.2 has no schemata, monitoring)", w);
+	       KEYS(GET(d, "linux", "intelRdt"), "enabled", "schemata", "monitoring") &&
+	       KEYS(GET(d, "linux", "netDevices"), "enabled"),
+	   "%s: apparmor, selinux, netDevices: enabled; intelRdt: schemata, monitoring too", w);
+	ok(KEYS(GET(d, "linux", "memoryPolicy"), "modes", "flags") &&
+	       array_len(GET(d, "linux", "memoryPolicy", "modes")) == 7 &&
+	       in_array(GET(d, "linux", "memoryPolicy", "modes"), "MPOL_WEIGHTED_INTERLEAVE") &&
+	       array_len(GET(d, "linux", "memoryPolicy", "flags")) == 3 &&
+	       in_array(GET(d, "linux", "memoryPolicy", "flags"), "MPOL_F_STATIC_NODES"),
+	   "%s: memoryPolicy: the parser's 7 modes and 3 flags", w);
 	ok(KEYS(GET(d, "linux", "mountExtensions"), "idmap") &&
 	       KEYS(GET(d, "linux", "mountExtensions", "idmap"), "enabled"),
 	   "%s: mountExtensions.idmap.enabled", w);
