@@ -199,6 +199,22 @@ cg_wait_file() {
 	[[ "$output" == *'--cgroup-manager: must be cgroupfs, systemd or disabled, not "bogus"'* ]]
 }
 
+@test "cgroup: --cgroup-manager disabled refuses a limit it cannot apply" {
+	rr_jq '.linux.resources = {"memory": {}, "pids": {"limit": 5}}'
+	rr_sh 'exec sleep 30'
+	rr_snapshot
+	run timeout 20 "$RLITE_BIN" --cgroup-manager disabled --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'linux.resources.pids: cannot be applied with --cgroup-manager disabled (no cgroups)'* ]]
+	rr_assert_nothing_left
+	# device rules and empty sections ask for no limit
+	rr_jq '.linux.resources = {"memory": {}, "devices": [{"allow": false, "access": "rwm"}]}'
+	cg_run_d --cgroup-manager disabled
+	cg_rlite delete --force "$RR_ID"
+	cg_none_left
+}
+
 @test "cgroup: after kill -9 of rlite during create, delete --force removes the cgroups" {
 	# A createRuntime hook holds create after the cgroups were made.
 	rr_jq '.hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c", "touch " + $f + "; sleep 30"]}]' \
