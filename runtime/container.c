@@ -108,7 +108,9 @@ static int check_linux(const struct rl_config *cfg, const struct rl_ns_plan *pla
 	const struct rl_linux *lx = cfg->linux_;
 
 	if (lx && lx->has_intel_rdt)
-		return rl_error_set(err, 0, "config.json: linux.intelRdt: not supported");
+		return rl_error_set(err, 0,
+				    "config.json: linux.intelRdt: not supported by rlite "
+				    "(no resctrl support)");
 	if (lx && lx->personality) {
 		const char *d = lx->personality->domain;
 
@@ -119,7 +121,7 @@ static int check_linux(const struct rl_config *cfg, const struct rl_ns_plan *pla
 		if (lx->personality->flags.n)
 			return rl_error_set(err, 0,
 					    "config.json: linux.personality.flags: not "
-					    "supported");
+					    "supported (runtime-spec defines no flag)");
 	}
 	/* Without a mount namespace of its own the container shares the
 	 * caller's (config-linux.md "Namespaces"; hostmounts.h): a path can
