@@ -160,6 +160,33 @@ static void test_check_config(void)
 		       "no flag)",
 		       "personality flags refused");
 	}
+	{
+		char *keys[] = {(char *)"net.ipv4.ip_forward", (char *)"kernel.shmmax",
+				(char *)"fs.mqueue.msg_max", (char *)"kernel.hostname"};
+		char *vals[] = {(char *)"1", (char *)"1", (char *)"1", (char *)"h"};
+
+		fixture_init(&f);
+		f.lx.sysctl = (struct rl_map){.keys = keys, .values = vals, .n = 4};
+		is_str(check(&f, &err), "ok",
+		       "sysctl: net, ipc and uts keys with their namespaces");
+		keys[0] = (char *)"vm.swappiness";
+		is_str(check(&f, &err),
+		       "config.json: linux.sysctl.\"vm.swappiness\": not in a namespace of the "
+		       "container's own (it would change the host's value)",
+		       "sysctl: a key of no namespace is refused");
+		keys[0] = (char *)"net.core.somaxconn";
+		f.ns[1].type = RL_NS_CGROUP;
+		is_str(check(&f, &err),
+		       "config.json: linux.sysctl.\"net.core.somaxconn\": needs a namespace of the "
+		       "container's own (linux.namespaces has no \"network\")",
+		       "sysctl: net.* without a network namespace");
+		f.ns[1].type = RL_NS_NETWORK;
+		f.ns[3].type = RL_NS_CGROUP;
+		is_str(check(&f, &err),
+		       "config.json: linux.sysctl.\"kernel.shmmax\": needs a namespace of the "
+		       "container's own (linux.namespaces has no \"ipc\")",
+		       "sysctl: an ipc key without an ipc namespace");
+	}
 	fixture_init(&f);
 	f.ns[2].type = RL_NS_CGROUP;
 	is_str(check(&f, &err), "ok", "no mount namespace: the caller's is shared");
