@@ -22,7 +22,7 @@ static const char update_usage[] =
     "  --memory-reservation SIZE  soft limit\n"
     "  --memory-swap SIZE      memory plus swap limit (-1: none)\n"
     "  --kernel-memory-tcp SIZE   kernel TCP buffer limit (v1)\n"
-    "  --kernel-memory SIZE    obsolete: ignored with a warning\n"
+    "  --kernel-memory SIZE    obsolete: a limit is refused (-1 is accepted)\n"
     "  --cpu-shares N          relative CPU weight (v2: converted to cpu.weight)\n"
     "  --cpu-quota US          CFS quota per period (-1: none)\n"
     "  --cpu-period US         CFS period\n"

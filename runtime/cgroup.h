@@ -201,13 +201,14 @@ struct rl_cg_write {
 	/* The next write must go first when this one fails with EINVAL, then
 	 * this one is retried (v1 memory vs memsw, cfs period vs quota). */
 	bool swap_with_next;
+	/* memory.checkBeforeUpdate on v2: the applier refuses a memory.max
+	 * below memory.current (v1 refuses that by itself, EBUSY). */
+	bool check_usage;
 };
 
 struct rl_cg_plan {
 	struct rl_cg_write *w;
 	size_t n;
-	char **warnings; /* "linux.resources.memory.kernel: obsolete, ignored" */
-	size_t n_warnings;
 };
 
 /* Which version holds each controller: where[c] is 1 (v1), 2 (v2) or 0
@@ -222,13 +223,15 @@ void rl_cg_where_dirs(const struct rl_cgroup *cg, int where[RL_CG__COUNT]);
  * weight -> io.weight, ...).  Device rules are not in it (rl_cg_devices).
  * A resource whose controller is not available, or that the version cannot
  * express, fails naming the field: "linux.resources.network.classID: the
- * net_cls controller is not available".  Obsolete ones warn.  Pure. */
+ * net_cls controller is not available"; so does an obsolete one
+ * (memory.kernel).  Nothing is left out without a word.  Pure. */
 int rl_cg_plan_make(const struct rl_resources *r, const int where[RL_CG__COUNT],
 		    struct rl_cg_plan *out, struct rl_error *err);
 void rl_cg_plan_free(struct rl_cg_plan *p);
 
 /* Writes the plan into the container's directories.  Errors name the file:
- * `cgroup memory.limit_in_bytes: write "4096": Device or resource busy`. */
+ * `cgroup memory.limit_in_bytes: write "4096": Device or resource busy`,
+ * or the field (memory.checkBeforeUpdate). */
 int rl_cg_plan_apply(const struct rl_cgroup *cg, const struct rl_cg_plan *p, struct rl_error *err);
 
 /* The device rules the container gets: linux.resources.devices as given,

@@ -20,8 +20,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runtime/log.h"
-
 #define RES "linux.resources."
 
 /* The kernel's default CFS period (cpu.max without one keeps "100000"). */
@@ -105,26 +103,6 @@ static void swap_last(struct builder *b, bool next_follows)
 {
 	if (next_follows && b->p.n)
 		b->p.w[b->p.n - 1].swap_with_next = true;
-}
-
-static int warn(struct builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int warn(struct builder *b, const char *fmt, ...)
-{
-	char **v = realloc(b->p.warnings, (b->p.n_warnings + 1) * sizeof(*v));
-	va_list ap;
-	int r;
-
-	if (!v)
-		return oom(b);
-	b->p.warnings = v;
-	va_start(ap, fmt);
-	r = vasprintf(&v[b->p.n_warnings], fmt, ap);
-	va_end(ap);
-	if (r < 0)
-		return oom(b);
-	b->p.n_warnings++;
-	return 0;
 }
 
 /* 0 when controller c can take field; else the error naming the field. */
@@ -222,26 +200,31 @@ static int memory_v2(struct builder *b, const struct rl_memory *m)
 {
 	char n[24];
 
-	if (m->limit.set && add(b, RL_CG_MEMORY, "memory.max", "%s", lim(m->limit.v, true, n)) < 0)
-		return -1;
+	if (m->limit.set) {
+		if (add(b, RL_CG_MEMORY, "memory.max", "%s", lim(m->limit.v, true, n)) < 0)
+			return -1;
+		b->p.w[b->p.n - 1].check_usage =
+		    m->check_before_update.set && m->check_before_update.v && m->limit.v >= 0;
+	}
 	if (m->reservation.set &&
 	    add(b, RL_CG_MEMORY, "memory.low", "%s", lim(m->reservation.v, true, n)) < 0)
 		return -1;
 	if (m->swap.set && swap_v2(b, m) < 0)
 		return -1;
-	/* No v2 file for these; runc ignores them the same way. */
-	if (m->swappiness.set &&
-	    warn(b, RES "memory.swappiness: not supported on cgroup v2, ignored") < 0)
-		return -1;
-	if (m->kernel_tcp.set &&
-	    warn(b, RES "memory.kernelTCP: not supported on cgroup v2, ignored") < 0)
-		return -1;
-	if (m->disable_oom_killer.set && m->disable_oom_killer.v &&
-	    warn(b, RES "memory.disableOOMKiller: not supported on cgroup v2, ignored") < 0)
-		return -1;
-	if (m->use_hierarchy.set && !m->use_hierarchy.v &&
-	    warn(b, RES "memory.useHierarchy: cgroup v2 is always hierarchical, ignored") < 0)
-		return -1;
+	/* No v2 file for these (runc drops them without a word): refused, so
+	 * that a caller does not believe them applied.  Values that ask for
+	 * what v2 does anyway are fine. */
+	if (m->swappiness.set)
+		return rl_error_set(b->err, 0, RES "memory.swappiness: not supported on cgroup v2");
+	if (m->kernel_tcp.set && m->kernel_tcp.v >= 0)
+		return rl_error_set(b->err, 0, RES "memory.kernelTCP: not supported on cgroup v2");
+	if (m->disable_oom_killer.set && m->disable_oom_killer.v)
+		return rl_error_set(b->err, 0,
+				    RES "memory.disableOOMKiller: not supported on cgroup v2");
+	if (m->use_hierarchy.set && !m->use_hierarchy.v)
+		return rl_error_set(b->err, 0,
+				    RES "memory.useHierarchy: false is not supported on cgroup v2 "
+					"(always hierarchical)");
 	return 0;
 }
 
@@ -254,9 +237,13 @@ static int plan_memory(struct builder *b, const struct rl_memory *m)
 		      {m->disable_oom_killer.set, "memory.disableOOMKiller"},
 		      {m->use_hierarchy.set, "memory.useHierarchy"});
 
-	/* Deprecated by the spec; kernels since 5.16 refuse kmem limits. */
-	if (m->kernel.set && warn(b, RES "memory.kernel: obsolete, ignored") < 0)
-		return -1;
+	/* Deprecated by the spec; the kernel takes memory.kmem.limit_in_bytes
+	 * and limits nothing (5.16 and later): a limit is refused rather than
+	 * ignored, -1 (no limit) is what every cgroup has. */
+	if (m->kernel.set && m->kernel.v >= 0)
+		return rl_error_set(b->err, 0,
+				    RES "memory.kernel: kernel memory limits are obsolete, "
+					"Linux no longer enforces them");
 	if (!first)
 		return 0;
 	if (need(b, RL_CG_MEMORY, first) < 0)
@@ -473,21 +460,21 @@ static int blkio_v2(struct builder *b, const struct rl_block_io *io)
 	if (io->weight.set && io->weight.v &&
 	    add(b, B, "io.bfq.weight", "%" PRIu32, io->weight.v) < 0)
 		return -1;
-	if (io->leaf_weight.set && io->leaf_weight.v &&
-	    warn(b, RES "blockIO.leafWeight: not supported on cgroup v2, ignored") < 0)
-		return -1;
+	if (io->leaf_weight.set && io->leaf_weight.v)
+		return rl_error_set(b->err, 0,
+				    RES "blockIO.leafWeight: not supported on cgroup v2");
 	for (size_t i = 0; i < io->n_weight_device; i++) {
 		const struct rl_weight_device *d = &io->weight_device[i];
 
 		if (d->weight.set && add(b, B, "io.bfq.weight", "%" PRId64 ":%" PRId64 " %" PRIu32,
 					 d->major, d->minor, d->weight.v) < 0)
 			return -1;
-		if (d->leaf_weight.set &&
-		    warn(b,
-			 RES "blockIO.weightDevice[%zu].leafWeight: not supported on cgroup v2, "
-			     "ignored",
-			 i) < 0)
-			return -1;
+		if (d->leaf_weight.set)
+			return rl_error_set(b->err, 0,
+					    RES
+					    "blockIO.weightDevice[%zu].leafWeight: not supported "
+					    "on cgroup v2",
+					    i);
 	}
 	return throttles_add(b, io, true);
 }
@@ -671,10 +658,7 @@ void rl_cg_plan_free(struct rl_cg_plan *p)
 		free(p->w[i].file);
 		free(p->w[i].value);
 	}
-	for (size_t i = 0; i < p->n_warnings; i++)
-		free(p->warnings[i]);
 	free(p->w);
-	free(p->warnings);
 	*p = (struct rl_cg_plan){0};
 }
 
@@ -736,6 +720,27 @@ static int write_one(const struct rl_cg_dir *d, const struct rl_cg_write *w, con
 	return f == ENOENT ? e : f;
 }
 
+/* memory.checkBeforeUpdate (config-linux.md "Memory"): on v2 a memory.max
+ * below the usage invokes the OOM killer, where v1 refuses it; the spec
+ * asks the runtime to refuse it instead.  A usage it cannot read is no
+ * reason to refuse. */
+static int check_usage(const struct rl_cg_dir *d, const struct rl_cg_write *w, struct rl_error *err)
+{
+	char path[PATH_MAX], buf[32];
+	uint64_t limit = strtoull(w->value, NULL, 10), usage;
+
+	rl_cg_dir_path(d, "memory.current", path, sizeof(path));
+	if (rl_cg_read_path(path, buf, sizeof(buf)) <= 0)
+		return 0;
+	usage = strtoull(buf, NULL, 10);
+	if (limit < usage)
+		return rl_error_set(err, EBUSY,
+				    RES "memory.checkBeforeUpdate: the new memory.limit %" PRIu64
+					" is below the current usage %" PRIu64,
+				    limit, usage);
+	return 0;
+}
+
 /* Writes p->w[i]; *next is the first write not done yet.  A write marked
  * swap_with_next that the kernel refuses with EINVAL goes again after the
  * next one (which may do the same with its own next). */
@@ -752,6 +757,8 @@ static int apply_from(const struct rl_cgroup *cg, const struct rl_cg_plan *p, si
 		return rl_error_set(
 		    err, 0, "cgroup %s: write \"%s\": the container has no %s cgroup", w->file,
 		    w->value, w->ctrl == RL_CG_CORE ? "v2" : rl_cg_ctrl_name(w->ctrl, false));
+	if (w->check_usage && check_usage(d, w, err) < 0)
+		return -1;
 	e = write_one(d, w, &file);
 	if (e == EINVAL && w->swap_with_next && i + 1 < p->n) {
 		if (apply_from(cg, p, i + 1, next, err) < 0)
@@ -929,8 +936,6 @@ int rl_cg_apply(const struct rl_cgroup *cg, const struct rl_resources *r,
 	if (r) {
 		if (rl_cg_plan_make(r, where, &plan, err) < 0)
 			return -1;
-		for (size_t i = 0; i < plan.n_warnings; i++)
-			rl_log("warning", "%s", plan.warnings[i]);
 		rc = rl_cg_plan_apply(cg, &plan, err);
 		rl_cg_plan_free(&plan);
 		if (rc < 0)

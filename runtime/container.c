@@ -102,13 +102,63 @@ static int check_userns(const struct rl_linux *lx, const struct rl_ns_plan *plan
 	return 0;
 }
 
+/* The namespace a sysctl belongs to, as runc's validator has it; -1: it
+ * has none, and writing it would change the host's value. */
+static int sysctl_ns(const char *key)
+{
+	static const char *const ipc[] = {"kernel.msgmax", "kernel.msgmnb",	    "kernel.msgmni",
+					  "kernel.sem",	   "kernel.shmall",	    "kernel.shmmax",
+					  "kernel.shmmni", "kernel.shm_rmid_forced"};
+
+	for (size_t i = 0; i < sizeof(ipc) / sizeof(ipc[0]); i++)
+		if (strcmp(key, ipc[i]) == 0)
+			return RL_NS_IPC;
+	if (strncmp(key, "fs.mqueue.", 10) == 0)
+		return RL_NS_IPC;
+	if (strncmp(key, "net.", 4) == 0)
+		return RL_NS_NETWORK;
+	if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel.domainname") == 0)
+		return RL_NS_UTS;
+	return -1;
+}
+
+/* config-linux.md "Sysctl": for the container; one the container does
+ * not have a namespace of its own for is the host's. */
+static int check_sysctl(const struct rl_linux *lx, const struct rl_ns_plan *plan,
+			struct rl_error *err)
+{
+	for (size_t i = 0; lx && i < lx->sysctl.n; i++) {
+		const char *key = lx->sysctl.keys[i];
+		int ns = sysctl_ns(key);
+
+		if (ns < 0)
+			return rl_error_set(
+			    err, 0,
+			    "config.json: linux.sysctl.\"%s\": not in a namespace of "
+			    "the container's own (it would change the host's value)",
+			    key);
+		if (!plan->present[ns])
+			return rl_error_set(
+			    err, 0,
+			    "config.json: linux.sysctl.\"%s\": needs a namespace of the "
+			    "container's own (linux.namespaces has no \"%s\")",
+			    key, rl_ns_name((enum rl_ns_type)ns));
+	}
+	return 0;
+}
+
 static int check_linux(const struct rl_config *cfg, const struct rl_ns_plan *plan,
 		       struct rl_error *err)
 {
 	const struct rl_linux *lx = cfg->linux_;
 
+	if (check_sysctl(lx, plan, err) < 0)
+		return -1;
+
 	if (lx && lx->has_intel_rdt)
-		return rl_error_set(err, 0, "config.json: linux.intelRdt: not supported");
+		return rl_error_set(err, 0,
+				    "config.json: linux.intelRdt: not supported by rlite "
+				    "(no resctrl support)");
 	if (lx && lx->personality) {
 		const char *d = lx->personality->domain;
 
@@ -119,7 +169,7 @@ static int check_linux(const struct rl_config *cfg, const struct rl_ns_plan *pla
 		if (lx->personality->flags.n)
 			return rl_error_set(err, 0,
 					    "config.json: linux.personality.flags: not "
-					    "supported");
+					    "supported (runtime-spec defines no flag)");
 	}
 	/* Without a mount namespace of its own the container shares the
 	 * caller's (config-linux.md "Namespaces"; hostmounts.h): a path can

@@ -446,6 +446,53 @@ static bool wants_resources(const struct rl_config *cfg)
 		     r->unified.n);
 }
 
+static bool memory_set(const struct rl_memory *m)
+{
+	return m->limit.set || m->reservation.set || m->swap.set || m->kernel.set ||
+	       m->kernel_tcp.set || m->swappiness.set || m->disable_oom_killer.set ||
+	       m->use_hierarchy.set;
+}
+
+static bool cpu_set(const struct rl_cpu *c)
+{
+	return c->shares.set || c->quota.set || c->burst.set || c->period.set ||
+	       c->realtime_runtime.set || c->realtime_period.set || (c->cpus && c->cpus[0]) ||
+	       (c->mems && c->mems[0]) || c->idle.set;
+}
+
+static bool block_io_set(const struct rl_block_io *b)
+{
+	return b->weight.set || b->leaf_weight.set || b->n_weight_device ||
+	       b->n_throttle_read_bps || b->n_throttle_write_bps || b->n_throttle_read_iops ||
+	       b->n_throttle_write_iops;
+}
+
+/* The first section of linux.resources that asks for a limit, NULL when
+ * none does (empty sections ask for nothing; device rules are no limit:
+ * the container has only the devices it was given). */
+static const char *first_limit(const struct rl_config *cfg)
+{
+	const struct rl_resources *r = cfg->linux_ ? cfg->linux_->resources : NULL;
+
+	if (!r)
+		return NULL;
+	if (r->has_memory && memory_set(&r->memory))
+		return "memory";
+	if (r->has_cpu && cpu_set(&r->cpu))
+		return "cpu";
+	if (r->pids_limit.set)
+		return "pids";
+	if (r->has_block_io && block_io_set(&r->block_io))
+		return "blockIO";
+	if (r->n_hugepage_limits)
+		return "hugepageLimits";
+	if (r->has_network && (r->network.class_id.set || r->network.n_priorities))
+		return "network";
+	if (r->n_rdma)
+		return "rdma";
+	return r->unified.n ? "unified" : NULL;
+}
+
 /* What the child needs to join: cgroup.procs of every directory, opened
  * here (the kernel checks the opener, so this holds in a user namespace),
  * and the v2 directory for CLONE_INTO_CGROUP; all above the workload's
@@ -485,6 +532,13 @@ int rl_launch_cgroups(struct rl_launch *c, struct rl_error *err)
 	struct rl_cg_layout lay;
 	int r;
 
+	/* Without cgroups a limit would be left out without a word: refused,
+	 * as podman refuses limits with --cgroups=disabled. */
+	if (c->o->no_cgroups && first_limit(c->cfg))
+		return rl_error_set(err, 0,
+				    "config.json: linux.resources.%s: cannot be applied with "
+				    "--cgroup-manager disabled (no cgroups)",
+				    first_limit(c->cfg));
 	if (c->o->no_cgroups && !has_cgroup_mount(c->cfg))
 		return 0;
 	if (rl_cg_layout_load(&lay, err) < 0)

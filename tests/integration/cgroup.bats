@@ -199,6 +199,22 @@ cg_wait_file() {
 	[[ "$output" == *'--cgroup-manager: must be cgroupfs, systemd or disabled, not "bogus"'* ]]
 }
 
+@test "cgroup: --cgroup-manager disabled refuses a limit it cannot apply" {
+	rr_jq '.linux.resources = {"memory": {}, "pids": {"limit": 5}}'
+	rr_sh 'exec sleep 30'
+	rr_snapshot
+	run timeout 20 "$RLITE_BIN" --cgroup-manager disabled --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'linux.resources.pids: cannot be applied with --cgroup-manager disabled (no cgroups)'* ]]
+	rr_assert_nothing_left
+	# device rules and empty sections ask for no limit
+	rr_jq '.linux.resources = {"memory": {}, "devices": [{"allow": false, "access": "rwm"}]}'
+	cg_run_d --cgroup-manager disabled
+	cg_rlite delete --force "$RR_ID"
+	cg_none_left
+}
+
 @test "cgroup: after kill -9 of rlite during create, delete --force removes the cgroups" {
 	# A createRuntime hook holds create after the cgroups were made.
 	rr_jq '.hooks.createRuntime = [{"path": "/bin/sh", "args": ["sh", "-c", "touch " + $f + "; sleep 30"]}]' \
@@ -383,7 +399,7 @@ cg_daemon_workload() {
 @test "cgroup: the other memory and cpu settings, and unified keys, read back" {
 	rr_jq '.linux.resources = {
 		"memory": {"limit": 67108864, "kernelTCP": 16777216, "disableOOMKiller": true,
-			   "useHierarchy": true, "kernel": 1048576},
+			   "useHierarchy": true, "kernel": -1},
 		"cpu": {"quota": 40000, "period": 100000, "burst": 10000, "mems": "0",
 			"realtimePeriod": 1000000, "realtimeRuntime": 10000},
 		"unified": {"hugetlb.2MB.max": "2097152"}}'
@@ -397,7 +413,6 @@ cg_daemon_workload() {
 	[ "$(cat "$(cg_file cpu cpu.rt_runtime_us)")" = 10000 ]
 	[ "$(cat "$(cg_file cpuset cpuset.mems)")" = 0 ]
 	[ "$(cat "$(cg_file "" hugetlb.2MB.max)")" = 2097152 ]
-	# memory.kernel is obsolete: a warning in the log, the file untouched
 	cg_rlite delete --force "$RR_ID"
 	rr_jq '.linux.resources = {"cpu": {"idle": 1}}'
 	cg_run_d --log "$RR_DIR/log"
@@ -406,12 +421,26 @@ cg_daemon_workload() {
 	cg_none_left
 }
 
-@test "cgroup: memory.kernel warns and is not written" {
+@test "cgroup: a memory.kernel limit is refused (obsolete), by run and by update" {
+	# The kernel takes memory.kmem.limit_in_bytes and limits nothing.
 	rr_jq '.linux.resources = {"memory": {"kernel": 1048576}}'
 	rr_sh 'exec sleep 30'
-	cg_run_d --log "$RR_DIR/log"
-	grep -q 'linux.resources.memory.kernel: obsolete, ignored' "$RR_DIR/log"
-	[ "$(cat "$(cg_file memory memory.kmem.limit_in_bytes)")" != 1048576 ]
+	rr_snapshot
+	run timeout 20 "$RLITE_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'linux.resources.memory.kernel: kernel memory limits are obsolete, Linux no longer enforces them'* ]]
+	rr_assert_nothing_left
+	# -1 (no limit) is what every cgroup has: accepted
+	rr_jq '.linux.resources = {"memory": {"kernel": -1}}'
+	cg_run_d
+	echo '{"memory": {"kernel": 4194304}}' >"$RR_DIR/r.json"
+	run cg_rlite update --resources "$RR_DIR/r.json" "$RR_ID"
+	echo "$output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'linux.resources.memory.kernel: kernel memory limits are obsolete'* ]]
+	cg_rlite delete --force "$RR_ID"
+	cg_none_left
 }
 
 @test "cgroup: network classID and priorities on a net_cls,net_prio hierarchy" {

@@ -73,7 +73,7 @@ static int ctrl_of(const char *file)
 
 /* The plan as text, one "file=value" line per write (" (swap)" when
  * swap_with_next, " @ctrl" when the write goes to another controller than
- * its name says), then "warning: ..." lines; or "error: ...". */
+ * its name says, " (check)" when check_usage); or "error: ...". */
 static const char *planned(const char *snippet, const int *where)
 {
 	static char out[8192];
@@ -87,19 +87,16 @@ static const char *planned(const char *snippet, const int *where)
 		return "bad snippet";
 	if (rl_cg_plan_make(r, where, &p, &e) < 0) {
 		snprintf(out, sizeof(out), "error: %s", e.msg);
-		if (p.n || p.w || p.n_warnings)
+		if (p.n || p.w)
 			snprintf(out, sizeof(out), "error left a plan behind");
 	}
 	for (size_t i = 0; i < p.n; i++)
-		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s=%s%s%s%s\n", p.w[i].file,
-					p.w[i].value, p.w[i].swap_with_next ? " (swap)" : "",
-					ctrl_of(p.w[i].file) == (int)p.w[i].ctrl ? "" : " @",
-					ctrl_of(p.w[i].file) == (int)p.w[i].ctrl
-					    ? ""
-					    : rl_cg_ctrl_name(p.w[i].ctrl, false));
-	for (size_t i = 0; i < p.n_warnings; i++)
-		len +=
-		    (size_t)snprintf(out + len, sizeof(out) - len, "warning: %s\n", p.warnings[i]);
+		len += (size_t)snprintf(
+		    out + len, sizeof(out) - len, "%s=%s%s%s%s%s\n", p.w[i].file, p.w[i].value,
+		    p.w[i].swap_with_next ? " (swap)" : "", p.w[i].check_usage ? " (check)" : "",
+		    ctrl_of(p.w[i].file) == (int)p.w[i].ctrl ? "" : " @",
+		    ctrl_of(p.w[i].file) == (int)p.w[i].ctrl ? ""
+							     : rl_cg_ctrl_name(p.w[i].ctrl, false));
 	rl_cg_plan_free(&p);
 	rl_resources_free(r);
 	return out;
@@ -151,7 +148,7 @@ static void test_memory(void)
 {
 	is_str(planned("{'memory': {'limit': 4096, 'reservation': 1024, 'swap': 8192,"
 		       " 'swappiness': 60, 'kernelTCP': 2048, 'disableOOMKiller': true,"
-		       " 'useHierarchy': true, 'kernel': 100}}",
+		       " 'useHierarchy': true, 'kernel': -1}}",
 		       V1),
 	       "memory.limit_in_bytes=4096 (swap)\n"
 	       "memory.memsw.limit_in_bytes=8192\n"
@@ -159,9 +156,19 @@ static void test_memory(void)
 	       "memory.swappiness=60\n"
 	       "memory.kmem.tcp.limit_in_bytes=2048\n"
 	       "memory.oom_control=1\n"
-	       "memory.use_hierarchy=1\n"
-	       "warning: linux.resources.memory.kernel: obsolete, ignored\n",
-	       "v1 memory: every field, limit before memsw with the swap flag");
+	       "memory.use_hierarchy=1\n",
+	       "v1 memory: every field, limit before memsw with the swap flag; kernel -1 is "
+	       "nothing to do");
+	is_str(planned("{'memory': {'limit': 4096, 'kernel': 100}}", V1),
+	       "error: linux.resources.memory.kernel: kernel memory limits are obsolete, Linux no "
+	       "longer enforces them",
+	       "memory.kernel: a limit is refused");
+	is_str(planned("{'memory': {'kernel': 0}}", V2),
+	       "error: linux.resources.memory.kernel: kernel memory limits are obsolete, Linux no "
+	       "longer enforces them",
+	       "memory.kernel: 0 too, on v2 as well");
+	is_str(planned("{'memory': {'limit': 4096, 'checkBeforeUpdate': true}}", V1),
+	       "memory.limit_in_bytes=4096\n", "v1: checkBeforeUpdate is the kernel's own rule");
 	is_str(planned("{'memory': {'limit': -1, 'swap': -1, 'reservation': -1, 'kernelTCP': -1,"
 		       " 'disableOOMKiller': false, 'useHierarchy': false}}",
 		       V1),
@@ -202,17 +209,27 @@ static void test_memory(void)
 	       "error: linux.resources.memory.swap: must be at least memory.limit "
 	       "(it is memory + swap)",
 	       "v2: swap below the limit");
-	is_str(planned("{'memory': {'swappiness': 10, 'kernelTCP': 1, 'disableOOMKiller': true,"
-		       " 'useHierarchy': false, 'kernel': 1}}",
-		       V2),
-	       "warning: linux.resources.memory.kernel: obsolete, ignored\n"
-	       "warning: linux.resources.memory.swappiness: not supported on cgroup v2, ignored\n"
-	       "warning: linux.resources.memory.kernelTCP: not supported on cgroup v2, ignored\n"
-	       "warning: linux.resources.memory.disableOOMKiller: not supported on cgroup v2, "
-	       "ignored\n"
-	       "warning: linux.resources.memory.useHierarchy: cgroup v2 is always hierarchical, "
-	       "ignored\n",
-	       "v2: what it cannot express warns");
+	is_str(planned("{'memory': {'swappiness': 10}}", V2),
+	       "error: linux.resources.memory.swappiness: not supported on cgroup v2",
+	       "v2: swappiness refused");
+	is_str(planned("{'memory': {'kernelTCP': 1}}", V2),
+	       "error: linux.resources.memory.kernelTCP: not supported on cgroup v2",
+	       "v2: kernelTCP refused");
+	is_str(planned("{'memory': {'disableOOMKiller': true}}", V2),
+	       "error: linux.resources.memory.disableOOMKiller: not supported on cgroup v2",
+	       "v2: disableOOMKiller true refused");
+	is_str(planned("{'memory': {'useHierarchy': false}}", V2),
+	       "error: linux.resources.memory.useHierarchy: false is not supported on cgroup v2 "
+	       "(always hierarchical)",
+	       "v2: useHierarchy false refused");
+	is_str(planned("{'memory': {'kernelTCP': -1, 'kernel': -1, 'useHierarchy': true}}", V2), "",
+	       "v2: what v2 does anyway is quiet");
+	is_str(planned("{'memory': {'limit': 4096, 'checkBeforeUpdate': true}}", V2),
+	       "memory.max=4096 (check)\n", "v2: checkBeforeUpdate marks memory.max");
+	is_str(planned("{'memory': {'limit': -1, 'checkBeforeUpdate': true}}", V2),
+	       "memory.max=max\n", "v2: no limit, nothing to check");
+	is_str(planned("{'memory': {'limit': 4096, 'checkBeforeUpdate': false}}", V2),
+	       "memory.max=4096\n", "v2: checkBeforeUpdate false");
 	is_str(planned("{'memory': {'disableOOMKiller': false}}", V2), "",
 	       "v2: disableOOMKiller false is quiet");
 }
@@ -310,24 +327,29 @@ static void test_pids_blkio(void)
 	    "blkio.throttle.write_iops_device=8:0 4\n"
 	    "blkio.throttle.write_iops_device=8:16 5\n",
 	    "v1 blkio: every field");
-	is_str(
-	    planned("{'blockIO': {'weight': 500, 'leafWeight': 300,"
-		    " 'weightDevice': [{'major': 8, 'minor': 0, 'weight': 600, 'leafWeight': 700}],"
-		    " 'throttleReadBpsDevice': [{'major': 8, 'minor': 0, 'rate': 1048576}],"
-		    " 'throttleWriteBpsDevice': [{'major': 8, 'minor': 0, 'rate': 2}],"
-		    " 'throttleReadIOPSDevice': [{'major': 8, 'minor': 0, 'rate': 3}],"
-		    " 'throttleWriteIOPSDevice': [{'major': 8, 'minor': 0, 'rate': 4}]}}",
-		    V2),
-	    "io.bfq.weight=500\n"
-	    "io.bfq.weight=8:0 600\n"
-	    "io.max=8:0 rbps=1048576\n"
-	    "io.max=8:0 wbps=2\n"
-	    "io.max=8:0 riops=3\n"
-	    "io.max=8:0 wiops=4\n"
-	    "warning: linux.resources.blockIO.leafWeight: not supported on cgroup v2, ignored\n"
-	    "warning: linux.resources.blockIO.weightDevice[0].leafWeight: not supported on "
-	    "cgroup v2, ignored\n",
-	    "v2 io: bfq weights, io.max lines, leaf weights warn");
+	is_str(planned("{'blockIO': {'weight': 500,"
+		       " 'weightDevice': [{'major': 8, 'minor': 0, 'weight': 600}],"
+		       " 'throttleReadBpsDevice': [{'major': 8, 'minor': 0, 'rate': 1048576}],"
+		       " 'throttleWriteBpsDevice': [{'major': 8, 'minor': 0, 'rate': 2}],"
+		       " 'throttleReadIOPSDevice': [{'major': 8, 'minor': 0, 'rate': 3}],"
+		       " 'throttleWriteIOPSDevice': [{'major': 8, 'minor': 0, 'rate': 4}]}}",
+		       V2),
+	       "io.bfq.weight=500\n"
+	       "io.bfq.weight=8:0 600\n"
+	       "io.max=8:0 rbps=1048576\n"
+	       "io.max=8:0 wbps=2\n"
+	       "io.max=8:0 riops=3\n"
+	       "io.max=8:0 wiops=4\n",
+	       "v2 io: bfq weights, io.max lines");
+	is_str(planned("{'blockIO': {'leafWeight': 300}}", V2),
+	       "error: linux.resources.blockIO.leafWeight: not supported on cgroup v2",
+	       "v2: leafWeight refused");
+	is_str(planned("{'blockIO': {'weightDevice': [{'major': 8, 'minor': 0, 'weight': 5},"
+		       " {'major': 8, 'minor': 16, 'leafWeight': 700}]}}",
+		       V2),
+	       "error: linux.resources.blockIO.weightDevice[1].leafWeight: not supported on "
+	       "cgroup v2",
+	       "v2: a device leafWeight refused, by index");
 	is_str(planned("{'blockIO': {'weight': 0}}", NONE), "", "blkio weight 0: not set");
 }
 
@@ -414,9 +436,8 @@ static void test_unavailable(void)
 	is_str(planned("{'memory': {'reservation': 1, 'limit': 2}}", NONE),
 	       "error: linux.resources.memory.limit: the memory controller is not available",
 	       "memory unavailable: the first field set is named");
-	is_str(planned("{'memory': {'kernel': 1}}", NONE),
-	       "warning: linux.resources.memory.kernel: obsolete, ignored\n",
-	       "memory.kernel alone needs no controller");
+	is_str(planned("{'memory': {'kernel': -1}}", NONE), "",
+	       "memory.kernel -1 alone needs no controller");
 	is_str(planned("{'memory': {}, 'cpu': {}, 'blockIO': {}, 'hugepageLimits': [],"
 		       " 'rdma': {}, 'unified': {}}",
 		       NONE),
@@ -453,6 +474,19 @@ static void touch(const char *dir, const char *file)
 	snprintf(p, sizeof(p), "%s/%s", dir, file);
 	if ((fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) >= 0)
 		close(fd);
+}
+
+static void write_file_text(const char *dir, const char *file, const char *text)
+{
+	char p[256];
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/%s", dir, file);
+	if ((fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) >= 0) {
+		if (write(fd, text, strlen(text)) < 0)
+			perror(p);
+		close(fd);
+	}
 }
 
 static const char *slurp(const char *dir, const char *file)
@@ -543,12 +577,13 @@ static void test_apply_v1(void)
 
 static void test_apply_v2(void)
 {
-	const unsigned all = RL_CG_BIT(RL_CG_BLKIO) | RL_CG_BIT(RL_CG_CORE);
+	const unsigned all =
+	    RL_CG_BIT(RL_CG_BLKIO) | RL_CG_BIT(RL_CG_MEMORY) | RL_CG_BIT(RL_CG_CORE);
 	const char *const w[][2] = {{"10", "1"},     {"5", "1"},	{"100", "910"},
 				    {"500", "4950"}, {"1000", "10000"}, {"65535", "10000"}};
 	struct rl_error e = {0};
 	struct rl_cg_dir d;
-	char dir[128], json[128], want[32];
+	char dir[128], json[128], want[32], text[512];
 	struct rl_cgroup cg = scratch_cg(&d, true, all, dir);
 
 	mkdir(dir, 0755);
@@ -570,6 +605,21 @@ static void test_apply_v2(void)
 	touch(dir, "cgroup.max.depth");
 	ok(apply(&cg, "{'unified': {'cgroup.max.depth': '3'}}", V2, &e) == 0, "unified cgroup.*");
 	is_str(slurp(dir, "cgroup.max.depth"), "3", "... written to the v2 directory");
+
+	touch(dir, "memory.max");
+	write_file_text(dir, "memory.current", "8192\n");
+	ok(apply(&cg, "{'memory': {'limit': 4096, 'checkBeforeUpdate': true}}", V2, &e) < 0,
+	   "checkBeforeUpdate: a limit below the usage is refused");
+	is_str(rl_error_text(&e, text, sizeof(text)),
+	       "linux.resources.memory.checkBeforeUpdate: the new memory.limit 4096 is below the "
+	       "current usage 8192: Device or resource busy",
+	       "... naming the field");
+	is_str(slurp(dir, "memory.max"), "", "... memory.max untouched");
+	ok(apply(&cg, "{'memory': {'limit': 16384, 'checkBeforeUpdate': true}}", V2, &e) == 0,
+	   "... one above it is written: %s", e.msg);
+	is_str(slurp(dir, "memory.max"), "16384", "... memory.max");
+	ok(apply(&cg, "{'memory': {'limit': 4096}}", V2, &e) == 0,
+	   "without checkBeforeUpdate the kernel decides: %s", e.msg);
 }
 
 /* ---- device rules ---------------------------------------------------------------- */
@@ -677,7 +727,8 @@ static void test_kernel_memsw(void)
 {
 	struct rl_cg_dir d = {.mount = "/sys/fs/cgroup/memory", .ctrls = RL_CG_BIT(RL_CG_MEMORY)};
 	struct rl_cgroup cg = {.d = &d, .n = 1};
-	struct rl_cg_write lone = {RL_CG_MEMORY, "memory.limit_in_bytes", "536870912", false};
+	struct rl_cg_write lone = {
+	    .ctrl = RL_CG_MEMORY, .file = "memory.limit_in_bytes", .value = "536870912"};
 	struct rl_cg_plan p = {.w = &lone, .n = 1};
 	struct rl_error e = {0};
 	char dir[128], path[64], text[256];

@@ -140,7 +140,9 @@ static void test_check_config(void)
 	is_str(check(&f, &err), "ok", "terminal left to rl_terminal_mode");
 	fixture_init(&f);
 	f.lx.has_intel_rdt = true;
-	is_str(check(&f, &err), "config.json: linux.intelRdt: not supported", "intelRdt refused");
+	is_str(check(&f, &err),
+	       "config.json: linux.intelRdt: not supported by rlite (no resctrl support)",
+	       "intelRdt refused");
 	fixture_init(&f);
 	f.lx.personality = &f.pers;
 	f.pers.domain = (char *)"LINUX32";
@@ -148,6 +150,43 @@ static void test_check_config(void)
 	f.pers.domain = (char *)"BSD";
 	is_str(check(&f, &err), "config.json: linux.personality.domain: must be LINUX or LINUX32",
 	       "unknown personality domain");
+	{
+		char *flags[] = {(char *)"ADDR_NO_RANDOMIZE", NULL};
+
+		f.pers.domain = (char *)"LINUX";
+		f.pers.flags = (struct rl_strv){.v = flags, .n = 1};
+		is_str(check(&f, &err),
+		       "config.json: linux.personality.flags: not supported (runtime-spec defines "
+		       "no flag)",
+		       "personality flags refused");
+	}
+	{
+		char *keys[] = {(char *)"net.ipv4.ip_forward", (char *)"kernel.shmmax",
+				(char *)"fs.mqueue.msg_max", (char *)"kernel.hostname"};
+		char *vals[] = {(char *)"1", (char *)"1", (char *)"1", (char *)"h"};
+
+		fixture_init(&f);
+		f.lx.sysctl = (struct rl_map){.keys = keys, .values = vals, .n = 4};
+		is_str(check(&f, &err), "ok",
+		       "sysctl: net, ipc and uts keys with their namespaces");
+		keys[0] = (char *)"vm.swappiness";
+		is_str(check(&f, &err),
+		       "config.json: linux.sysctl.\"vm.swappiness\": not in a namespace of the "
+		       "container's own (it would change the host's value)",
+		       "sysctl: a key of no namespace is refused");
+		keys[0] = (char *)"net.core.somaxconn";
+		f.ns[1].type = RL_NS_CGROUP;
+		is_str(check(&f, &err),
+		       "config.json: linux.sysctl.\"net.core.somaxconn\": needs a namespace of the "
+		       "container's own (linux.namespaces has no \"network\")",
+		       "sysctl: net.* without a network namespace");
+		f.ns[1].type = RL_NS_NETWORK;
+		f.ns[3].type = RL_NS_CGROUP;
+		is_str(check(&f, &err),
+		       "config.json: linux.sysctl.\"kernel.shmmax\": needs a namespace of the "
+		       "container's own (linux.namespaces has no \"ipc\")",
+		       "sysctl: an ipc key without an ipc namespace");
+	}
 	fixture_init(&f);
 	f.ns[2].type = RL_NS_CGROUP;
 	is_str(check(&f, &err), "ok", "no mount namespace: the caller's is shared");
@@ -163,10 +202,11 @@ static void test_check_config(void)
 		f.lx.masked_paths.n = 0;
 		f.lx.readonly_paths.v = masked;
 		f.lx.readonly_paths.n = 1;
-		is_str(check(&f, &err),
-		       "config.json: linux.readonlyPaths: needs a mount namespace of the container's "
-		       "own (linux.namespaces has no \"mount\")",
-		       "no mount namespace: readonlyPaths refused");
+		is_str(
+		    check(&f, &err),
+		    "config.json: linux.readonlyPaths: needs a mount namespace of the container's "
+		    "own (linux.namespaces has no \"mount\")",
+		    "no mount namespace: readonlyPaths refused");
 		f.lx.readonly_paths.n = 0;
 	}
 	fixture_init(&f);
