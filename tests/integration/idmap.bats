@@ -112,6 +112,32 @@ MAPS='[{"containerID": 0, "hostID": 1234, "size": 1},
 	[ "$(stat -c %u:%g "$RR_VOL/made")" = 0:0 ]
 }
 
+@test "idmap: a user namespace joined by path is the mapping of a plain idmap" {
+	unshare --user true 2>/dev/null || skip "user namespaces are not available here"
+	RR_VOL=$RR_DIR/vol
+	idm_vol "$RR_VOL"
+	# a user namespace held by a process of this test (the tag kills it
+	# at teardown), mapped as a container's would be
+	env RR_TAG="$RR_ID" unshare --user sleep 60 &
+	local holder=$!
+	# until it has made its namespace
+	until [ "$(readlink "/proc/$holder/ns/user")" != "$(readlink /proc/self/ns/user)" ]; do
+		sleep 0.05
+	done
+	echo "0 100000 65536" >"/proc/$holder/uid_map"
+	echo "0 100000 65536" >"/proc/$holder/gid_map"
+	rr_jq '.linux.namespaces += [{"type": "user", "path": $p}]' --arg p "/proc/$holder/ns/user"
+	mkdir -p "$RR_BUNDLE/rootfs/vol"
+	idm_mount '["rbind", "idmap"]'
+	rr_sh 'stat -c "%u:%g" /vol/f; touch /vol/made && stat -c "%u:%g" /vol/made'
+	rr_run
+	kill "$holder"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "0:0" ]
+	[ "${lines[1]}" = "0:0" ]
+	[ "$(stat -c %u:%g "$RR_VOL/made")" = 0:0 ]
+}
+
 @test "idmap: ridmap idmaps the submounts of an rbind too, idmap only the top" {
 	RR_VOL=$RR_DIR/tree
 	idm_vol "$RR_VOL"
