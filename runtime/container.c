@@ -5,6 +5,7 @@
  * Parent (this process)                 Child (the container init)
  * ---------------------                 --------------------------
  * validate config, open ns paths
+ * idmapped mounts as detached trees     (attached by rootfs.c, idmount.h)
  * block signals, sync socketpair
  * clone(CLONE_NEW*) ------------------> non-dumpable, pdeathsig, old sigmask
  *                                       [slow path: setns joins, unshare]
@@ -57,6 +58,7 @@
 
 #include "runtime/clone.h"
 #include "runtime/hooks.h"
+#include "runtime/idmount.h"
 #include "runtime/launch.h"
 #include "runtime/netns.h"
 #include "runtime/process.h"
@@ -199,31 +201,6 @@ static int check_linux(const struct rl_config *cfg, const struct rl_ns_plan *pla
 	return check_userns(lx, plan, err);
 }
 
-/* Idmapped mounts (config.md "Mounts" uidMappings/gidMappings, the idmap
- * and ridmap options) are not made by rlite: refused before anything
- * starts rather than mounted without the mapping. */
-static int check_mounts(const struct rl_config *cfg, struct rl_error *err)
-{
-	for (size_t i = 0; i < cfg->n_mounts; i++) {
-		const struct rl_mount *m = &cfg->mounts[i];
-
-		if (m->n_uid_mappings || m->n_gid_mappings)
-			return rl_error_set(err, 0,
-					    "config.json: mounts[%zu].%s: idmapped mounts are not "
-					    "supported by rlite",
-					    i, m->n_uid_mappings ? "uidMappings" : "gidMappings");
-		for (size_t k = 0; k < m->options.n; k++)
-			if (strcmp(m->options.v[k], "idmap") == 0 ||
-			    strcmp(m->options.v[k], "ridmap") == 0)
-				return rl_error_set(
-				    err, 0,
-				    "config.json: mounts[%zu].options[%zu]: \"%s\": "
-				    "idmapped mounts are not supported by rlite",
-				    i, k, m->options.v[k]);
-	}
-	return 0;
-}
-
 int rl_container_check_config(const struct rl_config *cfg, struct rl_ns_plan *plan,
 			      struct rl_error *err)
 {
@@ -233,7 +210,8 @@ int rl_container_check_config(const struct rl_config *cfg, struct rl_ns_plan *pl
 	 * rl_terminal_mode decides it in rl_launch_prepare. */
 	if (!cfg->has_root || !cfg->root.path || !cfg->root.path[0])
 		return rl_error_set(err, 0, "config.json: root.path: is required");
-	if (rl_clone_flags(cfg->linux_, plan, err) < 0 || check_mounts(cfg, err) < 0)
+	/* Idmapped mounts are checked here, made by the parent (idmount.h). */
+	if (rl_clone_flags(cfg->linux_, plan, err) < 0 || rl_idmount_check(cfg, plan, err) < 0)
 		return -1;
 	return check_linux(cfg, plan, err);
 }
@@ -533,11 +511,14 @@ static int child_rootfs(struct rl_launch *c, struct rl_error *err)
 				    .in_userns = c->plan.present[RL_NS_USER],
 				    .procfd = c->procfd,
 				    .cg = c->cg.n ? &c->cg : &c->cg_own,
+				    .idmap_fds = c->idmap_fds,
 				    .before_cgroup = child_cgroups_late,
 				    .arg = c};
 	struct rl_rootfs r = {.rootfd = -1, .nullfd = -1};
 	int rc = rl_rootfs_prepare(&ro, &r, err);
 
+	/* Attached (or failed): none of them may reach the container. */
+	rl_idmount_close(&c->idmap_fds, cfg->n_mounts);
 	if (rc == 0)
 		rc = child_create_hooks(c, err);
 	if (rc == 0 && c->console_fd >= 0) {

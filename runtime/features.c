@@ -78,8 +78,8 @@ void rl_features_gather(struct rl_features *f)
 	    .apparmor = true,
 	    .selinux = true,
 	    .intel_rdt = false,
-	    /* container.c refuses idmap, ridmap and mounts[].uidMappings */
-	    .idmap_mounts = false,
+	    /* idmount.c makes idmap, ridmap and mounts[].uidMappings */
+	    .idmap_mounts = true,
 	    /* netdev.c moves linux.netDevices */
 	    .net_devices = true,
 	    .unsafe_annotations = unsafe_annotations,

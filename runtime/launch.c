@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "runtime/clone.h"
+#include "runtime/idmount.h"
 #include "runtime/fg.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
@@ -281,6 +282,7 @@ void rl_launch_cleanup(struct rl_launch *c)
 	close_fd(&c->console_fd);
 	close_fd(&c->console_recv);
 	close_cg_fds(c);
+	rl_idmount_close(&c->idmap_fds, c->cfg ? c->cfg->n_mounts : 0);
 	rl_cg_free(&c->cg);
 	rl_cg_free(&c->cg_own);
 	rl_ns_close(&c->plan);
@@ -620,8 +622,12 @@ int rl_launch_spawn(struct rl_launch *c, struct rl_error *err)
 	unsigned long flags;
 	pid_t pid;
 
-	if (rl_ns_open(&c->plan, err) < 0 || open_console(c, err) < 0 ||
-	    move_above(&c->console_fd, min_fd, err) < 0 || move_above(&c->fifo_fd, min_fd, err) < 0)
+	/* Idmapped mounts: after rl_ns_open (a joined user namespace is their
+	 * mapping), before the signals are blocked (the helper children). */
+	if (rl_ns_open(&c->plan, err) < 0 ||
+	    rl_idmount_open(c->cfg, &c->plan, c->bundle, min_fd, &c->idmap_fds, err) < 0 ||
+	    open_console(c, err) < 0 || move_above(&c->console_fd, min_fd, err) < 0 ||
+	    move_above(&c->fifo_fd, min_fd, err) < 0)
 		return -1;
 	/* The init of the slow path is our grandchild; to wait for it we
 	 * must be the one it is reparented to. */
@@ -653,6 +659,7 @@ int rl_launch_spawn(struct rl_launch *c, struct rl_error *err)
 	/* Only the child uses these. */
 	close_fd(&c->fifo_fd);
 	close_fd(&c->console_fd);
+	rl_idmount_close(&c->idmap_fds, c->cfg->n_mounts);
 	rl_ns_close(&c->plan);
 	return 0;
 }

@@ -89,6 +89,11 @@ struct rl_launch {
 	int shim_ready;	 /* workload: the shim lockdown pipe (rl_shim_wait), or -1 */
 	int procfd;	 /* child: rlite's own procfs (procfs.h), or -1 */
 	int host_procfd; /* child, for a seccomp agent: the runtime's /proc, or -1 */
+	/* Idmapped mounts, made before the clone (idmount.h): a detached tree
+	 * per mounts[] index, -1 where none; NULL when no mount is idmapped.
+	 * The child attaches and closes them, the parent closes its copies
+	 * right after the clone. */
+	int *idmap_fds;
 };
 
 /* Zeroes l and sets every fd to -1. */

@@ -137,6 +137,7 @@ static int one_option(struct rl_mountopt *m, const char *opt, size_t optlen, con
 	}
 	if (!has_value && (named(name, namesz, "idmap") || named(name, namesz, "ridmap"))) {
 		m->idmap = true;
+		m->ridmap = m->ridmap || namesz == strlen("ridmap");
 		return 0;
 	}
 	/* "defaults", "nofail", "x-*" ... mean something to mount(8) and
@@ -207,8 +208,8 @@ int rl_mountopt_propagation(const char *name, unsigned long *flag)
 	return 0;
 }
 
-/* The order is libmount's map, then the recursive forms, then "defaults";
- * `rlite features` sorts them. */
+/* The order is libmount's map, then the recursive forms, then "defaults",
+ * "idmap" and "ridmap"; `rlite features` sorts them. */
 const char *rl_mountopt_name(size_t i)
 {
 	const struct libmnt_optmap *ent = mnt_get_builtin_optmap(MNT_LINUX_MAP);
@@ -226,10 +227,13 @@ const char *rl_mountopt_name(size_t i)
 		return rec_opts[i].name;
 	/* "defaults" asks for rw,suid,dev,exec,async: what mount(2) does
 	 * with no flags, so dropping it is applying it.  "tmpcopyup":
-	 * rootfs.c copies the directory into the tmpfs. */
+	 * rootfs.c copies the directory into the tmpfs; idmount.c makes
+	 * "idmap" and "ridmap", launch.c before the clone. */
 	if (i == n_rec)
 		return "defaults";
-	return i == n_rec + 1 ? "tmpcopyup" : NULL;
+	if (i == n_rec + 1)
+		return "tmpcopyup";
+	return i == n_rec + 2 ? "idmap" : i == n_rec + 3 ? "ridmap" : NULL;
 }
 
 bool rl_mountopt_needs_remount(const struct rl_mountopt *m)

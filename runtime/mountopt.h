@@ -26,7 +26,8 @@ struct rl_mountopt {
 	uint64_t attr_clr;
 	char *data;	/* fs-specific options ("mode=755,size=65536k"), NULL if none */
 	bool tmpcopyup; /* runc extension: copy the old content into a tmpfs */
-	bool idmap;	/* "idmap" / "ridmap": idmapped mount asked */
+	bool idmap;	/* "idmap" / "ridmap": idmapped mount asked (idmount.h) */
+	bool ridmap;	/* "ridmap": ... on every mount of the tree */
 };
 
 /* Parses the options.  Known VFS options (libmount's Linux map) go to
@@ -41,10 +42,10 @@ void rl_mountopt_free(struct rl_mountopt *m);
 /* The i-th option name that rl_mountopt_parse() turns into something the
  * mounts apply, NULL past the end: `rlite features` reports them as
  * mountOptions (features.md "Mount Options").  Those are libmount's VFS
- * flags and propagation types, the recursive forms ("rro", ...) and
- * "defaults" and "tmpcopyup".  Left out, since asking for them changes
- * nothing or fails: "remount" (dropped), "idmap" and
- * "ridmap" (refused by rootfs.c), the userspace-only options of mount(8)
+ * flags and propagation types, the recursive forms ("rro", ...),
+ * "defaults", "tmpcopyup", "idmap" and "ridmap" (idmount.h).  Left out,
+ * since asking for them changes nothing: "remount" (dropped), the
+ * userspace-only options of mount(8)
  * ("nofail", "x-*", ...: dropped) and filesystem data (features.md: not
  * listed). */
 const char *rl_mountopt_name(size_t i);

@@ -158,6 +158,21 @@ static int mount_finish(int fd, const struct rl_mountopt *mo, const struct targe
 
 /* ---- bind mounts ---------------------------------------------------- */
 
+/* What follows a bind mount on t->dest: the flags it takes a remount for,
+ * then propagation and the recursive attributes. */
+static int bind_finish(struct ctx *c, const struct target *t, const struct rl_mountopt *mo,
+		       unsigned long flags, struct rl_error *err)
+{
+	_rl_fd_ int mnt = reopen(c, t->dest, err);
+
+	if (mnt < 0)
+		return -1;
+	if ((flags & ~(unsigned long)(MS_BIND | MS_REC | MS_REMOUNT)) &&
+	    remount_bind(mnt, flags, mo) < 0)
+		return rl_error_set(err, errno, "remount \"%s\"", t->dest);
+	return mount_finish(mnt, mo, t, err);
+}
+
 /* The source is a host path (relative ones relative to the cwd, which the
  * caller set to the bundle).  It is opened once so that the type checked
  * and the object mounted are the same. */
@@ -165,7 +180,7 @@ static int bind_entry(struct ctx *c, const struct target *t, const struct rl_mou
 		      unsigned long flags, struct rl_error *err)
 {
 	_rl_fd_ int src = open(t->src, O_PATH | O_CLOEXEC);
-	_rl_fd_ int dst = -1, mnt = -1;
+	_rl_fd_ int dst = -1;
 	char p[RL_FDPATH_MAX];
 	struct stat st;
 
@@ -178,13 +193,29 @@ static int bind_entry(struct ctx *c, const struct target *t, const struct rl_mou
 		return -1;
 	if (mount_fd(rl_fdpath(src, p), dst, NULL, MS_BIND | (flags & MS_REC), NULL) < 0)
 		return mount_error(err, t);
-	mnt = reopen(c, t->dest, err);
-	if (mnt < 0)
+	return bind_finish(c, t, mo, flags, err);
+}
+
+/* An idmapped bind mount: the runtime made it before the clone, as a
+ * detached tree (idmount.h), which is attached here like bind_entry's
+ * mount, and gets the same flags and propagation. */
+static int idmap_entry(struct ctx *c, const struct target *t, const struct rl_mountopt *mo,
+		       unsigned long flags, int tree, struct rl_error *err)
+{
+	_rl_fd_ int dst = -1;
+	struct stat st;
+
+	if (fstat(tree, &st) < 0)
+		return rl_error_set(err, errno, "idmapped mount of \"%s\"", t->src);
+	dst =
+	    rl_safepath_create(c->rootfd, t->dest,
+			       S_ISDIR(st.st_mode) ? RL_SAFEPATH_DIR : RL_SAFEPATH_FILE, 0755, err);
+	if (dst < 0)
 		return -1;
-	if ((flags & ~(unsigned long)(MS_BIND | MS_REC | MS_REMOUNT)) &&
-	    remount_bind(mnt, flags, mo) < 0)
-		return rl_error_set(err, errno, "remount \"%s\"", t->dest);
-	return mount_finish(mnt, mo, t, err);
+	if (move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return rl_error_set(err, errno, "attach the idmapped \"%s\" on \"%s\"", t->src,
+				    t->dest);
+	return bind_finish(c, t, mo, flags, err);
 }
 
 /* ---- cgroup ----------------------------------------------------------- */
@@ -387,8 +418,11 @@ static int mount_entry(struct ctx *c, size_t i, struct rl_error *err)
 	flags = mo.flags & ~(unsigned long)MS_REMOUNT;
 	if (!t.src)
 		t.src = m->type ? m->type : "none";
-	if (mo.idmap)
-		return rl_error_set(err, EOPNOTSUPP, "idmapped mount on \"%s\"", t.dest);
+	if (c->o->idmap_fds && c->o->idmap_fds[i] >= 0)
+		return idmap_entry(c, &t, &mo, flags | MS_BIND, c->o->idmap_fds[i], err);
+	/* rl_idmount_check let it through, rl_idmount_open did not make it */
+	if (mo.idmap || m->n_uid_mappings)
+		return rl_error_set(err, EINVAL, "idmapped mount on \"%s\": not prepared", t.dest);
 	if (mo.tmpcopyup && (rl_mountopt_is_bind(m) || strcmp(type, "tmpfs") != 0))
 		return rl_error_set(err, EINVAL,
 				    "options: tmpcopyup: only a tmpfs mount can be copied up, "

@@ -26,6 +26,10 @@ struct rl_rootfs_opts {
 	/* Called (with arg) right before a "cgroup" mount; NULL: none. */
 	int (*before_cgroup)(void *arg, struct rl_error *err);
 	void *arg;
+	/* Per mounts[] index, a detached idmapped tree the runtime made
+	 * (idmount.h) to be attached there, or -1; NULL: none.  Not closed
+	 * here. */
+	const int *idmap_fds;
 };
 
 /* What rl_rootfs_prepare opened, for the steps after it. */

@@ -85,7 +85,9 @@ static bool have_setgid(void)
 	return (data[CAP_SETGID / 32].effective & (1u << (CAP_SETGID % 32))) != 0;
 }
 
-int rl_userns_write_maps(pid_t pid, const struct rl_linux *lx, struct rl_error *err)
+int rl_userns_write_idmaps(pid_t pid, const struct rl_idmap *uid, size_t n_uid,
+			   const char *uid_what, const struct rl_idmap *gid, size_t n_gid,
+			   const char *gid_what, struct rl_error *err)
 {
 	_cleanup_fd_ int procfd = rl_procfs_open(false, err);
 	char buf[MAP_BUF];
@@ -98,17 +100,22 @@ int rl_userns_write_maps(pid_t pid, const struct rl_linux *lx, struct rl_error *
 	 * process.user.additionalGids. */
 	if (!have_setgid() && write_proc(procfd, pid, "setgroups", "deny", err) < 0)
 		return -1;
-	if (rl_userns_format(lx->uid_mappings, lx->n_uid_mappings, "linux.uidMappings", buf,
-			     sizeof(buf), err) < 0)
+	if (rl_userns_format(uid, n_uid, uid_what, buf, sizeof(buf), err) < 0)
 		return -1;
 	if (write_proc(procfd, pid, "uid_map", buf, err) < 0)
-		return rl_error_prefix(err, "config.json: linux.uidMappings");
-	if (rl_userns_format(lx->gid_mappings, lx->n_gid_mappings, "linux.gidMappings", buf,
-			     sizeof(buf), err) < 0)
+		return rl_error_prefix(err, "config.json: %s", uid_what);
+	if (rl_userns_format(gid, n_gid, gid_what, buf, sizeof(buf), err) < 0)
 		return -1;
 	if (write_proc(procfd, pid, "gid_map", buf, err) < 0)
-		return rl_error_prefix(err, "config.json: linux.gidMappings");
+		return rl_error_prefix(err, "config.json: %s", gid_what);
 	return 0;
+}
+
+int rl_userns_write_maps(pid_t pid, const struct rl_linux *lx, struct rl_error *err)
+{
+	return rl_userns_write_idmaps(pid, lx->uid_mappings, lx->n_uid_mappings,
+				      "linux.uidMappings", lx->gid_mappings, lx->n_gid_mappings,
+				      "linux.gidMappings", err);
 }
 
 int rl_userns_become_root(bool required, struct rl_error *err)

@@ -31,6 +31,12 @@ bool rl_userns_maps_root(const struct rl_idmap *m, size_t n);
  * this process lacks CAP_SETGID in its own user namespace (rootless). */
 int rl_userns_write_maps(pid_t pid, const struct rl_linux *lx, struct rl_error *err);
 
+/* The same from any pair of mappings (an idmapped mount's, idmount.c);
+ * uid_what and gid_what name the fields in messages. */
+int rl_userns_write_idmaps(pid_t pid, const struct rl_idmap *uid, size_t n_uid,
+			   const char *uid_what, const struct rl_idmap *gid, size_t n_gid,
+			   const char *gid_what, struct rl_error *err);
+
 /* Child side, in its new (or joined) user namespace: become root of it,
  * so that files it creates have a mapped owner.  `required`: fail when id 0
  * is not mapped, else skip quietly. */

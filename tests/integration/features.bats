@@ -95,11 +95,12 @@ fq() {
 	fq -e '.linux.seccomp.archs | index("SCMP_ARCH_X86_64") and index("SCMP_ARCH_AARCH64")'
 }
 
-@test "features: idmap, ridmap and remount are not mount options; idmap mounts false" {
-	fq -e '.mountOptions | index("idmap") or index("ridmap") or index("remount") | not'
-	fq -e '.linux.mountExtensions.idmap.enabled == false'
+@test "features: remount is not a mount option; tmpcopyup, idmap, ridmap and idmap mounts are" {
+	fq -e '.mountOptions | index("remount") | not'
+	fq -e '.linux.mountExtensions.idmap.enabled == true'
 	fq -e '.mountOptions | index("rro") and index("rbind") and index("rprivate")
-		and index("nosymfollow") and index("defaults") and index("tmpcopyup")'
+		and index("nosymfollow") and index("defaults") and index("tmpcopyup")
+		and index("idmap") and index("ridmap")'
 	# nothing that goes to the file system as data ("mode=755")
 	fq -e '.mountOptions | all(contains("=") | not)'
 }
@@ -161,9 +162,13 @@ fq() {
 	rr_jq '.mounts += [$f[0].mountOptions[] |
 		if . == "bind" or . == "rbind" then
 			{"destination": ("/m/" + .), "type": "bind", "source": $src, "options": [.]}
+		elif . == "idmap" or . == "ridmap" then
+			{"destination": ("/m/" + .), "type": "bind", "source": $src,
+			 "options": ["rbind", .], "uidMappings": $map, "gidMappings": $map}
 		else
 			{"destination": ("/m/" + .), "type": "tmpfs", "source": "tmpfs", "options": [.]}
-		end]' --slurpfile f "$RR_DIR/features.json" --arg src "$RR_DIR/src"
+		end]' --slurpfile f "$RR_DIR/features.json" --arg src "$RR_DIR/src" \
+		--argjson map '[{"containerID": 0, "hostID": 1234, "size": 1}]'
 	rr_sh 'cat /proc/self/mounts'
 	rr_run -0
 	[[ "$(rr_mount_of /m/ro)" == "tmpfs ro,"* ]]
@@ -171,17 +176,19 @@ fq() {
 	[[ "$(rr_mount_of /m/nosuid)" == *,nosuid,* ]]
 	[[ "$(rr_mount_of /m/nosymfollow)" == *,nosymfollow* ]]
 	[[ "$(rr_mount_of /m/noatime)" == *,noatime* ]]
+	[[ "$(rr_mount_of /m/idmap)" == *,idmapped* ]]
+	[[ "$(rr_mount_of /m/ridmap)" == *,idmapped* ]]
 	# one mount per option
 	local n
 	n=$(printf '%s\n' "$output" | awk '$2 ~ "^/m/" { print $2 }' | sort -u | wc -l)
 	[ "$n" -eq "$(fq '.mountOptions | length')" ]
 }
 
-@test "features: idmap is refused at create, as the document says" {
+@test "features: idmap on a tmpfs is refused at create: only bind mounts are idmapped" {
 	rr_jq '.mounts += [{"destination": "/m", "type": "tmpfs", "source": "tmpfs",
 			    "options": ["idmap"]}]'
 	rr_run -1
-	[[ "$output" == *'mounts[7].options[0]: "idmap": idmapped mounts are not supported by rlite'* ]]
+	[[ "$output" == *'config.json: mounts[7].options: only bind mounts can be idmapped (type "tmpfs")'* ]]
 }
 
 @test "features: against runc features, where runc has the command" {
@@ -192,10 +199,11 @@ fq() {
 		'.linux.seccomp.operators | sort'; do
 		[ "$(fq -c "$k")" = "$(jq -c "$k" "$RR_DIR/runc.json")" ]
 	done
-	# rlite lists no mount option runc does not; runc lists some rlite
-	# does not apply (acl, ratime, remount ...)
-	jq -e --slurpfile r "$RR_DIR/runc.json" '.mountOptions - $r[0].mountOptions == []' \
-		"$RR_DIR/features.json"
+	# rlite lists no mount option runc does not but idmap and ridmap
+	# (runc 1.2); runc lists some rlite does not apply (acl, ratime,
+	# remount ...)
+	jq -e --slurpfile r "$RR_DIR/runc.json" \
+		'.mountOptions - $r[0].mountOptions - ["idmap", "ridmap"] == []' "$RR_DIR/features.json"
 	# rlite has the time namespace on top
 	jq -e --slurpfile r "$RR_DIR/runc.json" \
 		'(.linux.namespaces - $r[0].linux.namespaces) == ["time"]' "$RR_DIR/features.json"

@@ -578,7 +578,7 @@ rr_host_mounts_below() {
 	rr_assert_nothing_left
 }
 
-# ---- security labels, idmapped mounts: applied or refused, never ignored ---------
+# ---- security labels: applied or refused, never ignored ---------------------------
 
 @test "run: an AppArmor profile or SELinux label the host cannot apply is refused, naming it" {
 	rr_sh 'echo ran'
@@ -605,23 +605,6 @@ rr_host_mounts_below() {
 	rr_run
 	[ "$status" -ne 0 ]
 	[[ "$output" == *'config.json: linux.mountLabel: "system_u:object_r:container_file_t:s0": '* ]]
-	rr_assert_nothing_left
-}
-
-@test "run: idmapped mounts (uidMappings, idmap) are refused, naming the mount" {
-	mkdir -p "$RR_DIR/vol"
-	rr_jq '.mounts += [{"destination": "/vol", "type": "bind", "source": $s, "options": ["bind"],
-			    "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
-			    "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]}]' \
-		--arg s "$RR_DIR/vol"
-	rr_snapshot
-	rr_run
-	[ "$status" -ne 0 ]
-	[[ "$output" == *'config.json: mounts[7].uidMappings: idmapped mounts are not supported by rlite'* ]]
-	rr_jq '.mounts[7] |= (del(.uidMappings, .gidMappings) | .options += ["idmap"])'
-	rr_run
-	[ "$status" -ne 0 ]
-	[[ "$output" == *'config.json: mounts[7].options[1]: "idmap": idmapped mounts are not supported by rlite'* ]]
 	rr_assert_nothing_left
 }
 

@@ -407,13 +407,12 @@ static void check_parser_accepts(yajl_val d)
 
 /* The mount options: every VFS flag and propagation type of libmount's
  * table but remount is listed; each listed one is applied (a flag, a
- * propagation change or a recursive attribute: nothing ends up as fs data
- * and nothing is refused or ignored). */
+ * propagation change, a recursive attribute or an idmapping: nothing ends
+ * up as fs data and nothing is refused or ignored). */
 static void check_mount_options(yajl_val mo)
 {
 	const struct libmnt_optmap *ent = mnt_get_builtin_optmap(MNT_LINUX_MAP);
-	const char *const never[] = {"remount", "idmap",    "ridmap", "nofail",
-				     "x-foo",	"mode=755", NULL};
+	const char *const never[] = {"remount", "nofail", "x-foo", "mode=755", NULL};
 	bool all = true;
 
 	for (; ent && ent->name; ent++)
@@ -434,9 +433,9 @@ static void check_mount_options(yajl_val mo)
 			all = false;
 			continue;
 		}
-		applied = m.flags || m.cleared || m.n_prop || m.attr_set || m.attr_clr ||
+		applied = m.flags || m.cleared || m.n_prop || m.attr_set || m.attr_clr || m.idmap ||
 			  m.tmpcopyup || strcmp(name, "defaults") == 0;
-		if (!applied || m.data || m.idmap || (m.flags & MS_REMOUNT)) {
+		if (!applied || m.data || (m.flags & MS_REMOUNT)) {
 			printf("# not applied as asked: %s\n", name);
 			all = false;
 		}
@@ -449,10 +448,11 @@ static void check_mount_options(yajl_val mo)
 			printf("# listed: %s\n", never[i]);
 			all = false;
 		}
-	ok(all, "mountOptions: not remount, idmap, ridmap, userspace or fs data");
+	ok(all, "mountOptions: not remount, userspace or fs data");
 	ok(in_array(mo, "rro") && in_array(mo, "rbind") && in_array(mo, "rprivate") &&
-	       in_array(mo, "nosymfollow") && in_array(mo, "defaults") && in_array(mo, "tmpcopyup"),
-	   "mountOptions: recursive forms, propagation, defaults, tmpcopyup");
+	       in_array(mo, "nosymfollow") && in_array(mo, "defaults") && in_array(mo, "idmap") &&
+	       in_array(mo, "ridmap") && in_array(mo, "tmpcopyup"),
+	   "mountOptions: recursive forms, propagation, defaults, idmap, ridmap, tmpcopyup");
 }
 
 static struct rl_seccomp scratch_seccomp(char **arch, char **flag)
@@ -542,8 +542,8 @@ static void check_runtime_facts(yajl_val d)
 	ok(is_bool(GET(d, "linux", "apparmor", "enabled"), true) &&
 	       is_bool(GET(d, "linux", "selinux", "enabled"), true) &&
 	       is_bool(GET(d, "linux", "intelRdt", "enabled"), false) &&
-	       is_bool(GET(d, "linux", "mountExtensions", "idmap", "enabled"), false),
-	   "apparmor and selinux labels built in; intelRdt, idmap mounts: false");
+	       is_bool(GET(d, "linux", "mountExtensions", "idmap", "enabled"), true),
+	   "apparmor and selinux labels, idmapped mounts built in; intelRdt: false");
 	is_str(str(GET(d, "annotations", "org.rlite.version")), RL_VERSION,
 	       "annotations: org.rlite.version");
 	snprintf(buf, sizeof(buf), "%u.%u.%u", sv->major, sv->minor, sv->micro);

@@ -95,7 +95,11 @@ static void test_extensions(void)
 	rl_mountopt_free(&m);
 
 	is_int(PARSE(&m, "idmap"), 0, "idmap");
-	ok(m.idmap, "idmap seen");
+	ok(m.idmap && !m.ridmap, "idmap seen, not recursive");
+	rl_mountopt_free(&m);
+	is_int(PARSE(&m, "rbind", "ridmap"), 0, "ridmap");
+	ok(m.idmap && m.ridmap && m.flags == (MS_BIND | MS_REC), "ridmap seen, recursive");
+	ok(m.data == NULL, "idmap and ridmap are no fs data");
 	rl_mountopt_free(&m);
 
 	is_int(PARSE(&m, "mode=1777,size=10%", "context=\"system_u:object_r:x:s0:c1,c2\""), 0,
