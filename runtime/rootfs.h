@@ -26,6 +26,11 @@ struct rl_rootfs_opts {
 	/* Called (with arg) right before a "cgroup" mount; NULL: none. */
 	int (*before_cgroup)(void *arg, struct rl_error *err);
 	void *arg;
+	/* A detached mount the runtime made (open_tree) of a host directory
+	 * the child cannot reach by its path, attached on tree_dest after
+	 * mounts[] (notify.h: /run/notify); -1: none. */
+	int tree;
+	const char *tree_dest;
 };
 
 /* What rl_rootfs_prepare opened, for the steps after it. */
