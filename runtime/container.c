@@ -513,7 +513,9 @@ static int child_rootfs(struct rl_launch *c, struct rl_error *err)
 				    .cg = c->cg.n ? &c->cg : &c->cg_own,
 				    .idmap_fds = c->idmap_fds,
 				    .before_cgroup = child_cgroups_late,
-				    .arg = c};
+				    .arg = c,
+				    .tree = c->notify.tree_fd,
+				    .tree_dest = RL_NOTIFY_MOUNT};
 	struct rl_rootfs r = {.rootfd = -1, .nullfd = -1};
 	int rc = rl_rootfs_prepare(&ro, &r, err);
 
@@ -623,12 +625,21 @@ _Noreturn void rl_launch_child(struct rl_launch *c)
 	close(c->sigfd);
 	if (c->console_recv >= 0)
 		close(c->console_recv);
+	if (c->notify.host_fd >= 0)
+		close(c->notify.host_fd);
+	if (c->notify.sock_fd >= 0)
+		close(c->notify.sock_fd);
+	if (c->notify.dir_fd >= 0)
+		close(c->notify.dir_fd);
 	sigprocmask(SIG_SETMASK, &c->oldmask, NULL);
 	/* The store's lock fd came with the clone: holding it while blocked
 	 * on the exec fifo would make `start` wait for the lock forever. */
 	if (c->lock.fd >= 0)
 		close(c->lock.fd);
 	r = child_setup(c, &e);
+	/* attached on /run/notify by now */
+	if (c->notify.tree_fd >= 0)
+		close(c->notify.tree_fd);
 	eo.seccomp_listener_fd = c->listener_fd;
 	eo.procfd = c->procfd;
 	eo.host_procfd = c->host_procfd;

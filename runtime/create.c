@@ -11,6 +11,10 @@
  *   run -d   the same up to the release, inside a monitor daemon
  *            (runtime/monitor.h) that then waits and records the exit.
  *
+ * With NOTIFY_SOCKET (runtime/notify.h), `run` waits for the container's
+ * READY after the release and relays it (MAINPID: rlite itself), `run -d`
+ * too before it reports (MAINPID: the init); `create` leaves it to `start`.
+ *
  * A failure at any point kills the child and releases the id: nothing is
  * left behind. */
 #include "runtime/container.h"
@@ -31,6 +35,7 @@
 #include "runtime/launch.h"
 #include "runtime/log.h"
 #include "runtime/monitor.h"
+#include "runtime/notify.h"
 #include "runtime/procid.h"
 #include "runtime/safepath.h"
 #include "runtime/state.h"
@@ -55,6 +60,7 @@ static void conductor_init(struct conductor *c, const struct rl_run_opts *o,
 	c->poststop = false;
 	c->start_time = 0;
 	c->pidfd_sock = -1;
+	c->l.notify.host = rl_notify_env();
 }
 
 static const char *root_of(const struct rl_run_opts *o)
@@ -215,9 +221,15 @@ static int launch(struct conductor *c, int *status, struct rl_error *err)
 		if (c->pidfd_sock < 0)
 			return -1;
 	}
-	if (reserve(c, err) < 0)
+	/* a NOTIFY_SOCKET nobody listens on: before anything exists */
+	if (rl_notify_connect(&c->l.notify, err) < 0 || reserve(c, err) < 0)
 		return -1;
 	if (c->l.mode == RL_LAUNCH_CREATE && make_fifo(&c->l, err) < 0)
+		return -1;
+	if (rl_notify_setup(&c->l.notify, c->l.lock.fd, c->l.lock.dir, c->l.cfg,
+			    3 + c->l.o->preserve_fds, c->l.plan.present[RL_NS_MOUNT], err) < 0 ||
+	    (c->l.mode == RL_LAUNCH_RUN &&
+	     rl_notify_bind(&c->l.notify, c->l.lock.fd, c->l.lock.dir, err) < 0))
 		return -1;
 	if (rl_launch_cgroups(&c->l, err) < 0)
 		return -1;
@@ -233,6 +245,25 @@ static int launch(struct conductor *c, int *status, struct rl_error *err)
 	if (r == 0)
 		return rl_error_set(err, EPROTO, "container init ran without being released");
 	return r < 0 ? r : 0;
+}
+
+/* NOTIFY_SOCKET, once the process runs: the container's READY relayed
+ * (or its init ended).  A relay that fails leaves the container running,
+ * as runc does (it ignores the error): a warning. */
+static void await_ready(struct conductor *c, pid_t mainpid, bool signals)
+{
+	struct rl_error e = {0};
+	int pidfd;
+
+	if (c->l.notify.sock_fd < 0)
+		return;
+	pidfd = (int)syscall(SYS_pidfd_open, c->l.init, 0);
+	if (pidfd < 0 || rl_notify_relay(&c->l.notify, pidfd, mainpid, signals ? c->l.sigfd : -1,
+					 signals ? rl_launch_forward_signals : NULL, &c->l, &e) < 0)
+		rl_log("warning", "%s", pidfd < 0 ? "NOTIFY_SOCKET: pidfd_open" : e.msg);
+	if (pidfd >= 0)
+		close(pidfd);
+	rl_notify_close(&c->l.notify);
 }
 
 int rl_container_create(const struct rl_run_opts *o, int *status, struct rl_error *err)
@@ -323,6 +354,7 @@ int rl_container_run(const struct rl_run_opts *o, int *status, struct rl_error *
 		rl_launch_wait(&c.l, status, &e); /* reap it: delete follows */
 		return -1;
 	}
+	await_ready(&c, getpid(), true);
 	r = rl_launch_wait(&c.l, status, err);
 	if (r < 0 || !o->keep)
 		return r;
@@ -378,6 +410,8 @@ static int detached_create(void *arg, int out_fd, int err_fd, pid_t *init, int *
 	}
 	if (poststart(&c.l, err) < 0)
 		return -1;
+	/* `run -d` returns once the READY is relayed: before we report */
+	await_ready(&c, c.l.init, false);
 	*init = c.l.init;
 	c.l.init = 0;
 	c.l.cg_made = false;

@@ -78,6 +78,7 @@ static void forward_deferred(struct rl_launch *c)
 	for (size_t i = 0; i < sizeof(rl_fg_forwarded) / sizeof(rl_fg_forwarded[0]); i++)
 		if (sigismember(&c->deferred, rl_fg_forwarded[i]))
 			kill(c->init, rl_fg_forwarded[i]);
+	sigemptyset(&c->deferred); /* once: rl_launch_forward_signals came first */
 }
 
 /* The child closed the channel before "ready": it died. */
@@ -211,6 +212,14 @@ int rl_launch_release(struct rl_launch *c, struct rl_error *err)
 	return 0;
 }
 
+void rl_launch_forward_signals(void *launch)
+{
+	struct rl_launch *c = launch;
+
+	forward_deferred(c);
+	forward_signals(c);
+}
+
 int rl_launch_wait(struct rl_launch *c, int *status, struct rl_error *err)
 {
 	forward_deferred(c);
@@ -250,6 +259,7 @@ void rl_launch_init(struct rl_launch *c, const struct rl_run_opts *o, enum rl_la
 				.shim_ready = -1,
 				.procfd = -1,
 				.host_procfd = -1,
+				.notify = RL_NOTIFY_INIT,
 				.lock = RL_STATE_LOCK_INIT};
 	for (int t = 0; t < RL_NS__COUNT; t++)
 		c->plan.fd[t] = -1;
@@ -281,6 +291,7 @@ void rl_launch_cleanup(struct rl_launch *c)
 	close_fd(&c->fifo_fd);
 	close_fd(&c->console_fd);
 	close_fd(&c->console_recv);
+	rl_notify_close(&c->notify);
 	close_cg_fds(c);
 	rl_idmount_close(&c->idmap_fds, c->cfg ? c->cfg->n_mounts : 0);
 	rl_cg_free(&c->cg);

@@ -17,6 +17,7 @@
 #include "runtime/cgroup.h"
 #include "runtime/clone.h"
 #include "runtime/container.h"
+#include "runtime/notify.h"
 #include "runtime/shim.h"
 #include "runtime/state.h"
 #include "runtime/terminal.h"
@@ -94,6 +95,9 @@ struct rl_launch {
 	 * The child attaches and closes them, the parent closes its copies
 	 * right after the clone. */
 	int *idmap_fds;
+	/* NOTIFY_SOCKET (notify.h): the child closes the host's socket and
+	 * ours first thing, the notify directory once it is mounted */
+	struct rl_notify notify;
 };
 
 /* Zeroes l and sets every fd to -1. */
@@ -133,6 +137,10 @@ int rl_launch_await(struct rl_launch *l, int *status, struct rl_error *err);
 
 /* Run mode: lets the ready child go on to execve. */
 int rl_launch_release(struct rl_launch *l, struct rl_error *err);
+
+/* Run mode, after the release, for a wait of the caller's own (the
+ * NOTIFY_SOCKET relay): forwards the signals that came to the init. */
+void rl_launch_forward_signals(void *launch);
 
 /* Waits for the init, forwarding signals; *status: code or 128+signal.
  * PROXY terminal mode: receives the pty master, puts the caller's terminal

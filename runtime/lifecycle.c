@@ -24,6 +24,7 @@
 #include "runtime/hostmounts.h"
 #include "runtime/launch.h"
 #include "runtime/log.h"
+#include "runtime/notify.h"
 #include "runtime/monitor.h"
 #include "runtime/procid.h"
 #include "runtime/safepath.h"
@@ -300,8 +301,27 @@ static char *state_json(struct rl_state *st, enum rl_status status)
 	return json;
 }
 
+static void notify_closep(struct rl_notify *n)
+{
+	rl_notify_close(n);
+}
+
+/* NOTIFY_SOCKET (runtime/notify.h), as runc's start: bound before the
+ * release, READY awaited after it.  A container created without it has no
+ * /run/notify: nothing to wait for. */
+static int notify_bind(struct rl_notify *n, const struct rl_state_lock *lock, struct rl_error *err)
+{
+	struct stat sb;
+
+	n->host = rl_notify_env();
+	if (!n->host || fstatat(lock->fd, RL_NOTIFY_DIR, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	return rl_notify_connect(n, err) < 0 ? -1 : rl_notify_bind(n, lock->fd, lock->dir, err);
+}
+
 int rl_container_start(const char *root, const char *id, struct rl_error *err)
 {
+	struct rl_notify notify __attribute__((cleanup(notify_closep))) = RL_NOTIFY_INIT;
 	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
 	_state_free_ struct rl_state *st = NULL;
 	_rl_fd_ int pidfd = -1;
@@ -317,7 +337,7 @@ int rl_container_start(const char *root, const char *id, struct rl_error *err)
 		return not_created(s, err);
 	if (rl_pidfd_open(st->pid, st->init_start_time, &pidfd, err) < 0)
 		return not_created(RL_STATUS_STOPPED, err);
-	if (release_init(&lock, pidfd, err) < 0)
+	if (notify_bind(&notify, &lock, err) < 0 || release_init(&lock, pidfd, err) < 0)
 		return -1;
 	/* Done with it; delete would remove it anyway. */
 	unlinkat(lock.fd, RL_EXEC_FIFO, 0);
@@ -336,7 +356,8 @@ int rl_container_start(const char *root, const char *id, struct rl_error *err)
 		rl_pidfd_signal(pidfd, SIGKILL, NULL);
 		return rl_error_prefix(err, "the container was stopped");
 	}
-	return 0;
+	/* start returns once the container said READY, or its init ended */
+	return rl_notify_relay(&notify, pidfd, st->pid, -1, NULL, NULL, err);
 }
 
 /* ---- kill ------------------------------------------------------------------ */

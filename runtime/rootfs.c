@@ -594,6 +594,18 @@ static int open_null(struct rl_error *err)
 	return rl_fd_steal(&fd);
 }
 
+/* rl_rootfs_opts.tree on its destination, resolved inside the rootfs. */
+static int attach_tree(int rootfd, int tree, const char *dest, struct rl_error *err)
+{
+	_rl_fd_ int dst = rl_safepath_create(rootfd, dest, RL_SAFEPATH_DIR, 0755, err);
+
+	if (dst < 0)
+		return -1;
+	if (move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return rl_error_set(err, errno, "mount on \"%s\"", dest);
+	return 0;
+}
+
 int rl_rootfs_prepare(const struct rl_rootfs_opts *o, struct rl_rootfs *r, struct rl_error *err)
 {
 	struct ctx c = {.o = o, .cfg = o->cfg};
@@ -609,6 +621,8 @@ int rl_rootfs_prepare(const struct rl_rootfs_opts *o, struct rl_rootfs *r, struc
 		return -1;
 	c.rootfd = r->rootfd;
 	if (mount_all(&c, err) < 0 || rl_dev_setup(r->rootfd, o->cfg, o->in_userns, err) < 0)
+		return -1;
+	if (o->tree >= 0 && attach_tree(r->rootfd, o->tree, o->tree_dest, err) < 0)
 		return -1;
 	return 0;
 }

@@ -30,6 +30,11 @@ struct rl_rootfs_opts {
 	 * (idmount.h) to be attached there, or -1; NULL: none.  Not closed
 	 * here. */
 	const int *idmap_fds;
+	/* A detached mount the runtime made (open_tree) of a host directory
+	 * the child cannot reach by its path, attached on tree_dest after
+	 * mounts[] (notify.h: /run/notify); -1: none. */
+	int tree;
+	const char *tree_dest;
 };
 
 /* What rl_rootfs_prepare opened, for the steps after it. */
