@@ -620,8 +620,10 @@ int rl_launch_spawn(struct rl_launch *c, struct rl_error *err)
 	unsigned long flags;
 	pid_t pid;
 
-	if (rl_ns_open(&c->plan, err) < 0 || open_console(c, err) < 0 ||
-	    move_above(&c->console_fd, min_fd, err) < 0 || move_above(&c->fifo_fd, min_fd, err) < 0)
+	if (rl_ns_open(&c->plan, err) < 0 ||
+	    rl_container_check_sysctl_netns(c->cfg, c->plan.fd[RL_NS_NETWORK], err) < 0 ||
+	    open_console(c, err) < 0 || move_above(&c->console_fd, min_fd, err) < 0 ||
+	    move_above(&c->fifo_fd, min_fd, err) < 0)
 		return -1;
 	/* The init of the slow path is our grandchild; to wait for it we
 	 * must be the one it is reparented to. */
