@@ -4,7 +4,6 @@ and `kubectl exec` without a terminal use) and Exec, Attach and
 PortForward through containerd's streaming server (what kubectl exec,
 attach and port-forward use), with the suite's WebSocket client."""
 
-import json
 import time
 
 import ws
