@@ -11,7 +11,7 @@ import json
 import os
 
 from crienv import CGROUP_ROOT, wait_until
-from harness import eq, main, suite
+from harness import Skip, eq, main, suite
 
 RUNNING, EXITED = "CONTAINER_RUNNING", "CONTAINER_EXITED"
 MiB = 1024 * 1024
@@ -56,6 +56,18 @@ def _(env, c):
         eq(cgroup_file(c, cid, "cpu", "cpu.shares"), "256", "cpu.shares after update")
         eq(c.state(cid), RUNNING, "the container after the update")
         eq(c.sh(cid, "echo alive"), "alive\n", "it still answers")
+
+
+@suite.test("resources: a hugepage limit is in the container's hugetlb cgroup")
+def _(env, c):
+    if not os.path.isdir(os.path.join(CGROUP_ROOT, "hugetlb")):
+        raise Skip("no hugetlb hierarchy in /sys/fs/cgroup here (it is only in the cgroup2 "
+                   "mount at /sys/fs/cgroup/unified, which containerd 1.6 does not use in a hybrid layout)")
+    with c.pod("huge") as pod:
+        cid = pod.run("app", command=["sleep", "1000"], linux={"resources": {
+            "hugepage_limits": [{"page_size": "2MB", "limit": 4 * MiB}]}})
+        c.wait_state(cid, RUNNING)
+        eq(cgroup_file(c, cid, "hugetlb", "hugetlb.2MB.limit_in_bytes"), str(4 * MiB), "hugetlb limit")
 
 
 @suite.test("stats: ContainerStats and ListContainerStats report cpu and memory in use")
