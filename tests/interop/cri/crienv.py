@@ -15,7 +15,7 @@ are written, both named after the run and removed by close(): the runc
 shim's sockets in /run/containerd/s/ (containerd 1.6 puts them there
 whatever its state directory; their names hash the containerd address) and
 libcni's result cache in /var/lib/cni/results/ (named after the network,
-rlcri-TAG).
+rlcri-TAG, and cni-loopback-ID-lo for the loopback of pod ID).
 
 The network namespace is the process's own (unshare(CLONE_NEWNET) before
 any thread exists), not one made by `ip netns add` and entered with `ip
@@ -394,7 +394,7 @@ disabled_plugins = [
         """Every cgroup directory below the suite's parent, in every
         hierarchy, deepest first."""
         out = []
-        for h in os.listdir(CGROUP_ROOT):
+        for h in _cgroup_hierarchies():
             top = os.path.join(CGROUP_ROOT, h, self.cgroup_parent.lstrip("/"))
             if not os.path.isdir(top):
                 continue
@@ -407,10 +407,8 @@ disabled_plugins = [
         makes it before RunPodSandbox: a directory in every hierarchy,
         cpuset.cpus and cpuset.mems copied from the parent (a new cpuset
         cgroup starts with none, and no task could join it)."""
-        for h in os.listdir(CGROUP_ROOT):
+        for h in _cgroup_hierarchies():
             base = os.path.join(CGROUP_ROOT, h)
-            if not os.path.ismount(base):
-                continue
             d = base
             for part in rel.strip("/").split("/"):
                 parent, d = d, os.path.join(d, part)
@@ -424,7 +422,7 @@ disabled_plugins = [
                                 dst.write(v)
 
     def remove_pod_cgroup(self, rel):
-        for h in os.listdir(CGROUP_ROOT):
+        for h in _cgroup_hierarchies():
             d = os.path.join(CGROUP_ROOT, h, rel.strip("/"))
             if os.path.isdir(d):
                 wait_until(5, lambda: _rmdir(d), 0.1)
@@ -455,8 +453,17 @@ disabled_plugins = [
         if os.path.isdir(ipam):
             out += ["IP still allocated: %s" % a for a in os.listdir(ipam) if a[0].isdigit()]
         if os.path.isdir(CNI_CACHE):
-            out += ["CNI cache %s" % c for c in os.listdir(CNI_CACHE) if c.startswith(self.network + "-")]
+            out += ["CNI cache %s" % c for c in os.listdir(CNI_CACHE) if self._cni_cached(c)]
         return out
+
+    def _cni_cached(self, name):
+        """Whether NAME in libcni's cache is one of the suite's: its own
+        network's, or the loopback network containerd's CRI plugin adds to
+        every pod (cni-loopback-ID-lo, for the ids of this run)."""
+        if name.startswith(self.network + "-"):
+            return True
+        ids = self.cri.ids if self.cri else ()
+        return name.startswith("cni-loopback-") and name[len("cni-loopback-"):-len("-lo")] in ids
 
     # ---- removal -------------------------------------------------------------
 
@@ -504,7 +511,7 @@ disabled_plugins = [
             wait_until(5, lambda: _rmdir(d), 0.1)
         if os.path.isdir(CNI_CACHE):
             for c in os.listdir(CNI_CACHE):
-                if c.startswith(self.network + "-"):
+                if self._cni_cached(c):
                     os.unlink(os.path.join(CNI_CACHE, c))
         # A killed shim leaves its socket behind: named after the sha256
         # of "ADDRESS/NAMESPACE/ID" (containerd 1.6, runtime/v2/shim).
@@ -527,6 +534,19 @@ disabled_plugins = [
         left = [d for d in self.cgroup_dirs()]
         if left:
             print("cleanup: cgroups left: %s" % left, file=err)
+
+
+def _cgroup_hierarchies():
+    """The names below /sys/fs/cgroup that are cgroup mounts (not, e.g., the
+    tmpfs bench_pod.py puts over the cgroup2 mount for crun)."""
+    out = []
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            left, _, right = line.partition(" - ")
+            mp, fstype = left.split()[4], right.split()[0]
+            if fstype in ("cgroup", "cgroup2") and os.path.dirname(mp) == CGROUP_ROOT:
+                out.append(os.path.basename(mp))
+    return out
 
 
 def _rmdir(d):

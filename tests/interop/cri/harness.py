@@ -43,7 +43,10 @@ def main(env=None):
     mark = [0]
 
     def on_failure(_name):
-        out = ["--- containerd's log during the test:", env.log_tail(mark[0], 40)]
+        log = env.log_tail(mark[0], 100000).splitlines()
+        errors = [ln for ln in log if "level=error" in ln][:20]
+        out = ["--- containerd's errors during the test:"] + errors
+        out += ["--- containerd's log during the test, its end:"] + log[-40:]
         for f in sorted(glob.glob(env.path("state", "io.containerd.runtime.v2.task", "k8s.io", "*", "log.json"))):
             with open(f, errors="replace") as fh:
                 lines = fh.read().splitlines()[-5:]
