@@ -527,6 +527,9 @@ disabled_plugins = [
                 os.rmdir(d)
             except OSError:
                 pass
+        keep = os.environ.get("CRI_KEEP_LOG")
+        if keep:  # containerd's log, for a look after the run
+            shutil.copyfile(self.log, keep)
         if not mounts_below(self.dir):
             shutil.rmtree(self.dir, ignore_errors=True)
         else:

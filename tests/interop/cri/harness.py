@@ -11,7 +11,8 @@ seen, and the exit status.
 
     main()
 
-CRI_ONLY=TEXT runs only the tests whose name contains TEXT.
+CRI_ONLY=TEXT runs only the tests whose name contains TEXT; CRI_VERBOSE=1
+prints each test's time; CRI_KEEP_LOG=FILE keeps containerd's log there.
 """
 
 import glob
