@@ -104,47 +104,108 @@ static int check_userns(const struct rl_linux *lx, const struct rl_ns_plan *plan
 	return 0;
 }
 
-/* The namespace a sysctl belongs to, as runc's validator has it; -1: it
- * has none, and writing it would change the host's value. */
-static int sysctl_ns(const char *key)
+/* The namespace a sysctl key belongs to, as runc's validator has it: the
+ * System V IPC and POSIX message queue limits are the ipc namespace's,
+ * net.* the network namespace's, kernel.domainname (and kernel.hostname,
+ * which has its own field) the uts namespace's.  Everything else
+ * (vm.*, kernel.pid_max, fs.file-max ...) is the host's: one value for
+ * the whole machine.  KEY is looked at as the path write_sysctl (rootfs.c)
+ * writes, split into components: a '/' in a key stands for a '.', so
+ * "net.//.vm.swappiness" is net/../vm/swappiness, which is no net key but
+ * an escape, refused here with any empty, "." or ".." component.
+ * Returns the namespace, RL_NS__COUNT for the host's, -1 for a bad key. */
+static int sysctl_namespace(const char *key)
 {
-	static const char *const ipc[] = {"kernel.msgmax", "kernel.msgmnb",	    "kernel.msgmni",
-					  "kernel.sem",	   "kernel.shmall",	    "kernel.shmmax",
-					  "kernel.shmmni", "kernel.shm_rmid_forced"};
+	static const char *const ipc[] = {"msgmax", "msgmnb", "msgmni", "sem",
+					  "shmall", "shmmax", "shmmni", "shm_rmid_forced"};
+	char comp[3][64];
+	size_t n = 0, len = 0;
 
-	for (size_t i = 0; i < sizeof(ipc) / sizeof(ipc[0]); i++)
-		if (strcmp(key, ipc[i]) == 0)
-			return RL_NS_IPC;
-	if (strncmp(key, "fs.mqueue.", 10) == 0)
-		return RL_NS_IPC;
-	if (strncmp(key, "net.", 4) == 0)
+	for (const char *k = key;; k++) {
+		if (*k == '.' || *k == '\0') {
+			if (len == 0 || (len == 1 && k[-1] == '/') ||
+			    (len == 2 && k[-1] == '/' && k[-2] == '/'))
+				return -1;
+			if (n < 3) {
+				memcpy(comp[n], k - len, len < 63 ? len : 63);
+				comp[n][len < 63 ? len : 63] = '\0';
+			}
+			n++;
+			len = 0;
+			if (*k == '\0')
+				break;
+			continue;
+		}
+		len++;
+	}
+	if (strcmp(comp[0], "net") == 0 && n >= 2)
 		return RL_NS_NETWORK;
-	if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel.domainname") == 0)
+	if (strcmp(comp[0], "fs") == 0 && n >= 3 && strcmp(comp[1], "mqueue") == 0)
+		return RL_NS_IPC;
+	if (strcmp(comp[0], "kernel") != 0 || n != 2)
+		return RL_NS__COUNT;
+	for (size_t i = 0; i < sizeof(ipc) / sizeof(ipc[0]); i++)
+		if (strcmp(comp[1], ipc[i]) == 0)
+			return RL_NS_IPC;
+	if (strcmp(comp[1], "domainname") == 0 || strcmp(comp[1], "hostname") == 0)
 		return RL_NS_UTS;
-	return -1;
+	return RL_NS__COUNT;
 }
 
-/* config-linux.md "Sysctl": for the container; one the container does
- * not have a namespace of its own for is the host's. */
-static int check_sysctl(const struct rl_linux *lx, const struct rl_ns_plan *plan,
-			struct rl_error *err)
+/* linux.sysctl (config-linux.md "Sysctl"): a container may set only what
+ * its own namespaces hold.  Anything else is the host's setting, which
+ * writing from the container would change for every process of the
+ * machine; runc refuses the same keys. */
+static int check_sysctls(const struct rl_linux *lx, const struct rl_ns_plan *plan,
+			 struct rl_error *err)
 {
 	for (size_t i = 0; lx && i < lx->sysctl.n; i++) {
 		const char *key = lx->sysctl.keys[i];
-		int ns = sysctl_ns(key);
+		int ns = sysctl_namespace(key);
 
 		if (ns < 0)
 			return rl_error_set(
+			    err, 0, "config.json: linux.sysctl: \"%s\": not a sysctl name", key);
+		if (ns == RL_NS__COUNT)
+			return rl_error_set(
 			    err, 0,
-			    "config.json: linux.sysctl.\"%s\": not in a namespace of "
-			    "the container's own (it would change the host's value)",
+			    "config.json: linux.sysctl: \"%s\": not in a namespace of "
+			    "the container (it is the host's setting)",
 			    key);
 		if (!plan->present[ns])
 			return rl_error_set(
 			    err, 0,
-			    "config.json: linux.sysctl.\"%s\": needs a namespace of the "
-			    "container's own (linux.namespaces has no \"%s\")",
-			    key, rl_ns_name((enum rl_ns_type)ns));
+			    "config.json: linux.sysctl: \"%s\": needs the container's "
+			    "own %s namespace (linux.namespaces has no \"%s\")",
+			    key, rl_ns_name(ns), rl_ns_name(ns));
+		if (strcmp(key, "kernel.hostname") == 0)
+			return rl_error_set(
+			    err, 0,
+			    "config.json: linux.sysctl: \"kernel.hostname\": use the "
+			    "hostname field");
+	}
+	return 0;
+}
+
+int rl_container_check_sysctl_netns(const struct rl_config *cfg, int netns_fd, struct rl_error *err)
+{
+	const struct rl_linux *lx = cfg->linux_;
+	struct stat mine, theirs;
+
+	if (netns_fd < 0 || !lx)
+		return 0;
+	for (size_t i = 0; i < lx->sysctl.n; i++) {
+		if (sysctl_namespace(lx->sysctl.keys[i]) != RL_NS_NETWORK)
+			continue;
+		if (fstat(netns_fd, &theirs) < 0 || stat("/proc/self/ns/net", &mine) < 0)
+			return rl_error_set(err, errno, "linux.sysctl: compare network namespaces");
+		if (mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino)
+			return rl_error_set(
+			    err, 0,
+			    "config.json: linux.sysctl: \"%s\": the network namespace "
+			    "joined is the host's",
+			    lx->sysctl.keys[i]);
+		return 0;
 	}
 	return 0;
 }
@@ -154,7 +215,7 @@ static int check_linux(const struct rl_config *cfg, const struct rl_ns_plan *pla
 {
 	const struct rl_linux *lx = cfg->linux_;
 
-	if (check_sysctl(lx, plan, err) < 0)
+	if (check_sysctls(lx, plan, err) < 0)
 		return -1;
 
 	if (lx && lx->has_intel_rdt)

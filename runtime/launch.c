@@ -636,6 +636,7 @@ int rl_launch_spawn(struct rl_launch *c, struct rl_error *err)
 	/* Idmapped mounts: after rl_ns_open (a joined user namespace is their
 	 * mapping), before the signals are blocked (the helper children). */
 	if (rl_ns_open(&c->plan, err) < 0 ||
+	    rl_container_check_sysctl_netns(c->cfg, c->plan.fd[RL_NS_NETWORK], err) < 0 ||
 	    rl_idmount_open(c->cfg, &c->plan, c->bundle, min_fd, &c->idmap_fds, err) < 0 ||
 	    open_console(c, err) < 0 || move_above(&c->console_fd, min_fd, err) < 0 ||
 	    move_above(&c->fifo_fd, min_fd, err) < 0)

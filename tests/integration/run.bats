@@ -94,6 +94,58 @@ teardown() {
 	[ "${#lines[@]}" -eq 2 ]
 }
 
+@test "run: a sysctl of the container's namespaces is set inside, the host's is untouched" {
+	rr_jq '.linux.sysctl = {"net.ipv4.ip_forward": "1", "kernel.shm_rmid_forced": "1"}'
+	rr_sh 'cat /proc/sys/net/ipv4/ip_forward /proc/sys/kernel/shm_rmid_forced'
+	local fwd rmid
+	fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+	rmid=$(cat /proc/sys/kernel/shm_rmid_forced)
+	rr_run
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = 1 ]
+	[ "${lines[1]}" = 1 ]
+	[ "$(cat /proc/sys/net/ipv4/ip_forward)" = "$fwd" ]
+	[ "$(cat /proc/sys/kernel/shm_rmid_forced)" = "$rmid" ]
+}
+
+# The keys ask for the value the host has now: were one written, the host
+# would still be as it was.
+@test "run: a sysctl that is the host's setting is refused before anything runs" {
+	local swappiness
+	swappiness=$(cat /proc/sys/vm/swappiness)
+	rr_jq '.linux.sysctl = {"vm.swappiness": $v}' --arg v "$swappiness"
+	rr_sh 'echo ran'
+	rr_run
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'linux.sysctl: "vm.swappiness": not in a namespace of the container (it is the host'"'"'s setting)'* ]]
+	[[ "$output" != *ran* ]]
+	rr_jq '.linux.sysctl = {"net.//.vm.swappiness": $v}' --arg v "$swappiness"
+	rr_run
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'"net.//.vm.swappiness": not a sysctl name'* ]]
+	rr_jq '.linux.sysctl = {"kernel.shm_rmid_forced": "0"} | .linux.namespaces |= map(select(.type != "ipc"))'
+	rr_run
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'"kernel.shm_rmid_forced": needs the container'"'"'s own ipc namespace'* ]]
+	[ ! -e "$RR_STATE/$RR_ID" ]
+	[ -z "$(rr_tagged_pids)" ]
+}
+
+@test "run: a net sysctl in the host's network namespace joined by path is refused" {
+	local fwd
+	fwd=$(cat /proc/sys/net/ipv4/ip_forward)
+	rr_jq '.linux.sysctl = {"net.ipv4.ip_forward": $v} |
+		.linux.namespaces = [.linux.namespaces[] |
+			if .type == "network" then .path = "/proc/self/ns/net" else . end]' --arg v "$fwd"
+	rr_sh 'echo ran'
+	rr_run
+	[ "$status" -eq 1 ]
+	[[ "$output" == *'"net.ipv4.ip_forward": the network namespace joined is the host'"'"'s'* ]]
+	[[ "$output" != *ran* ]]
+	[ ! -e "$RR_STATE/$RR_ID" ]
+	[ -z "$(rr_tagged_pids)" ]
+}
+
 @test "run: a user namespace maps container root to host uid 100000" {
 	rr_jq '.linux.namespaces += [{"type": "user"}]
 		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]

@@ -160,33 +160,6 @@ static void test_check_config(void)
 		       "no flag)",
 		       "personality flags refused");
 	}
-	{
-		char *keys[] = {(char *)"net.ipv4.ip_forward", (char *)"kernel.shmmax",
-				(char *)"fs.mqueue.msg_max", (char *)"kernel.hostname"};
-		char *vals[] = {(char *)"1", (char *)"1", (char *)"1", (char *)"h"};
-
-		fixture_init(&f);
-		f.lx.sysctl = (struct rl_map){.keys = keys, .values = vals, .n = 4};
-		is_str(check(&f, &err), "ok",
-		       "sysctl: net, ipc and uts keys with their namespaces");
-		keys[0] = (char *)"vm.swappiness";
-		is_str(check(&f, &err),
-		       "config.json: linux.sysctl.\"vm.swappiness\": not in a namespace of the "
-		       "container's own (it would change the host's value)",
-		       "sysctl: a key of no namespace is refused");
-		keys[0] = (char *)"net.core.somaxconn";
-		f.ns[1].type = RL_NS_CGROUP;
-		is_str(check(&f, &err),
-		       "config.json: linux.sysctl.\"net.core.somaxconn\": needs a namespace of the "
-		       "container's own (linux.namespaces has no \"network\")",
-		       "sysctl: net.* without a network namespace");
-		f.ns[1].type = RL_NS_NETWORK;
-		f.ns[3].type = RL_NS_CGROUP;
-		is_str(check(&f, &err),
-		       "config.json: linux.sysctl.\"kernel.shmmax\": needs a namespace of the "
-		       "container's own (linux.namespaces has no \"ipc\")",
-		       "sysctl: an ipc key without an ipc namespace");
-	}
 	fixture_init(&f);
 	f.ns[2].type = RL_NS_CGROUP;
 	is_str(check(&f, &err), "ok", "no mount namespace: the caller's is shared");
@@ -233,6 +206,94 @@ static void test_check_config(void)
 	f.lx.n_namespaces--;
 	is_str(check(&f, &err), "config.json: linux.uidMappings: set without a user namespace",
 	       "maps without a user namespace");
+}
+
+/* linux.sysctl: only keys of the container's own namespaces. */
+static const char *check_sysctl(struct fixture *f, const char *key, struct rl_error *err)
+{
+	static char *keys[1], *values[1] = {(char *)"1"};
+
+	keys[0] = (char *)key;
+	f->lx.sysctl = (struct rl_map){.keys = keys, .values = values, .n = 1};
+	return check(f, err);
+}
+
+static void test_check_sysctl(void)
+{
+	static const char *ok_keys[] = {"net.ipv4.ip_forward", "net.ipv4.conf.eth0/1.rp_filter",
+					"kernel.shm_rmid_forced", "kernel.msgmax", "kernel.sem",
+					"fs.mqueue.msg_max", "kernel.domainname"};
+	static const char *host_keys[] = {"vm.swappiness", "kernel.pid_max", "fs.file-max",
+					  "kernel.shm_rmid_forced.x", "net", "kernel.core_pattern"};
+	struct fixture f;
+	struct rl_error err;
+	char want[256];
+
+	for (size_t i = 0; i < sizeof(ok_keys) / sizeof(ok_keys[0]); i++) {
+		fixture_init(&f);
+		is_str(check_sysctl(&f, ok_keys[i], &err), "ok", "sysctl %s accepted", ok_keys[i]);
+	}
+	for (size_t i = 0; i < sizeof(host_keys) / sizeof(host_keys[0]); i++) {
+		fixture_init(&f);
+		snprintf(want, sizeof(want),
+			 "config.json: linux.sysctl: \"%s\": not in a namespace of the container "
+			 "(it is the host's setting)",
+			 host_keys[i]);
+		is_str(check_sysctl(&f, host_keys[i], &err), want, "sysctl %s refused",
+		       host_keys[i]);
+	}
+	/* '/' stands for '.' in a name: "//" would be ".." in the path. */
+	fixture_init(&f);
+	is_str(check_sysctl(&f, "net.//.vm.swappiness", &err),
+	       "config.json: linux.sysctl: \"net.//.vm.swappiness\": not a sysctl name",
+	       "a key whose path climbs out of net/ refused");
+	is_str(check_sysctl(&f, "net./.ipv4.ip_forward", &err),
+	       "config.json: linux.sysctl: \"net./.ipv4.ip_forward\": not a sysctl name",
+	       "a \".\" component refused");
+	is_str(check_sysctl(&f, "net..ipv4", &err),
+	       "config.json: linux.sysctl: \"net..ipv4\": not a sysctl name",
+	       "an empty component refused");
+	is_str(check_sysctl(&f, "kernel.hostname", &err),
+	       "config.json: linux.sysctl: \"kernel.hostname\": use the hostname field",
+	       "kernel.hostname refused: it has its field");
+	/* fixture: pid, net, mount, ipc, uts; drop net (index 1), then ipc. */
+	fixture_init(&f);
+	f.ns[1] = f.ns[4];
+	f.lx.n_namespaces = 4;
+	is_str(check_sysctl(&f, "net.ipv4.ip_forward", &err),
+	       "config.json: linux.sysctl: \"net.ipv4.ip_forward\": needs the container's own "
+	       "network namespace (linux.namespaces has no \"network\")",
+	       "net.* without a network namespace refused");
+	fixture_init(&f);
+	f.ns[3] = f.ns[4];
+	f.lx.n_namespaces = 4;
+	is_str(check_sysctl(&f, "kernel.shm_rmid_forced", &err),
+	       "config.json: linux.sysctl: \"kernel.shm_rmid_forced\": needs the container's own "
+	       "ipc namespace (linux.namespaces has no \"ipc\")",
+	       "an ipc sysctl without an ipc namespace refused");
+}
+
+/* A net.* sysctl with the host's network namespace joined by path. */
+static void test_check_sysctl_netns(void)
+{
+	struct fixture f;
+	struct rl_error err = {0};
+	int self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+	fixture_init(&f);
+	check_sysctl(&f, "net.ipv4.ip_forward", &err);
+	ok(self >= 0, "open our own network namespace");
+	ok(rl_container_check_sysctl_netns(&f.cfg, self, &err) < 0, "the host's: refused");
+	is_str(err.msg,
+	       "config.json: linux.sysctl: \"net.ipv4.ip_forward\": the network namespace joined "
+	       "is the host's",
+	       "... naming the key");
+	is_int(rl_container_check_sysctl_netns(&f.cfg, -1, &err), 0, "a new namespace: fine");
+	check_sysctl(&f, "kernel.sem", &err);
+	is_int(rl_container_check_sysctl_netns(&f.cfg, self, &err), 0,
+	       "no net.* key: the namespace does not matter");
+	if (self >= 0)
+		close(self);
 }
 
 static void test_userns(void)
@@ -320,6 +381,8 @@ int main(void)
 	test_flags();
 	test_ids();
 	test_check_config();
+	test_check_sysctl();
+	test_check_sysctl_netns();
 	test_userns();
 	test_sync();
 	test_run_refusals();
