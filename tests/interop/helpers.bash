@@ -79,12 +79,14 @@ io_teardown_file() {
 # (the tools' daemons and monitors name the suite's paths in their
 # arguments: conmon, containerd, its shims).
 io_pids_cmdline_with() {
-	local f pid
+	local f pid args
+	# Builtins only: this runs in polling loops, over every process.
 	for f in /proc/[0-9]*/cmdline; do
 		pid=${f#/proc/}
 		pid=${pid%/cmdline}
 		[ "$pid" = "$$" ] && continue
-		if tr '\0' ' ' <"$f" 2>/dev/null | grep -qF -- "$1"; then
+		mapfile -d '' args <"$f" 2>/dev/null || continue
+		if [[ " ${args[*]} " == *"$1"* ]]; then
 			echo "$pid"
 		fi
 	done
@@ -102,34 +104,37 @@ io_kill_cgroup_procs() {
 	local f pid
 	for f in /sys/fs/cgroup/*/"$IO_NAME" /sys/fs/cgroup/"$IO_NAME"; do
 		[ -d "$f" ] || continue
-		for pid in $(find "$f" -name cgroup.procs -exec cat {} + 2>/dev/null); do
-			kill -9 "$pid" 2>/dev/null || true
-		done
+		find "$f" -name cgroup.procs -exec cat {} + 2>/dev/null |
+			while read -r pid; do
+				kill -9 "$pid" 2>/dev/null || true
+			done
 	done
 }
 
-# io_cgroup_dirs [NAME]: the suite's cgroup directories in every hierarchy
-# (cgroup v1 controllers, the hybrid unified mount, or a v2 root), deepest
-# first; with NAME only those whose name holds it.
+# io_cgroup_dirs NAME: the suite's cgroup directories in every hierarchy
+# (cgroup v1 controllers, the hybrid unified mount, or a v2 root) whose
+# name holds NAME ("" for all), deepest first.
 io_cgroup_dirs() {
 	local d
 	for d in /sys/fs/cgroup/*/"$IO_NAME" /sys/fs/cgroup/"$IO_NAME"; do
 		[ -d "$d" ] || continue
-		find "$d" -depth -type d -name "*${1:-}*"
+		find "$d" -depth -type d -name "*$1*"
 	done
 }
 
 io_rmdir_cgroups() {
-	local d i
 	# A cgroup whose last process was just killed empties a moment later.
-	for i in $(seq 50); do
-		for d in $(io_cgroup_dirs); do
-			rmdir "$d" 2>/dev/null || true
-		done
-		[ -z "$(io_cgroup_dirs)" ] && return 0
-		sleep 0.1
+	if ! io_wait_until 5 io_rmdir_cgroups_once; then
+		echo "cgroups left behind: $(io_cgroup_dirs "")" >&2
+	fi
+}
+
+io_rmdir_cgroups_once() {
+	local d
+	for d in $(io_cgroup_dirs ""); do
+		rmdir "$d" 2>/dev/null || true
 	done
-	echo "cgroups left behind: $(io_cgroup_dirs)" >&2
+	[ -z "$(io_cgroup_dirs "")" ]
 }
 
 # Mount points at or below $1, deepest first.
@@ -161,6 +166,7 @@ io_run() {
 	return "$rc"
 }
 
+# shellcheck disable=SC2154 # status, output and stderr are bats' (run)
 io_show() {
 	echo "--- $1"
 	echo "--- exit status $status; stdout:"
@@ -224,5 +230,7 @@ io_frozen() {
 
 # io_cmdline PID: PID's command line, arguments separated by spaces.
 io_cmdline() {
-	tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | sed 's/ $//'
+	local args
+	mapfile -d '' args <"/proc/$1/cmdline" 2>/dev/null || return 0
+	echo "${args[*]}"
 }

@@ -6,8 +6,8 @@
 # delete); podman reads cgroups and /proc itself for top and stats.
 # INTEROP_RUNTIME=runc runs the same against runc.
 
-# Container scripts are in single quotes on purpose.
-# shellcheck disable=SC2016
+# Container scripts are in single quotes on purpose; stderr is bats' (run).
+# shellcheck disable=SC2016,SC2154
 
 load podman_helpers
 
@@ -177,7 +177,7 @@ PD_LOOP='trap "exit 0" TERM; echo ready; while :; do sleep 0.1; done'
 
 	io_run -0 pm unpause c1
 	pm_status_is c1 running
-	! io_frozen "$pid"
+	run ! io_frozen "$pid"
 	local n
 	n=$(cat "$PD_DIR/n")
 	io_wait_until 10 pd_counter_above "$n"
@@ -230,7 +230,7 @@ PD_LOOP='trap "exit 0" TERM; echo ready; while :; do sleep 0.1; done'
 	pid2=$(pm_inspect c1 '{{.State.Pid}}')
 	[ "$pid2" != "$pid1" ]
 	io_ns_pid1 "$pid2"
-	! kill -0 "$pid1" 2>/dev/null
+	run ! kill -0 "$pid1"
 }
 
 @test "podman wait: blocks until the container exits on its own, prints its status" {

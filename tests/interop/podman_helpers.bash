@@ -8,9 +8,9 @@
 # other).  The busybox rootfs is imported as the image PM_IMAGE.  Every
 # podman command of the tests goes through pm, which adds the flags.
 #
-# The runtime is given to podman with --runtime as a two-line wrapper
-# named after it ($IO_BASE/podman/bin/rlite or .../runc) that adds
-# --root, --log and --log-format before podman's own arguments.  Why not
+# The runtime is given to podman with --runtime as a small wrapper named
+# after it ($IO_BASE/podman/bin/rlite or .../runc) that adds --root, --log
+# and --log-format before podman's own arguments.  Why not
 # podman's --runtime-flag: podman 4.3 running as root passes no --root to
 # its runtime, so the runtime would keep its containers in its default
 # root (/run/rlite, /run/runc), shared with the host; and --runtime-flag
@@ -32,19 +32,42 @@ pm_setup_file() {
 	PM_DIR=$IO_BASE/podman
 	PM_RUNTIME=$PM_DIR/bin/$INTEROP_RUNTIME
 	PM_LOG=$PM_DIR/runtime.log
+	PM_CALLS=$PM_DIR/runtime.calls
 	mkdir -p "$PM_DIR/bin" "$PM_DIR/state" "$PM_DIR/tmp" "$PM_DIR/copytmp" "$PM_DIR/net"
-	cat >"$PM_RUNTIME" <<-EOF
-		#!/bin/sh
-		exec $IO_RUNTIME_BIN --root $PM_DIR/state --log $PM_LOG --log-format json "\$@"
-	EOF
+	pm_write_runtime
 	chmod 0755 "$PM_RUNTIME"
 	: >"$PM_LOG"
+	: >"$PM_CALLS"
 	pm_write_conf
-	export PM_DIR PM_RUNTIME PM_LOG
+	export PM_DIR PM_RUNTIME PM_LOG PM_CALLS
 	export CONTAINERS_CONF=$PM_DIR/containers.conf
 	export CONTAINERS_STORAGE_CONF=$PM_DIR/storage.conf
 	export CONTAINERS_REGISTRIES_CONF=$PM_DIR/registries.conf
 	pm_import
+}
+
+# The runtime as podman and conmon call it: the wrapper records each call
+# (PM_CALLS) and gives the runtime the file's --root, --log (PM_LOG) and
+# --log-format json.  For create and exec conmon passes a --log of its
+# own (a file next to the container, which podman reads the error from
+# and removes with the container); the runtime takes the last --log, so
+# the wrapper copies what it wrote there into PM_LOG as well.
+pm_write_runtime() {
+	cat >"$PM_RUNTIME" <<-EOF
+		#!/bin/sh
+		echo "\$*" >>$PM_CALLS
+		log= prev=
+		for a in "\$@"; do
+			case \$prev in --log) log=\$a ;; esac
+			case \$a in --log=*) log=\${a#--log=} ;; esac
+			prev=\$a
+		done
+		size=\$(stat -c %s "\$log" 2>/dev/null || echo 0)
+		$IO_RUNTIME_BIN --root $PM_DIR/state --log $PM_LOG --log-format json "\$@"
+		rc=\$?
+		[ -n "\$log" ] && [ -f "\$log" ] && tail -c +\$((size + 1)) "\$log" >>$PM_LOG
+		exit \$rc
+	EOF
 }
 
 pm_write_conf() {
@@ -148,22 +171,19 @@ pm_teardown_file() {
 # lines it wrote during the test.
 pm_setup() {
 	io_log_mark "$PM_LOG"
+	PM_CALLS_MARK=$(wc -l <"$PM_CALLS")
 }
 
-# After a failure: podman's view, the runtime's --log lines of the test
-# (and the ones conmon had create write next to the container), then
-# every container of the test is removed.
+# After a failure: podman's view, the runtime's calls and --log lines of
+# the test; then every container of the test is removed.
 pm_teardown() {
 	if [ -z "${BATS_TEST_COMPLETED:-}" ]; then
 		echo "--- podman ps -a:"
 		pm ps -a 2>&1 || true
-		echo "--- $INTEROP_RUNTIME --log ($PM_LOG) during the test:"
+		echo "--- $INTEROP_RUNTIME called during the test:"
+		tail -n +"$((PM_CALLS_MARK + 1))" "$PM_CALLS"
+		echo "--- $INTEROP_RUNTIME --log lines during the test:"
 		io_log_since "$PM_LOG"
-		local f
-		for f in $(find "$PM_DIR/runroot" -name oci-log 2>/dev/null); do
-			echo "--- $f:"
-			cat "$f"
-		done
 	fi
 	pm rm -af -t 0 >/dev/null 2>&1 || true
 }

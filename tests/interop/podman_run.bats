@@ -5,8 +5,8 @@
 # podman, conmon and catatonit are Debian's; the state is the file's own
 # (podman_helpers.bash).  INTEROP_RUNTIME=runc runs the same against runc.
 
-# Container scripts are in single quotes on purpose.
-# shellcheck disable=SC2016
+# Container scripts are in single quotes on purpose; stderr is bats' (run).
+# shellcheck disable=SC2016,SC2154
 
 load podman_helpers
 
