@@ -12,8 +12,9 @@
 # Each .bats file makes one private directory (IO_BASE, below /tmp, mode
 # 0755) for everything its tools keep: storage, state, sockets, logs,
 # configuration; a private cgroup parent named after it (IO_NAME); and
-# removes all of it in teardown_file, also after a failure.  Nothing of a
-# podman or containerd of the host is read or written.
+# removes all of it in teardown_file, also after a failure.  No state of a
+# podman or containerd of the host is used or changed (the one path the
+# tools write outside IO_BASE is the shim's socket: containerd_helpers.bash).
 
 # Container scripts are in single quotes on purpose.
 # shellcheck disable=SC2016
