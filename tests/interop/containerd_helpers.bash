@@ -134,8 +134,33 @@ ct_teardown() {
 		io_log_since "$CT_LOG"
 	fi
 	ct_remove_all
+	local rc=0
+	io_assert_clean ct_all_leftovers || rc=1
 	io_umount_below "$CT_T"
 	rm -rf --one-file-system "$CT_T"
+	return "$rc"
+}
+
+# ct_all_leftovers: what is left of any container of the file: ctr's
+# lists, the runtime's state, the suite's cgroups, shims, mounts of the
+# bundles and of the test's rootfs.
+ct_all_leftovers() {
+	local d
+	d=$(ct container ls -q 2>&1)
+	[ -z "$d" ] || echo "ctr container ls still lists: $d"
+	d=$(ct task ls -q 2>&1)
+	[ -z "$d" ] || echo "ctr task ls still lists: $d"
+	d=$("$IO_RUNTIME_BIN" --root "$CT_DIR/runtime-state/$CT_NS" list -q 2>/dev/null)
+	[ -z "$d" ] || echo "$INTEROP_RUNTIME still has state for: $d"
+	for d in $(io_cgroup_children); do
+		echo "cgroup left: $d"
+	done
+	for d in $(io_pids_cmdline_with "-address $CT_SOCK"); do
+		echo "process left: $d $(io_cmdline "$d")"
+	done
+	for d in $(io_mounts_below "$CT_DIR/state") $(io_mounts_below "$CT_T"); do
+		echo "mount left: $d"
+	done
 }
 
 ct_remove_all() {

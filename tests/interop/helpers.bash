@@ -86,7 +86,7 @@ io_pids_cmdline_with() {
 		pid=${f#/proc/}
 		pid=${pid%/cmdline}
 		[ "$pid" = "$$" ] && continue
-		mapfile -d '' args <"$f" 2>/dev/null || continue
+		mapfile -d '' args 2>/dev/null <"$f" || continue
 		if [[ " ${args[*]} " == *"$1"* ]]; then
 			echo "$pid"
 		fi
@@ -121,6 +121,34 @@ io_cgroup_dirs() {
 		[ -d "$d" ] || continue
 		find "$d" -depth -type d -name "*$1*"
 	done
+}
+
+# io_cgroup_children: cgroups below the suite's cgroup parent (each
+# container's, conmon's): none may be left once a test removed its
+# containers.
+io_cgroup_children() {
+	local d
+	for d in /sys/fs/cgroup/*/"$IO_NAME" /sys/fs/cgroup/"$IO_NAME"; do
+		[ -d "$d" ] || continue
+		find "$d" -mindepth 1 -type d
+	done
+}
+
+# io_assert_clean CHECK: the cleanup health of a test, run by every
+# teardown after it removed the test's containers: CHECK (a function
+# printing what is left, nothing when nothing is) prints nothing within
+# 10 s (the tools' cleanup runs after a container's exit, asynchronously).
+# Otherwise prints what is left and fails the test.
+io_assert_clean() {
+	if ! io_wait_until 10 io_is_clean "$1" >/dev/null; then
+		echo "--- left behind after the test:"
+		"$1"
+		return 1
+	fi
+}
+
+io_is_clean() {
+	[ -z "$("$1" 2>/dev/null)" ]
 }
 
 io_rmdir_cgroups() {
@@ -232,6 +260,6 @@ io_frozen() {
 # io_cmdline PID: PID's command line, arguments separated by spaces.
 io_cmdline() {
 	local args
-	mapfile -d '' args <"/proc/$1/cmdline" 2>/dev/null || return 0
+	mapfile -d '' args 2>/dev/null <"/proc/$1/cmdline" || return 0
 	echo "${args[*]}"
 }

@@ -175,7 +175,8 @@ pm_setup() {
 }
 
 # After a failure: podman's view, the runtime's calls and --log lines of
-# the test; then every container of the test is removed.
+# the test; then every container of the test is removed, and the test
+# fails unless that left nothing (pm_all_leftovers).
 pm_teardown() {
 	if [ -z "${BATS_TEST_COMPLETED:-}" ]; then
 		echo "--- podman ps -a:"
@@ -186,6 +187,35 @@ pm_teardown() {
 		io_log_since "$PM_LOG"
 	fi
 	pm rm -af -t 0 >/dev/null 2>&1 || true
+	io_assert_clean pm_all_leftovers
+}
+
+# pm_all_leftovers: what is left of any container of the file: podman's
+# list, the runtime's state, the suite's cgroups, mounts of podman's
+# container directories (shm, rootfs), conmon.
+pm_all_leftovers() {
+	local d
+	d=$(pm ps -a -q 2>&1)
+	[ -z "$d" ] || echo "podman ps -a still lists: $d"
+	d=$("$IO_RUNTIME_BIN" --root "$PM_DIR/state" list -q 2>&1)
+	[ -z "$d" ] || echo "$INTEROP_RUNTIME still has state for: $d"
+	for d in $(io_cgroup_children); do
+		# podman puts every conmon of a cgroup parent in PARENT/conmon and
+		# keeps that cgroup: podman's, not a container's (teardown_file
+		# removes it).  A conmon still in it is a leftover.
+		if [[ $d == */"$IO_NAME"/conmon ]] && [ -z "$(<"$d/cgroup.procs")" ]; then
+			continue
+		fi
+		echo "cgroup left: $d ($(wc -l 2>/dev/null <"$d/cgroup.procs") processes)"
+	done
+	for d in $(io_mounts_below "$PM_DIR"); do
+		case $d in */vfs-containers/*) echo "mount left: $d" ;; esac
+	done
+	for d in $(io_pids_cmdline_with "$PM_DIR/"); do
+		case $(io_cmdline "$d") in
+		*conmon*) echo "process left: $d $(io_cmdline "$d")" ;;
+		esac
+	done
 }
 
 # pm_leftovers ID: what is left of container ID (full id) anywhere:
