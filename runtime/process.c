@@ -168,9 +168,16 @@ int rl_process_lookup(const struct rl_process *p, char **path, struct rl_error *
 	}
 	/* a name with a slash is used as it is, relative to the cwd */
 	e = check_exec(name);
+	if (e == ENOENT) {
+		/* In the words of runc's (Go's) error, all lower case: the docker
+		 * client matches "no such file or directory" in the runtime's
+		 * message, case and all, to exit 127 rather than 125 (GUIDE §4). */
+		rl_error_set(err, 0, "exec \"%s\": stat %s: no such file or directory", name, name);
+		return -127;
+	}
 	if (e) {
 		rl_error_set(err, e, "exec \"%s\"", name);
-		return e == ENOENT || e == ENOTDIR ? -127 : -126;
+		return e == ENOTDIR ? -127 : -126;
 	}
 	*path = strdup(name);
 	if (!*path)

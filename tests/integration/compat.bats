@@ -220,13 +220,15 @@ cp_wait_status() {
 	local runc_status=$status
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"/nosuch"* ]]
+	# The words docker's client matches (case and all) to exit 127.
+	[[ "$output" == *'no such file or directory'* ]]
 	cp_run rlite
 	# Difference: runc reports a failed exec as its own failure (exit 1);
 	# rlite gives the shell's 127 for "command not found" (run.bats), which
 	# is what podman and crun report.
 	echo "missing binary: runc $runc_status, rlite $status"
 	[ "$status" -eq 127 ]
-	[[ "$output" == *'"/nosuch": No such file or directory'* ]]
+	[[ "$output" == *'exec "/nosuch": stat /nosuch: no such file or directory'* ]]
 	[ -z "$(ls -A "$RR_STATE")" ]
 }
 

@@ -793,7 +793,7 @@ lc_create_fails() {
 
 @test "create fails cleanly: a missing binary exits 127 naming it" {
 	rr_jq '.process.args = ["/nosuch"]'
-	lc_create_fails 127 '"/nosuch": No such file or directory'
+	lc_create_fails 127 'exec "/nosuch": stat /nosuch: no such file or directory'
 }
 
 @test "create fails cleanly: invalid ids" {

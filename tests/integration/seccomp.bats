@@ -73,7 +73,7 @@ sc_workloads() {
 
 	rr_jq '.process.args = ["/bin/nosuch"]'
 	rr_run -127
-	[[ "$output" == *'exec "/bin/nosuch": No such file or directory'* ]]
+	[[ "$output" == *'exec "/bin/nosuch": stat /bin/nosuch: no such file or directory'* ]]
 }
 
 @test "seccomp: podman's profile, noNewPrivileges true" {
