@@ -127,7 +127,8 @@ bool rl_cmd_flag(const char *arg, const char *name)
 	return n && strcmp(n, name) == 0;
 }
 
-/* Parses the global flags; returns the index of the subcommand, or -1. */
+/* Parses the global flags; returns the index of the subcommand, -1 with
+ * err set, or -2 when --help or --version printed what they print. */
 static int parse_globals(int argc, char **argv, struct rl_globals *g, struct rl_error *err)
 {
 	int i;
@@ -185,10 +186,10 @@ static int parse_globals(int argc, char **argv, struct rl_globals *g, struct rl_
 			/* runc's own legacy flag; nothing to do */
 		} else if (rl_cmd_flag(argv[i], "help") || strcmp(argv[i], "-h") == 0) {
 			print_usage(stdout);
-			exit(0);
+			return -2;
 		} else if (rl_cmd_flag(argv[i], "version") || strcmp(argv[i], "-v") == 0) {
 			print_version();
-			exit(0);
+			return -2;
 		} else {
 			return rl_error_set(err, 0, "unknown global option \"%s\"", argv[i]);
 		}
@@ -223,6 +224,8 @@ int main(int argc, char **argv)
 	g.init_mode = conf.init_mode;
 	if (first == 0)
 		first = parse_globals(argc, argv, &g, &err);
+	if (first == -2)
+		return 0;
 	/* Opened even when a later global flag was bad, so that error is
 	 * logged too. */
 	if (g.log && rl_log_open(g.log, g.log_format, g.debug, &err) < 0)

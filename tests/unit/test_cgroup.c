@@ -364,6 +364,30 @@ static void test_record(void)
 	snprintf(p, sizeof(p), "%s/cgroups", scratch);
 	put(p, "v3\tbad\n");
 	ok(rl_cg_load(dir, &b, &e) < 0 && strstr(e.msg, "corrupt"), "a corrupt record: %s", e.msg);
+	/* What delete --force trusts to rmdir: nothing but clean paths. */
+	{
+		static const char *const bad[] = {
+		    "v1\t8\t1\t/sys/fs/cgroup/memory\t/x/../../../etc\n",
+		    "v1\t8\t1\t/sys/fs/cgroup/memory\t/\n",
+		    "v1\t8\t1\t/sys/fs/cgroup/memory\t/x//y\n",
+		    "v1\t8\t1\trelative\t/x\n",
+		    "v1\t8\t-1\t/sys/fs/cgroup/memory\t/x\n",
+		    "v1\tzz\t1\t/sys/fs/cgroup/memory\t/x\n",
+		    "v1\t8\t1\t/sys/fs/cgroup/memory\t/x\textra\n",
+		    "v1\t8\t1\t/sys/fs/cgroup/memory\n",
+		};
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			put(p, bad[i]);
+			ok(rl_cg_load(dir, &b, &e) < 0 && strstr(e.msg, "corrupt (line 1)"),
+			   "refused: %.*s", (int)strlen(bad[i]) - 1, bad[i]);
+			rl_cg_free(&b);
+		}
+		put(p, "v1\t8\t1\t/sys/fs/cgroup/memory\t/x");
+		ok(rl_cg_load(dir, &b, &e) == 0 && b.n == 1, "a last line without newline: %s",
+		   e.msg);
+		rl_cg_free(&b);
+	}
 	rl_cg_free(&a);
 	close(dir);
 }
