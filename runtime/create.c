@@ -192,10 +192,22 @@ static int make_fifo(struct rl_launch *l, struct rl_error *err)
 	return 0;
 }
 
+/* The id with a first state (creating, no init yet): from this moment a
+ * runtime killed at any point leaves an entry that list shows (broken)
+ * and delete --force removes. */
 static int reserve(struct conductor *c, struct rl_error *err)
 {
-	c->root = root_of(c->l.o);
-	return rl_state_create(c->root, c->l.o->id, &c->l.lock, err);
+	struct rl_launch *l = &c->l;
+	struct rl_state first = {.oci_version = (char *)RL_OCI_VERSION,
+				 .id = (char *)l->o->id,
+				 .status = RL_STATUS_CREATING,
+				 .bundle = l->bundle,
+				 .rootfs = l->rootfs,
+				 .created = l->created,
+				 .owner = l->owner};
+
+	c->root = root_of(l->o);
+	return rl_state_create(c->root, l->o->id, &first, &l->lock, err);
 }
 
 static int send_pidfd(struct conductor *c, struct rl_error *err)

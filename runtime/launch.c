@@ -134,6 +134,19 @@ static int run_create_hooks(struct rl_launch *c, struct rl_error *err)
 	return r;
 }
 
+/* The init record (state.h) for the init we know now: delete --force
+ * finds it there if we die before the state names it. */
+static int record_init(struct rl_launch *c, struct rl_error *err)
+{
+	uint64_t start = 0;
+
+	if (c->lock.fd < 0 || !c->lock.exclusive)
+		return 1;
+	if (rl_proc_start_time(c->init, &start, err) < 0)
+		return rl_error_prefix(err, "container init");
+	return rl_state_save_init(&c->lock, c->init, start, err) < 0 ? -1 : 1;
+}
+
 /* One message from the child.  1: go on, 2: ready, <0: failure (-2: exec
  * lookup failed, *status set). */
 static int handle_msg(struct rl_launch *c, const struct rl_sync_msg *m, int *status,
@@ -153,7 +166,7 @@ static int handle_msg(struct rl_launch *c, const struct rl_sync_msg *m, int *sta
 
 		c->init = m->pid;
 		waitpid_eintr(helper, NULL, 0);
-		return 1;
+		return record_init(c, err);
 	}
 	case RL_SYNC_HOOKS:
 		if (run_create_hooks(c, err) < 0)
@@ -665,6 +678,8 @@ int rl_launch_spawn(struct rl_launch *c, struct rl_error *err)
 	if (pid == 0)
 		rl_launch_child(c);
 	c->init = pid;
+	if (record_init(c, err) < 0)
+		return -1;
 	close_cg_fds(c);
 	close(c->sync[1]);
 	c->sync[1] = -1;

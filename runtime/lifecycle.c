@@ -670,6 +670,41 @@ static int stop_and_remove(const struct rl_state_lock *lock, const struct rl_sta
 	return rl_cg_remove(&cg, CGROUP_WAIT_MS, err);
 }
 
+/* The init of an entry whose state does not name one (broken: no state,
+ * a corrupt one, or a create killed before its record): the init
+ * record's, when that process is still the one recorded. */
+static bool init_from_record(const struct rl_state_lock *lock, struct rl_state *st)
+{
+	int pid = 0;
+	uint64_t start = 0;
+
+	if (rl_state_load_init(lock, &pid, &start) < 0 || !rl_proc_alive(pid, start))
+		return false;
+	st->pid = pid;
+	st->init_start_time = start;
+	return true;
+}
+
+/* delete --force of an entry without a readable state.json: only a
+ * directory holding nothing but rlite's own files is removed (a --root
+ * pointed at the wrong place must not have its files unlinked), after its
+ * cgroups and its init, found through the init record. */
+static int delete_unreadable(struct rl_state_lock *lock, const struct rl_error *why,
+			     struct rl_error *err)
+{
+	struct rl_state st = {0};
+	const char *stranger = NULL;
+	struct rl_error copy = *why;
+
+	if (!rl_state_dir_is_ours(lock, &stranger))
+		return rl_error_set(err, copy.errnum,
+				    "%s; not removing \"%s\": \"%s\" is not rlite's", copy.msg,
+				    lock->dir, stranger ? stranger : "?");
+	if (stop_and_remove(lock, init_from_record(lock, &st) ? &st : NULL, err) < 0)
+		return -1;
+	return rl_state_remove(lock, err);
+}
+
 int rl_container_delete(const char *root, const char *id, bool force, struct rl_error *err)
 {
 	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
@@ -685,20 +720,25 @@ int rl_container_delete(const char *root, const char *id, bool force, struct rl_
 		*err = e;
 		return -1;
 	}
-	/* A broken entry (no or corrupt state.json: a runtime killed during
-	 * create) may still have cgroups, and processes in them. */
-	if (rl_state_load(&lock, &st, err) < 0) {
-		if (!force)
-			return -1;
-		return stop_and_remove(&lock, NULL, err) < 0 ? -1 : rl_state_remove(&lock, err);
-	}
+	/* A broken entry (no or corrupt state.json) may still have cgroups,
+	 * and processes in them, and its init. */
+	if (rl_state_load(&lock, &st, err) < 0)
+		return force ? delete_unreadable(&lock, err, err) : -1;
 	s = rl_state_status(st);
+	if (s == RL_STATUS_BROKEN && !force)
+		return rl_error_set(err, 0,
+				    "container %s is broken (its create was interrupted): "
+				    "delete --force removes it",
+				    id);
 	if (s == RL_STATUS_RUNNING || s == RL_STATUS_PAUSED || s == RL_STATUS_CREATING) {
 		if (!force)
 			return rl_error_set(err, 0,
 					    "cannot delete container %s that is not stopped: %s",
 					    id, rl_status_name(s));
 	}
+	/* Broken before its record named the init: the init record does. */
+	if (s == RL_STATUS_BROKEN && st->pid == 0 && !init_from_record(&lock, st))
+		s = RL_STATUS_STOPPED;
 	if (stop_and_remove(&lock, s != RL_STATUS_STOPPED ? st : NULL, err) < 0)
 		return -1;
 	/* A detached container's monitor: gone before its log and state are,
