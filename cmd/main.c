@@ -142,6 +142,10 @@ static int parse_globals(int argc, char **argv, struct rl_globals *g, struct rl_
 		if ((r = rl_opt_value(argc, argv, &i, "root", &g->root, err)) != 0) {
 			if (r < 0)
 				return -1;
+			/* The runtime would fall back to the default root: a
+			 * caller's empty variable must not reach /run/rlite. */
+			if (!g->root[0])
+				return rl_error_set(err, 0, "--root: must not be empty");
 		} else if ((r = rl_opt_value(argc, argv, &i, "log", &g->log, err)) != 0) {
 			if (r < 0)
 				return -1;
