@@ -319,6 +319,16 @@ static int notify_bind(struct rl_notify *n, const struct rl_state_lock *lock, st
 	return rl_notify_connect(n, err) < 0 ? -1 : rl_notify_bind(n, lock->fd, lock->dir, err);
 }
 
+static int mark_start(const struct rl_state_lock *lock, struct rl_error *err)
+{
+	int fd = openat(lock->fd, RL_START_MARK, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0)
+		return rl_error_set(err, errno, "create \"%s/" RL_START_MARK "\"", lock->dir);
+	close(fd);
+	return 0;
+}
+
 int rl_container_start(const char *root, const char *id, struct rl_error *err)
 {
 	struct rl_notify notify __attribute__((cleanup(notify_closep))) = RL_NOTIFY_INIT;
@@ -337,12 +347,23 @@ int rl_container_start(const char *root, const char *id, struct rl_error *err)
 		return not_created(s, err);
 	if (rl_pidfd_open(st->pid, st->init_start_time, &pidfd, err) < 0)
 		return not_created(RL_STATUS_STOPPED, err);
-	if (notify_bind(&notify, &lock, err) < 0 || release_init(&lock, pidfd, err) < 0)
+	if (notify_bind(&notify, &lock, err) < 0)
 		return -1;
+	/* The mark tells a start killed from here on from one never tried
+	 * (rl_state_status). */
+	if (mark_start(&lock, err) < 0)
+		return -1;
+	r = release_init(&lock, pidfd, err);
+	if (r < 0) {
+		unlinkat(lock.fd, RL_START_MARK, 0);
+		return -1;
+	}
 	/* Done with it; delete would remove it anyway. */
 	unlinkat(lock.fd, RL_EXEC_FIFO, 0);
 	st->status = RL_STATUS_RUNNING;
-	if (rl_state_save(&lock, st, err) < 0)
+	r = rl_state_save(&lock, st, err);
+	unlinkat(lock.fd, RL_START_MARK, 0);
+	if (r < 0)
 		return -1;
 	/* runtime.md step 9: poststart, after the process was executed (it
 	 * answered "0" right before its execve), before start returns.

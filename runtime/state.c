@@ -448,9 +448,12 @@ static void correct(int dirfd, struct rl_state *st)
 {
 	if (st->status == RL_STATUS_CREATING)
 		st->status = RL_STATUS_BROKEN;
-	else if (st->status == RL_STATUS_CREATED &&
-		 faccessat(dirfd, RL_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+	else if (st->status != RL_STATUS_CREATED)
+		return;
+	else if (faccessat(dirfd, RL_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
 		st->status = RL_STATUS_RUNNING;
+	else if (faccessat(dirfd, RL_START_MARK, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		st->status = RL_STATUS_BROKEN;
 }
 
 int rl_state_load(const struct rl_state_lock *lock, struct rl_state **out, struct rl_error *err)
@@ -530,8 +533,9 @@ int rl_state_load_init(const struct rl_state_lock *lock, int *pid, uint64_t *sta
 /* What rlite ever keeps in ROOT/ID (state.h), with the temporary names
  * of the files it replaces by rename. */
 static const char *const own_names[] = {
-    STATE_FILE,	    STATE_TMP,	  RL_EXEC_FIFO,	     RL_INIT_RECORD,  INIT_TMP,		 "cgroups",
-    ".cgroups.tmp", "hostmounts", ".hostmounts.tmp", "container.log", "container.log.1",
+    STATE_FILE,	       STATE_TMP,	RL_EXEC_FIFO,	   RL_INIT_RECORD,
+    INIT_TMP,	       "cgroups",	".cgroups.tmp",	   "hostmounts",
+    ".hostmounts.tmp", "container.log", "container.log.1", RL_START_MARK,
 };
 
 bool rl_state_dir_is_ours(const struct rl_state_lock *lock, const char **stranger)
@@ -712,7 +716,10 @@ static int placeholder(int fd, const char *name, struct rl_state **out)
 		return -1;
 	}
 	st->status = RL_STATUS_BROKEN;
-	rl_state_load_init(&lock, &st->pid, &st->init_start_time);
+	/* Only while it is that process: a pid is shown for what it is. */
+	if (rl_state_load_init(&lock, &st->pid, &st->init_start_time) < 0 ||
+	    !rl_proc_alive(st->pid, st->init_start_time))
+		st->pid = 0;
 	*out = st;
 	return 0;
 }

@@ -34,6 +34,9 @@
  * tells a broken container from a directory that is not one. */
 #define RL_EXEC_FIFO   "exec.fifo"
 #define RL_INIT_RECORD "init"
+/* Made by start before it releases the init, removed once the state says
+ * running: "created" with it still there is a start killed half-way. */
+#define RL_START_MARK "starting"
 
 /* Container ids: non-empty, at most RL_ID_MAX bytes of [A-Za-z0-9_.+-],
  * not "." or "..", not starting with '.'.  Error:
@@ -154,8 +157,11 @@ void rl_state_list_free(struct rl_state_list *l);
  *
  * rl_state_load already corrects two stored statuses that a runtime
  * killed between two steps leaves behind: "creating" read under a lock
- * nobody else holds is broken (its creator is gone), and "created" once
- * `start` removed the exec fifo is running (it released the init). */
+ * nobody else holds is broken (its creator is gone); "created" once
+ * `start` removed the exec fifo is running (it released the init), and
+ * with start's mark but the fifo still there broken (the init may or may
+ * not have been released: nobody can tell, and a second start would wait
+ * for an answer that never comes). */
 enum rl_status rl_state_status(const struct rl_state *st);
 
 #endif

@@ -845,9 +845,14 @@ static void test_created_without_fifo(void)
 	   "  with its exec fifo: created");
 	rl_state_free(got);
 	got = NULL;
+	write_file(path_in("cf/cf/" RL_START_MARK), "");
+	ok(rl_state_load(&lock, &got, &err) == 0 && got->status == RL_STATUS_BROKEN,
+	   "  with its fifo and start's mark (start killed around the release): broken");
+	rl_state_free(got);
+	got = NULL;
 	unlink(path_in("cf/cf/" RL_EXEC_FIFO));
 	ok(rl_state_load(&lock, &got, &err) == 0 && got->status == RL_STATUS_RUNNING,
-	   "  without (start released it): running");
+	   "  without the fifo, mark or not (start released it): running");
 	rl_state_free(got);
 	st.status = RL_STATUS_BROKEN;
 	ok(rl_state_save(&lock, &st, &err) < 0 && err.errnum == EINVAL,
