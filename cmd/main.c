@@ -12,6 +12,7 @@
 
 #include "cmd/cmd.h"
 #include "runtime/conf.h"
+#include "runtime/fault.h"
 #include "runtime/log.h"
 #include "runtime/shim.h"
 #include "spec/config.h"
@@ -223,6 +224,8 @@ int main(int argc, char **argv)
 	struct rl_conf conf = {.init_mode = RL_INIT_AUTO};
 
 	rl_shim_title_area(argc, argv);
+	/* Test builds (make FAULT=1): the process that points kill. */
+	RL_FAULT_RUNTIME(getpid());
 	/* This machine's defaults first; the command line overrides them. */
 	first = rl_conf_load(&conf, &err);
 	g.init_mode = conf.init_mode;

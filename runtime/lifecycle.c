@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "runtime/cgroup.h"
+#include "runtime/fault.h"
 #include "runtime/hooks.h"
 #include "runtime/hostmounts.h"
 #include "runtime/launch.h"
@@ -353,13 +354,16 @@ int rl_container_start(const char *root, const char *id, struct rl_error *err)
 	 * (rl_state_status). */
 	if (mark_start(&lock, err) < 0)
 		return -1;
+	RL_FAULT_POINT("start.marked");
 	r = release_init(&lock, pidfd, err);
 	if (r < 0) {
 		unlinkat(lock.fd, RL_START_MARK, 0);
 		return -1;
 	}
+	RL_FAULT_POINT("start.released");
 	/* Done with it; delete would remove it anyway. */
 	unlinkat(lock.fd, RL_EXEC_FIFO, 0);
+	RL_FAULT_POINT("start.unlinked");
 	st->status = RL_STATUS_RUNNING;
 	r = rl_state_save(&lock, st, err);
 	unlinkat(lock.fd, RL_START_MARK, 0);
@@ -762,6 +766,7 @@ int rl_container_delete(const char *root, const char *id, bool force, struct rl_
 		s = RL_STATUS_STOPPED;
 	if (stop_and_remove(&lock, s != RL_STATUS_STOPPED ? st : NULL, err) < 0)
 		return -1;
+	RL_FAULT_POINT("delete.stopped");
 	/* A detached container's monitor: gone before its log and state are,
 	 * so it writes neither afterwards. */
 	if (st->monitor_pid && rl_monitor_stop(st->monitor_pid, st->monitor_start_time, err) < 0)

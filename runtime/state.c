@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "spec/config.h"
+#include "runtime/fault.h"
 #include "runtime/procid.h"
 #include "runtime/safepath.h"
 #include "runtime/fds.h"
@@ -631,6 +632,7 @@ int rl_state_remove(struct rl_state_lock *lock, struct rl_error *err)
 				    lock->dir ? lock->dir : "");
 	if (empty_dir(lock->fd, lock->dir, true, err) < 0)
 		return -1;
+	RL_FAULT_POINT("delete.emptied");
 	/* state.json last: until here the entry is still a container that
 	 * list shows and delete --force finds, if we are killed. */
 	if (unlinkat(lock->fd, STATE_FILE, 0) < 0 && errno != ENOENT)
