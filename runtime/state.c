@@ -539,31 +539,77 @@ static const char *const own_names[] = {
     ".hostmounts.tmp", "container.log", "container.log.1", RL_START_MARK,
 };
 
-bool rl_state_dir_is_ours(const struct rl_state_lock *lock, const char **stranger)
+/* The one directory rlite makes in ROOT/ID, and what it holds: NOTIFY_SOCKET's
+ * (runtime/notify.h: RL_NOTIFY_DIR, RL_NOTIFY_SOCK). */
+static const char *const notify_names[] = {"notify.sock"};
+#define NOTIFY_DIR "notify"
+
+static bool is_dir_at(int dirfd, const struct dirent *de)
+{
+	struct stat sb;
+
+	if (de->d_type != DT_UNKNOWN)
+		return de->d_type == DT_DIR;
+	return fstatat(dirfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static bool listed(const char *name, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Every entry of dirfd one of names (no directory), or, at the top, the
+ * notify directory holding only its own names.  *stranger: the first
+ * that is not (a static buffer). */
+static bool only_ours(int dirfd, const char *const *names, size_t n, bool top,
+		      const char **stranger)
 {
 	static char name[256];
 	_closedir_ DIR *d = NULL;
 	struct dirent *de;
-	int fd = openat(lock->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
-	*stranger = NULL;
 	if (fd < 0 || !(d = fdopendir(fd))) {
 		if (fd >= 0)
 			close(fd);
 		return false;
 	}
 	while ((de = readdir(d))) {
-		bool ours = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+		const char *e = de->d_name;
+		bool dir, ours;
+		int sub;
 
-		for (size_t i = 0; !ours && i < sizeof(own_names) / sizeof(own_names[0]); i++)
-			ours = strcmp(de->d_name, own_names[i]) == 0 && de->d_type != DT_DIR;
+		if (!strcmp(e, ".") || !strcmp(e, ".."))
+			continue;
+		dir = is_dir_at(dirfd, de);
+		ours = !dir && listed(e, names, n);
+		if (!ours && dir && top && !strcmp(e, NOTIFY_DIR)) {
+			sub = openat(dirfd, e, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+			ours = sub >= 0 && only_ours(sub, notify_names,
+						     sizeof(notify_names) / sizeof(notify_names[0]),
+						     false, stranger);
+			if (sub >= 0)
+				close(sub);
+			if (!ours && *stranger)
+				return false;
+		}
 		if (!ours) {
-			snprintf(name, sizeof(name), "%s", de->d_name);
+			snprintf(name, sizeof(name), "%s%s", top ? "" : NOTIFY_DIR "/", e);
 			*stranger = name;
 			return false;
 		}
 	}
 	return true;
+}
+
+bool rl_state_dir_is_ours(const struct rl_state_lock *lock, const char **stranger)
+{
+	*stranger = NULL;
+	return only_ours(lock->fd, own_names, sizeof(own_names) / sizeof(own_names[0]), true,
+			 stranger);
 }
 
 /* ---- removal ------------------------------------------------------------ */

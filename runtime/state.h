@@ -29,9 +29,10 @@
 #define RL_ID_MAX	      1024
 /* The files rlite keeps in ROOT/ID besides state.json: create's exec fifo
  * (launch.h), the cgroup record (cgroup.h), the mount record
- * (hostmounts.h), the init record (below), a detached container's log
- * (monitor.h).  Nothing else is ever there, which is how delete --force
- * tells a broken container from a directory that is not one. */
+ * (hostmounts.h), the init record and start's mark (below), a detached
+ * container's log (monitor.h), and one directory, NOTIFY_SOCKET's
+ * (notify.h: "notify", holding "notify.sock").  Nothing else is ever there, which is how delete
+ * --force tells a broken container from a directory that is not one. */
 #define RL_EXEC_FIFO   "exec.fifo"
 #define RL_INIT_RECORD "init"
 /* Made by start before it releases the init, removed once the state says

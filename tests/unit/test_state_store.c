@@ -893,6 +893,14 @@ static void test_init_record(void)
 	ok(!rl_state_dir_is_ours(&lock, &stranger) && stranger && !strcmp(stranger, "passwd"),
 	   "  a stranger file: not ours, and named");
 	unlink(path_in("ir/ir/passwd"));
+	mkdir(path_in("ir/ir/notify"), 0700);
+	write_file(path_in("ir/ir/notify/notify.sock"), "");
+	ok(rl_state_dir_is_ours(&lock, &stranger), "  with NOTIFY_SOCKET's directory: ours");
+	write_file(path_in("ir/ir/notify/shadow"), "");
+	ok(!rl_state_dir_is_ours(&lock, &stranger) && stranger &&
+	       !strcmp(stranger, "notify/shadow"),
+	   "  a stranger in it: not ours, and named");
+	unlink(path_in("ir/ir/notify/shadow"));
 	mkdir(path_in("ir/ir/cgroups.d"), 0700);
 	ok(!rl_state_dir_is_ours(&lock, &stranger), "  a subdirectory: not ours");
 	rmdir(path_in("ir/ir/cgroups.d"));
