@@ -12,6 +12,7 @@
 
 #include "cmd/cmd.h"
 #include "runtime/conf.h"
+#include "runtime/fault.h"
 #include "runtime/log.h"
 #include "runtime/shim.h"
 #include "spec/config.h"
@@ -127,7 +128,8 @@ bool rl_cmd_flag(const char *arg, const char *name)
 	return n && strcmp(n, name) == 0;
 }
 
-/* Parses the global flags; returns the index of the subcommand, or -1. */
+/* Parses the global flags; returns the index of the subcommand, -1 with
+ * err set, or -2 when --help or --version printed what they print. */
 static int parse_globals(int argc, char **argv, struct rl_globals *g, struct rl_error *err)
 {
 	int i;
@@ -141,6 +143,10 @@ static int parse_globals(int argc, char **argv, struct rl_globals *g, struct rl_
 		if ((r = rl_opt_value(argc, argv, &i, "root", &g->root, err)) != 0) {
 			if (r < 0)
 				return -1;
+			/* The runtime would fall back to the default root: a
+			 * caller's empty variable must not reach /run/rlite. */
+			if (!g->root[0])
+				return rl_error_set(err, 0, "--root: must not be empty");
 		} else if ((r = rl_opt_value(argc, argv, &i, "log", &g->log, err)) != 0) {
 			if (r < 0)
 				return -1;
@@ -185,10 +191,10 @@ static int parse_globals(int argc, char **argv, struct rl_globals *g, struct rl_
 			/* runc's own legacy flag; nothing to do */
 		} else if (rl_cmd_flag(argv[i], "help") || strcmp(argv[i], "-h") == 0) {
 			print_usage(stdout);
-			exit(0);
+			return -2;
 		} else if (rl_cmd_flag(argv[i], "version") || strcmp(argv[i], "-v") == 0) {
 			print_version();
-			exit(0);
+			return -2;
 		} else {
 			return rl_error_set(err, 0, "unknown global option \"%s\"", argv[i]);
 		}
@@ -218,11 +224,15 @@ int main(int argc, char **argv)
 	struct rl_conf conf = {.init_mode = RL_INIT_AUTO};
 
 	rl_shim_title_area(argc, argv);
+	/* Test builds (make FAULT=1): the process that points kill. */
+	RL_FAULT_RUNTIME(getpid());
 	/* This machine's defaults first; the command line overrides them. */
 	first = rl_conf_load(&conf, &err);
 	g.init_mode = conf.init_mode;
 	if (first == 0)
 		first = parse_globals(argc, argv, &g, &err);
+	if (first == -2)
+		return 0;
 	/* Opened even when a later global flag was bad, so that error is
 	 * logged too. */
 	if (g.log && rl_log_open(g.log, g.log_format, g.debug, &err) < 0)

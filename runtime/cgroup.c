@@ -334,12 +334,9 @@ int rl_cg_make(struct rl_cgroup *cg, struct rl_error *err)
 
 /* ---- the record -------------------------------------------------------------- */
 
-int rl_cg_save(int dirfd, const struct rl_cgroup *cg, struct rl_error *err)
+int rl_cg_record_format(const struct rl_cgroup *cg, char **out, size_t *len, struct rl_error *err)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-	int fd, r = 0;
+	FILE *f = open_memstream(out, len);
 
 	if (!f)
 		return rl_error_set(err, ENOMEM, "cgroup record");
@@ -347,65 +344,149 @@ int rl_cg_save(int dirfd, const struct rl_cgroup *cg, struct rl_error *err)
 		fprintf(f, "%s\t%x\t%d\t%s\t%s\n", cg->d[i].v2 ? "v2" : "v1", cg->d[i].ctrls,
 			cg->d[i].created, cg->d[i].mount, cg->d[i].path);
 	if (fclose(f) != 0) {
-		free(text);
+		free(*out);
+		*out = NULL;
 		return rl_error_set(err, ENOMEM, "cgroup record");
 	}
+	return 0;
+}
+
+int rl_cg_save(int dirfd, const struct rl_cgroup *cg, struct rl_error *err)
+{
+	char *text = NULL;
+	size_t len = 0;
+	int fd, r = 0;
+
+	if (rl_cg_record_format(cg, &text, &len, err) < 0)
+		return -1;
 	fd = openat(dirfd, RECORD_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || rl_write_all(fd, text, len) < 0 || close(fd) < 0 ||
-	    renameat(dirfd, RECORD_TMP, dirfd, RECORD) < 0)
+	if (fd < 0 || rl_write_all(fd, text, len) < 0 || close(fd) < 0) {
 		r = rl_error_set(err, errno, "write the cgroup record \"" RECORD "\"");
+		unlinkat(dirfd, RECORD_TMP, 0);
+	} else if (renameat(dirfd, RECORD_TMP, dirfd, RECORD) < 0) {
+		r = rl_error_set(err, errno, "write the cgroup record \"" RECORD "\"");
+		unlinkat(dirfd, RECORD_TMP, 0);
+	}
 	free(text);
 	return r;
+}
+
+/* A number field of the record: decimal (created) or hex (ctrls), all of
+ * it, in range. */
+static int parse_num(const char *s, int base, unsigned long max, unsigned long *v)
+{
+	char *end = NULL;
+
+	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+		return -1;
+	errno = 0;
+	*v = strtoul(s, &end, base);
+	return errno || *end || *v > max ? -1 : 0;
+}
+
+bool rl_cg_clean_path(const char *p)
+{
+	if (p[0] != '/')
+		return false;
+	for (const char *c = p + 1;; c++) {
+		const char *e = strchrnul(c, '/');
+		size_t n = (size_t)(e - c);
+
+		if (n == 0 && *e == '\0' && c == p + 1)
+			return true; /* "/" */
+		if (n == 0 || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		if (*e == '\0')
+			return true;
+		c = e;
+	}
 }
 
 static int parse_line(char *line, struct rl_cg_dir *d)
 {
 	char *f[5], *save = NULL;
+	unsigned long ctrls = 0, created = 0;
 
 	for (int i = 0; i < 5; i++) {
 		f[i] = strtok_r(i ? NULL : line, "\t", &save);
 		if (!f[i])
 			return -1;
 	}
-	if ((strcmp(f[0], "v1") && strcmp(f[0], "v2")) || f[3][0] != '/' || f[4][0] != '/')
+	if (strtok_r(NULL, "\t", &save))
+		return -1;
+	if ((strcmp(f[0], "v1") && strcmp(f[0], "v2")) || !rl_cg_clean_path(f[3]) ||
+	    !rl_cg_clean_path(f[4]) || strcmp(f[4], "/") == 0 ||
+	    strlen(f[3]) + strlen(f[4]) >= PATH_MAX ||
+	    parse_num(f[1], 16, RL_CG_BIT(RL_CG__COUNT) - 1, &ctrls) < 0 ||
+	    parse_num(f[2], 10, PATH_MAX, &created) < 0)
 		return -1;
 	d->v2 = f[0][1] == '2';
-	d->ctrls = (unsigned)strtoul(f[1], NULL, 16);
-	d->created = atoi(f[2]);
+	d->ctrls = (unsigned)ctrls;
+	d->created = (int)created;
 	d->mount = strdup(f[3]);
 	d->path = strdup(f[4]);
 	return d->mount && d->path ? 0 : -1;
 }
 
+int rl_cg_record_parse(const char *text, size_t len, struct rl_cgroup *cg, struct rl_error *err)
+{
+	char *buf, *save = NULL;
+	size_t lines = 1;
+
+	*cg = (struct rl_cgroup){0};
+	if (memchr(text, '\0', len))
+		return rl_error_set(err, EINVAL, "\"" RECORD "\": corrupt (a NUL byte)");
+	buf = strndup(text, len);
+	if (!buf)
+		return rl_error_set(err, ENOMEM, "read \"" RECORD "\"");
+	for (size_t i = 0; i < len; i++)
+		lines += buf[i] == '\n';
+	cg->d = calloc(lines, sizeof(*cg->d));
+	if (!cg->d) {
+		free(buf);
+		return rl_error_set(err, ENOMEM, "read \"" RECORD "\"");
+	}
+	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		if (cg->n == lines || parse_line(l, &cg->d[cg->n++]) < 0) {
+			size_t n = cg->n;
+
+			rl_cg_free(cg);
+			free(buf);
+			return rl_error_set(err, EINVAL, "\"" RECORD "\": corrupt (line %zu)", n);
+		}
+	}
+	free(buf);
+	return 0;
+}
+
 int rl_cg_load(int dirfd, struct rl_cgroup *cg, struct rl_error *err)
 {
-	char buf[64 * 1024], *save = NULL;
-	int fd = openat(dirfd, RECORD, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-	size_t lines = 0;
+	char buf[64 * 1024];
+	int fd = openat(dirfd, RECORD, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	size_t len = 0;
 
 	*cg = (struct rl_cgroup){0};
 	if (fd < 0)
 		return errno == ENOENT ? 0 : rl_error_set(err, errno, "read \"" RECORD "\"");
-	do
-		n = read(fd, buf, sizeof(buf) - 1);
-	while (n < 0 && errno == EINTR);
-	close(fd);
-	if (n < 0)
-		return rl_error_set(err, errno, "read \"" RECORD "\"");
-	buf[n] = '\0';
-	for (char *p = buf; *p; p++)
-		lines += *p == '\n';
-	cg->d = calloc(lines + 1, sizeof(*cg->d));
-	if (!cg->d)
-		return rl_error_set(err, ENOMEM, "read \"" RECORD "\"");
-	for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-		if (cg->n == lines || parse_line(l, &cg->d[cg->n++]) < 0) {
-			rl_cg_free(cg);
-			return rl_error_set(err, EINVAL, "\"" RECORD "\": corrupt");
+	while (len < sizeof(buf)) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+
+			close(fd);
+			return rl_error_set(err, e, "read \"" RECORD "\"");
 		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
 	}
-	return 0;
+	close(fd);
+	if (len == sizeof(buf))
+		return rl_error_set(err, EFBIG, "\"" RECORD "\": corrupt (too long)");
+	return rl_cg_record_parse(buf, len, cg, err);
 }
 
 /* ---- joining ------------------------------------------------------------------ */

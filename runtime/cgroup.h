@@ -133,6 +133,13 @@ int rl_cg_read_path(const char *path, char *buf, size_t len);
  * per write; a short write would be another value): 0, or -1 with errno. */
 int rl_cg_write_path(const char *path, const char *value);
 
+/* An absolute path without "." or ".." components and without empty ones
+ * ("//", a trailing "/"), or "/": a cgroup path that stays where it says.
+ * The record's paths must be such (delete removes what they name), and so
+ * must our own cgroup as /proc/self/cgroup gives it before anything is
+ * made below it.  Pure. */
+bool rl_cg_clean_path(const char *p);
+
 /* mount + path into buf; the file name too when file != NULL. */
 const char *rl_cg_dir_path(const struct rl_cg_dir *d, const char *file, char *buf, size_t len);
 /* The directory holding controller c (RL_CG_CORE: the v2 one), or NULL. */
@@ -156,8 +163,16 @@ int rl_cg_prepare(struct rl_cgroup *cg, struct rl_error *err);
  * killed at any point leaves enough for `delete --force`.  One line per
  * directory: "v1|v2 <TAB> ctrls-hex <TAB> created <TAB> mount <TAB> path". */
 int rl_cg_save(int dirfd, const struct rl_cgroup *cg, struct rl_error *err);
-/* Missing file: 0 with cg empty (a container made without cgroups). */
+/* Missing file: 0 with cg empty (a container made without cgroups).  A
+ * record that is not what rl_cg_save writes (a line without its five
+ * fields, a number out of range, a path that is not absolute and clean:
+ * "..", "//", a trailing "/") is refused whole: errnum EINVAL, "\"cgroups\":
+ * corrupt (line N)". */
 int rl_cg_load(int dirfd, struct rl_cgroup *cg, struct rl_error *err);
+/* The two halves of save and load, pure (tests/fuzz/cgrecord_fuzz.c):
+ * the text of a record (free(*out)), and a record's text parsed. */
+int rl_cg_record_format(const struct rl_cgroup *cg, char **out, size_t *len, struct rl_error *err);
+int rl_cg_record_parse(const char *text, size_t len, struct rl_cgroup *cg, struct rl_error *err);
 
 /* For the child: fds of cgroup.procs, opened for writing by the runtime,
  * so that the permission (checked against the opener) holds in a user

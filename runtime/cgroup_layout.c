@@ -72,11 +72,14 @@ static char *own_path(const char *proc_cgroup, const struct rl_cg_hier *h)
 	const char *line = proc_cgroup;
 
 	while (line && *line) {
-		const char *eol = strchr(line, '\n'), *c1 = strchr(line, ':'), *c2;
+		const char *eol = strchr(line, '\n'), *c1, *c2;
 		size_t len = eol ? (size_t)(eol - line) : strlen(line);
 
+		/* Both colons within this line: a line without one must not
+		 * find the next line's (tests/fuzz/cglayout_fuzz). */
+		c1 = memchr(line, ':', len);
 		c2 = c1 ? memchr(c1 + 1, ':', len - (size_t)(c1 - line) - 1) : NULL;
-		if (c1 && c2 && (size_t)(c1 - line) < len) {
+		if (c1 && c2) {
 			char *list = strndup(c1 + 1, (size_t)(c2 - c1 - 1)), *name = NULL;
 			bool match;
 
@@ -99,12 +102,16 @@ static char *own_path(const char *proc_cgroup, const struct rl_cg_hier *h)
 }
 
 /* own relative to the mount: the mount's root cut off ("/.." in a cgroup
- * namespace whose root is above ours: then the mount's root is ours). */
+ * namespace whose root is above ours: then the mount's root is ours).  A
+ * path that is not absolute and clean ("/../x": moved out of our cgroup
+ * namespace's root) says nothing usable about where we are below the
+ * mount, and paths made from it would leave the hierarchy: the mount's
+ * root it is too. */
 static char *relative_own(const char *own, const char *root)
 {
 	size_t n = root ? strlen(root) : 0;
 
-	if (!own || !*own)
+	if (!own || !*own || !rl_cg_clean_path(own))
 		return strdup("/");
 	if (!root || strcmp(root, "/") == 0 || n == 0)
 		return strdup(own);

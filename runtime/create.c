@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/fault.h"
 #include "runtime/hooks.h"
 #include "runtime/hostmounts.h"
 #include "runtime/launch.h"
@@ -192,10 +193,22 @@ static int make_fifo(struct rl_launch *l, struct rl_error *err)
 	return 0;
 }
 
+/* The id with a first state (creating, no init yet): from this moment a
+ * runtime killed at any point leaves an entry that list shows (broken)
+ * and delete --force removes. */
 static int reserve(struct conductor *c, struct rl_error *err)
 {
-	c->root = root_of(c->l.o);
-	return rl_state_create(c->root, c->l.o->id, &c->l.lock, err);
+	struct rl_launch *l = &c->l;
+	struct rl_state first = {.oci_version = (char *)RL_OCI_VERSION,
+				 .id = (char *)l->o->id,
+				 .status = RL_STATUS_CREATING,
+				 .bundle = l->bundle,
+				 .rootfs = l->rootfs,
+				 .created = l->created,
+				 .owner = l->owner};
+
+	c->root = root_of(l->o);
+	return rl_state_create(c->root, l->o->id, &first, &l->lock, err);
 }
 
 static int send_pidfd(struct conductor *c, struct rl_error *err)
@@ -224,6 +237,7 @@ static int launch(struct conductor *c, int *status, struct rl_error *err)
 	/* a NOTIFY_SOCKET nobody listens on: before anything exists */
 	if (rl_notify_connect(&c->l.notify, err) < 0 || reserve(c, err) < 0)
 		return -1;
+	RL_FAULT_POINT("create.reserved");
 	if (c->l.mode == RL_LAUNCH_CREATE && make_fifo(&c->l, err) < 0)
 		return -1;
 	if (rl_notify_setup(&c->l.notify, c->l.lock.fd, c->l.lock.dir, c->l.cfg,
@@ -233,12 +247,14 @@ static int launch(struct conductor *c, int *status, struct rl_error *err)
 		return -1;
 	if (rl_launch_cgroups(&c->l, err) < 0)
 		return -1;
+	RL_FAULT_POINT("create.cgroups");
 	if (!c->l.plan.present[RL_NS_MOUNT] &&
 	    rl_hostmounts_save(c->l.lock.fd, c->l.rootfs, err) < 0)
 		return -1;
 	if (rl_launch_spawn(&c->l, err) < 0)
 		return -1;
 	c->poststop = true;
+	RL_FAULT_POINT("create.spawned");
 	if (rl_launch_cgroups_late(&c->l, err) < 0)
 		return -1;
 	r = rl_launch_await(&c->l, status, err);
@@ -277,6 +293,7 @@ int rl_container_create(const struct rl_run_opts *o, int *status, struct rl_erro
 		return r;
 	if (record(&c, RL_STATUS_CREATED, err) < 0)
 		return -1;
+	RL_FAULT_POINT("create.recorded");
 	if (o->pid_file && rl_pid_file_write(o->pid_file, c.l.init, err) < 0)
 		return -1;
 	if (c.pidfd_sock >= 0 && send_pidfd(&c, err) < 0)
@@ -336,6 +353,7 @@ int rl_container_run(const struct rl_run_opts *o, int *status, struct rl_error *
 		return r;
 	if (record(&c, RL_STATUS_RUNNING, err) < 0)
 		return -1;
+	RL_FAULT_POINT("run.recorded");
 	/* Unlocked while it runs, so that state, kill and delete --force
 	 * from elsewhere can act on it. */
 	rl_state_unlock(&c.l.lock);
@@ -345,6 +363,7 @@ int rl_container_run(const struct rl_run_opts *o, int *status, struct rl_error *
 		return -1;
 	if (rl_launch_release(&c.l, err) < 0)
 		return -1;
+	RL_FAULT_POINT("run.released");
 	r = rl_launch_await(&c.l, status, err);
 	if (r < 0)
 		return r;

@@ -44,6 +44,7 @@
 
 #include "runtime/cgroup.h"
 #include "runtime/clone.h"
+#include "runtime/fault.h"
 #include "runtime/fg.h"
 #include "runtime/lsm.h"
 #include "runtime/process.h"
@@ -582,9 +583,11 @@ int rl_container_exec(const struct rl_exec_request *r, int *status, struct rl_er
 	rl_state_unlock(&c.lock);
 	if (spawn(&c, err) < 0)
 		return -1;
+	RL_FAULT_POINT("exec.spawned");
 	rc = await(&c, status, err);
 	if (rc < 0)
 		return rc;
+	RL_FAULT_POINT("exec.started");
 	if (r->pid_file && rl_pid_file_write(r->pid_file, c.pid, err) < 0)
 		return -1;
 	if (c.pidfd_sock >= 0) {

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "runtime/clone.h"
+#include "runtime/fault.h"
 #include "runtime/idmount.h"
 #include "runtime/fg.h"
 #include "runtime/hooks.h"
@@ -134,8 +135,34 @@ static int run_create_hooks(struct rl_launch *c, struct rl_error *err)
 	return r;
 }
 
+/* The init record (state.h) for the init we know now: delete --force
+ * finds it there if we die before the state names it. */
+static int record_init(struct rl_launch *c, struct rl_error *err)
+{
+	uint64_t start = 0;
+
+	if (c->lock.fd < 0 || !c->lock.exclusive)
+		return 1;
+	if (rl_proc_start_time(c->init, &start, err) < 0)
+		return rl_error_prefix(err, "container init");
+	return rl_state_save_init(&c->lock, c->init, start, err) < 0 ? -1 : 1;
+}
+
 /* One message from the child.  1: go on, 2: ready, <0: failure (-2: exec
  * lookup failed, *status set). */
+/* The sync message m arrived (fault injection: tests/integration/faults.bats). */
+static void fault_msg(const struct rl_sync_msg *m)
+{
+	static const char *const names[] = {
+	    [RL_SYNC_USERNS] = "sync.userns", [RL_SYNC_PID] = "sync.pid",
+	    [RL_SYNC_HOOKS] = "sync.hooks",   [RL_SYNC_CGROUP] = "sync.cgroup",
+	    [RL_SYNC_READY] = "sync.ready",
+	};
+
+	if (m->type < sizeof(names) / sizeof(names[0]) && names[m->type])
+		RL_FAULT_POINT(names[m->type]);
+}
+
 static int handle_msg(struct rl_launch *c, const struct rl_sync_msg *m, int *status,
 		      struct rl_error *err)
 {
@@ -153,11 +180,12 @@ static int handle_msg(struct rl_launch *c, const struct rl_sync_msg *m, int *sta
 
 		c->init = m->pid;
 		waitpid_eintr(helper, NULL, 0);
-		return 1;
+		return record_init(c, err);
 	}
 	case RL_SYNC_HOOKS:
 		if (run_create_hooks(c, err) < 0)
 			return -1;
+		RL_FAULT_POINT("hooks.ran");
 		if (rl_sync_send_type(c->sync[0], RL_SYNC_GO) < 0)
 			return rl_error_set(err, errno, "sync channel: send");
 		return 1;
@@ -199,6 +227,7 @@ int rl_launch_await(struct rl_launch *c, int *status, struct rl_error *err)
 			return r;
 		if (r == 0)
 			return c->ready ? 0 : setup_died(c, err);
+		fault_msg(&m);
 		r = handle_msg(c, &m, status, err);
 		if (r != 1)
 			return r == 2 ? 1 : r;
@@ -665,6 +694,8 @@ int rl_launch_spawn(struct rl_launch *c, struct rl_error *err)
 	if (pid == 0)
 		rl_launch_child(c);
 	c->init = pid;
+	if (record_init(c, err) < 0)
+		return -1;
 	close_cg_fds(c);
 	close(c->sync[1]);
 	c->sync[1] = -1;

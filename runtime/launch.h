@@ -24,8 +24,6 @@
 #include "spec/config.h"
 #include "spec/error.h"
 
-#define RL_EXEC_FIFO "exec.fifo"
-
 /* child -> parent "your turn": the namespaces exist, run the prestart and
  * createRuntime hooks, then answer RL_SYNC_GO (or nothing: the parent
  * fails and kills us).  sync.h's GO, which the child never sends

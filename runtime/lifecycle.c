@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "runtime/cgroup.h"
+#include "runtime/fault.h"
 #include "runtime/hooks.h"
 #include "runtime/hostmounts.h"
 #include "runtime/launch.h"
@@ -319,6 +320,16 @@ static int notify_bind(struct rl_notify *n, const struct rl_state_lock *lock, st
 	return rl_notify_connect(n, err) < 0 ? -1 : rl_notify_bind(n, lock->fd, lock->dir, err);
 }
 
+static int mark_start(const struct rl_state_lock *lock, struct rl_error *err)
+{
+	int fd = openat(lock->fd, RL_START_MARK, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0)
+		return rl_error_set(err, errno, "create \"%s/" RL_START_MARK "\"", lock->dir);
+	close(fd);
+	return 0;
+}
+
 int rl_container_start(const char *root, const char *id, struct rl_error *err)
 {
 	struct rl_notify notify __attribute__((cleanup(notify_closep))) = RL_NOTIFY_INIT;
@@ -337,12 +348,26 @@ int rl_container_start(const char *root, const char *id, struct rl_error *err)
 		return not_created(s, err);
 	if (rl_pidfd_open(st->pid, st->init_start_time, &pidfd, err) < 0)
 		return not_created(RL_STATUS_STOPPED, err);
-	if (notify_bind(&notify, &lock, err) < 0 || release_init(&lock, pidfd, err) < 0)
+	if (notify_bind(&notify, &lock, err) < 0)
 		return -1;
+	/* The mark tells a start killed from here on from one never tried
+	 * (rl_state_status). */
+	if (mark_start(&lock, err) < 0)
+		return -1;
+	RL_FAULT_POINT("start.marked");
+	r = release_init(&lock, pidfd, err);
+	if (r < 0) {
+		unlinkat(lock.fd, RL_START_MARK, 0);
+		return -1;
+	}
+	RL_FAULT_POINT("start.released");
 	/* Done with it; delete would remove it anyway. */
 	unlinkat(lock.fd, RL_EXEC_FIFO, 0);
+	RL_FAULT_POINT("start.unlinked");
 	st->status = RL_STATUS_RUNNING;
-	if (rl_state_save(&lock, st, err) < 0)
+	r = rl_state_save(&lock, st, err);
+	unlinkat(lock.fd, RL_START_MARK, 0);
+	if (r < 0)
 		return -1;
 	/* runtime.md step 9: poststart, after the process was executed (it
 	 * answered "0" right before its execve), before start returns.
@@ -670,6 +695,41 @@ static int stop_and_remove(const struct rl_state_lock *lock, const struct rl_sta
 	return rl_cg_remove(&cg, CGROUP_WAIT_MS, err);
 }
 
+/* The init of an entry whose state does not name one (broken: no state,
+ * a corrupt one, or a create killed before its record): the init
+ * record's, when that process is still the one recorded. */
+static bool init_from_record(const struct rl_state_lock *lock, struct rl_state *st)
+{
+	int pid = 0;
+	uint64_t start = 0;
+
+	if (rl_state_load_init(lock, &pid, &start) < 0 || !rl_proc_alive(pid, start))
+		return false;
+	st->pid = pid;
+	st->init_start_time = start;
+	return true;
+}
+
+/* delete --force of an entry without a readable state.json: only a
+ * directory holding nothing but rlite's own files is removed (a --root
+ * pointed at the wrong place must not have its files unlinked), after its
+ * cgroups and its init, found through the init record. */
+static int delete_unreadable(struct rl_state_lock *lock, const struct rl_error *why,
+			     struct rl_error *err)
+{
+	struct rl_state st = {0};
+	const char *stranger = NULL;
+	struct rl_error copy = *why;
+
+	if (!rl_state_dir_is_ours(lock, &stranger))
+		return rl_error_set(err, copy.errnum,
+				    "%s; not removing \"%s\": \"%s\" is not rlite's", copy.msg,
+				    lock->dir, stranger ? stranger : "?");
+	if (stop_and_remove(lock, init_from_record(lock, &st) ? &st : NULL, err) < 0)
+		return -1;
+	return rl_state_remove(lock, err);
+}
+
 int rl_container_delete(const char *root, const char *id, bool force, struct rl_error *err)
 {
 	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
@@ -685,22 +745,28 @@ int rl_container_delete(const char *root, const char *id, bool force, struct rl_
 		*err = e;
 		return -1;
 	}
-	/* A broken entry (no or corrupt state.json: a runtime killed during
-	 * create) may still have cgroups, and processes in them. */
-	if (rl_state_load(&lock, &st, err) < 0) {
-		if (!force)
-			return -1;
-		return stop_and_remove(&lock, NULL, err) < 0 ? -1 : rl_state_remove(&lock, err);
-	}
+	/* A broken entry (no or corrupt state.json) may still have cgroups,
+	 * and processes in them, and its init. */
+	if (rl_state_load(&lock, &st, err) < 0)
+		return force ? delete_unreadable(&lock, err, err) : -1;
 	s = rl_state_status(st);
+	if (s == RL_STATUS_BROKEN && !force)
+		return rl_error_set(err, 0,
+				    "container %s is broken (its create was interrupted): "
+				    "delete --force removes it",
+				    id);
 	if (s == RL_STATUS_RUNNING || s == RL_STATUS_PAUSED || s == RL_STATUS_CREATING) {
 		if (!force)
 			return rl_error_set(err, 0,
 					    "cannot delete container %s that is not stopped: %s",
 					    id, rl_status_name(s));
 	}
+	/* Broken before its record named the init: the init record does. */
+	if (s == RL_STATUS_BROKEN && st->pid == 0 && !init_from_record(&lock, st))
+		s = RL_STATUS_STOPPED;
 	if (stop_and_remove(&lock, s != RL_STATUS_STOPPED ? st : NULL, err) < 0)
 		return -1;
+	RL_FAULT_POINT("delete.stopped");
 	/* A detached container's monitor: gone before its log and state are,
 	 * so it writes neither afterwards. */
 	if (st->monitor_pid && rl_monitor_stop(st->monitor_pid, st->monitor_start_time, err) < 0)

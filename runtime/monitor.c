@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/fault.h"
 #include "runtime/log.h"
 #include "runtime/procid.h"
 #include "runtime/safepath.h"
@@ -687,9 +688,11 @@ static _Noreturn void monitor_main(const struct rl_monitor_opts *o, int report)
 			.work_fd = RL_MONITOR_NO_WORKLOAD};
 	struct rl_error e = {0};
 
+	RL_FAULT_RUNTIME(getpid()); /* the monitor is the runtime from here */
 	m.log_max = o->log_max ? o->log_max : RL_MONITOR_LOG_MAX;
 	if (paths(&m, &e) < 0 || daemonize(o, report, &e) < 0)
 		report_error(report, &e);
+	RL_FAULT_POINT("monitor.daemonized");
 	report_line(report, "pid %d", (int)getpid());
 	if (make_container(&m, &e) < 0 || settle(&m, &e) < 0)
 		report_error(report, &e);
@@ -697,8 +700,11 @@ static _Noreturn void monitor_main(const struct rl_monitor_opts *o, int report)
 		log_error(&m, &e);
 	report_line(report, "ok %d %" PRIu64 " %d", (int)getpid(), m.start_time, (int)m.init);
 	close(report);
+	RL_FAULT_POINT("monitor.running");
 	monitor_loop(&m);
+	RL_FAULT_POINT("monitor.exited");
 	record_exit(&m);
+	RL_FAULT_POINT("monitor.recorded");
 	_exit(m.init_done ? m.status : 1);
 }
 

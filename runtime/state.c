@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "spec/config.h"
+#include "runtime/fault.h"
 #include "runtime/procid.h"
 #include "runtime/safepath.h"
 #include "runtime/fds.h"
@@ -131,6 +133,9 @@ int rl_state_root_ensure(const char *root, struct rl_error *err)
 	return check_dir(root, err);
 }
 
+static int save_at(int dirfd, const char *dir, const struct rl_state *st, struct rl_error *err);
+static int load_at(int dirfd, const char *dir, struct rl_state **out, struct rl_error *err);
+
 /* ---- locks -------------------------------------------------------------- */
 
 void rl_state_unlock(struct rl_state_lock *lock)
@@ -203,7 +208,8 @@ int rl_state_lock(const char *root, const char *id, bool exclusive, struct rl_st
 
 /* Filesystems without RENAME_NOREPLACE: mkdir reserves the id just as
  * atomically, but the lock comes a moment after the name appears. */
-static int create_by_mkdir(const char *dir, struct rl_state_lock *lock, struct rl_error *err)
+static int create_by_mkdir(const char *dir, const struct rl_state *first,
+			   struct rl_state_lock *lock, struct rl_error *err)
 {
 	_rl_fd_ int fd = -1;
 
@@ -220,16 +226,22 @@ static int create_by_mkdir(const char *dir, struct rl_state_lock *lock, struct r
 	 * have. */
 	if (!still_there(fd, AT_FDCWD, dir))
 		return rl_error_set(err, EEXIST, "container with given ID already exists");
+	if (first && save_at(fd, dir, first, err) < 0) {
+		rmdir(dir);
+		return -1;
+	}
 	lock->fd = rl_fd_steal(&fd);
 	return 0;
 }
 
-/* The reservation is built under a private name and locked before it
- * takes the id's name with one rename(RENAME_NOREPLACE): the name appears
- * already locked, so no command ever sees an unlocked container without
- * state, and of concurrent creators exactly one rename succeeds. */
-static int create_by_rename(const char *root, const char *dir, struct rl_state_lock *lock,
-			    struct rl_error *err)
+/* The reservation is built under a private name, locked and given its
+ * first state.json before it takes the id's name with one
+ * rename(RENAME_NOREPLACE): the name appears locked and with a state, so
+ * no command ever sees a container without one (a creator killed right
+ * after the rename leaves an entry that reads as broken), and of
+ * concurrent creators exactly one rename succeeds. */
+static int create_by_rename(const char *root, const char *dir, const struct rl_state *first,
+			    struct rl_state_lock *lock, struct rl_error *err)
 {
 	_free_ char *tmp = join(root, ".new-XXXXXX");
 	_rl_fd_ int fd = -1;
@@ -244,6 +256,8 @@ static int create_by_rename(const char *root, const char *dir, struct rl_state_l
 		rl_error_set(err, errno, "open \"%s\"", tmp);
 	} else if (flock_retry(fd, LOCK_EX) < 0) {
 		rl_error_set(err, errno, "flock \"%s\"", tmp);
+	} else if (first && save_at(fd, tmp, first, err) < 0) {
+		/* reported */
 	} else if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_NOREPLACE) == 0) {
 		lock->fd = rl_fd_steal(&fd);
 		return 0;
@@ -254,12 +268,37 @@ static int create_by_rename(const char *root, const char *dir, struct rl_state_l
 	} else {
 		rl_error_set(err, errno, "rename \"%s\" to \"%s\"", tmp, dir);
 	}
+	if (fd >= 0)
+		unlinkat(fd, STATE_FILE, 0);
 	rmdir(tmp);
 	return r;
 }
 
-int rl_state_create(const char *root, const char *id, struct rl_state_lock *lock,
-		    struct rl_error *err)
+/* What a creator that lost the id is told when the entry there is not a
+ * container that a command is working on or that was recorded: a broken
+ * one (a create killed half-way), and how to get rid of it. */
+static int taken(const char *dir, struct rl_error *err)
+{
+	static const char base[] = "container with given ID already exists";
+	_state_free_ struct rl_state *st = NULL;
+	struct rl_error e = {0};
+	_rl_fd_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0 || flock_retry(fd, LOCK_SH | LOCK_NB) < 0)
+		return rl_error_set(err, EEXIST, base); /* busy: a command owns it */
+	if (load_at(fd, dir, &st, &e) < 0)
+		return rl_error_set(err, EEXIST, "%s: it is broken: %s (delete --force removes it)",
+				    base, e.msg);
+	if (st->status == RL_STATUS_CREATING)
+		return rl_error_set(err, EEXIST,
+				    "%s: it is broken: its create was interrupted (delete "
+				    "--force removes it)",
+				    base);
+	return rl_error_set(err, EEXIST, base);
+}
+
+int rl_state_create(const char *root, const char *id, const struct rl_state *first,
+		    struct rl_state_lock *lock, struct rl_error *err)
 {
 	_free_ char *dir = NULL;
 	int r;
@@ -269,11 +308,14 @@ int rl_state_create(const char *root, const char *id, struct rl_state_lock *lock
 	dir = join(root, id);
 	if (!dir)
 		return rl_error_set(err, ENOMEM, "container \"%s\"", id);
-	r = create_by_rename(root, dir, lock, err);
+	if (first && (!first->id || strcmp(first->id, id) != 0))
+		return rl_error_set(err, EINVAL, "save state of \"%s\": its id is \"%s\"", dir,
+				    first->id ? first->id : "");
+	r = create_by_rename(root, dir, first, lock, err);
 	if (r > 0)
-		r = create_by_mkdir(dir, lock, err);
+		r = create_by_mkdir(dir, first, lock, err);
 	if (r < 0)
-		return -1;
+		return err && err->errnum == EEXIST ? taken(dir, err) : -1;
 	lock->dir = dir;
 	dir = NULL;
 	lock->exclusive = true;
@@ -302,11 +344,33 @@ static int write_tmp(int dirfd, const char *dir, const char *text, size_t len, s
 	return 0;
 }
 
-int rl_state_save(const struct rl_state_lock *lock, const struct rl_state *st, struct rl_error *err)
+/* st as dir/state.json, through dirfd; dir names it in messages. */
+static int save_at(int dirfd, const char *dir, const struct rl_state *st, struct rl_error *err)
 {
 	_free_ char *text = NULL;
-	const char *slash;
 	size_t len = 0;
+
+	/* Broken is what a reader concludes, never a recorded step. */
+	if (st->status == RL_STATUS_BROKEN)
+		return rl_error_set(err, EINVAL, "save state of \"%s\": status broken", dir);
+	if (rl_state_to_json(st, true, &text, &len, err) < 0)
+		return -1;
+	if (write_tmp(dirfd, dir, text, len, err) < 0) {
+		unlinkat(dirfd, STATE_TMP, 0);
+		return -1;
+	}
+	if (renameat(dirfd, STATE_TMP, dirfd, STATE_FILE) < 0) {
+		rl_error_set(err, errno, "rename \"%s/" STATE_TMP "\" to \"%s/" STATE_FILE "\"",
+			     dir, dir);
+		unlinkat(dirfd, STATE_TMP, 0);
+		return -1;
+	}
+	return 0;
+}
+
+int rl_state_save(const struct rl_state_lock *lock, const struct rl_state *st, struct rl_error *err)
+{
+	const char *slash;
 
 	if (lock->fd < 0 || !lock->exclusive)
 		return rl_error_set(err, EINVAL, "save state of \"%s\": not locked exclusively",
@@ -316,19 +380,7 @@ int rl_state_save(const struct rl_state_lock *lock, const struct rl_state *st, s
 	if (!st->id || !slash || strcmp(st->id, slash + 1) != 0)
 		return rl_error_set(err, EINVAL, "save state of \"%s\": its id is \"%s\"",
 				    lock->dir, st->id ? st->id : "");
-	if (rl_state_to_json(st, true, &text, &len, err) < 0)
-		return -1;
-	if (write_tmp(lock->fd, lock->dir, text, len, err) < 0) {
-		unlinkat(lock->fd, STATE_TMP, 0);
-		return -1;
-	}
-	if (renameat(lock->fd, STATE_TMP, lock->fd, STATE_FILE) < 0) {
-		rl_error_set(err, errno, "rename \"%s/" STATE_TMP "\" to \"%s/" STATE_FILE "\"",
-			     lock->dir, lock->dir);
-		unlinkat(lock->fd, STATE_TMP, 0);
-		return -1;
-	}
-	return 0;
+	return save_at(lock->fd, lock->dir, st, err);
 }
 
 static int read_all(int fd, char **out, size_t *len)
@@ -390,11 +442,174 @@ static int load_at(int dirfd, const char *dir, struct rl_state **out, struct rl_
 	return rl_state_parse(text, len, name, out, err);
 }
 
+/* The two statuses a runtime killed between two steps leaves stored (see
+ * rl_state_status).  Only for a state read under the lock: then nobody
+ * else is in the middle of a step. */
+static void correct(int dirfd, struct rl_state *st)
+{
+	if (st->status == RL_STATUS_CREATING)
+		st->status = RL_STATUS_BROKEN;
+	else if (st->status != RL_STATUS_CREATED)
+		return;
+	else if (faccessat(dirfd, RL_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT)
+		st->status = RL_STATUS_RUNNING;
+	else if (faccessat(dirfd, RL_START_MARK, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+		st->status = RL_STATUS_BROKEN;
+}
+
 int rl_state_load(const struct rl_state_lock *lock, struct rl_state **out, struct rl_error *err)
 {
 	if (lock->fd < 0)
 		return rl_error_set(err, EINVAL, "load state: not locked");
-	return load_at(lock->fd, lock->dir, out, err);
+	if (load_at(lock->fd, lock->dir, out, err) < 0)
+		return -1;
+	correct(lock->fd, *out);
+	return 0;
+}
+
+/* ---- the init record ---------------------------------------------------- */
+
+#define INIT_TMP ".init.tmp"
+
+int rl_state_save_init(const struct rl_state_lock *lock, int pid, uint64_t start_time,
+		       struct rl_error *err)
+{
+	char text[64];
+	int len = snprintf(text, sizeof(text), "%d %llu\n", pid, (unsigned long long)start_time);
+	_rl_fd_ int fd = -1;
+
+	if (lock->fd < 0 || !lock->exclusive)
+		return rl_error_set(err, EINVAL, "save the init record: not locked exclusively");
+	fd =
+	    openat(lock->fd, INIT_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return rl_error_set(err, errno, "open \"%s/" INIT_TMP "\"", lock->dir);
+	if (rl_write_all(fd, text, (size_t)len) < 0 || close(rl_fd_steal(&fd)) < 0 ||
+	    renameat(lock->fd, INIT_TMP, lock->fd, RL_INIT_RECORD) < 0) {
+		rl_error_set(err, errno, "write \"%s/" RL_INIT_RECORD "\"", lock->dir);
+		unlinkat(lock->fd, INIT_TMP, 0);
+		return -1;
+	}
+	return 0;
+}
+
+/* Strict: "PID STARTTIME\n", both decimal, pid > 0, nothing else. */
+static int parse_init(const char *s, int *pid, uint64_t *start_time)
+{
+	unsigned long long t;
+	char *end = NULL;
+	long p;
+
+	if (*s < '1' || *s > '9')
+		return -1;
+	errno = 0;
+	p = strtol(s, &end, 10);
+	if (errno || p <= 0 || p > INT32_MAX || *end != ' ' || end[1] < '0' || end[1] > '9')
+		return -1;
+	t = strtoull(end + 1, &end, 10);
+	if (errno || strcmp(end, "\n") != 0)
+		return -1;
+	*pid = (int)p;
+	*start_time = t;
+	return 0;
+}
+
+int rl_state_load_init(const struct rl_state_lock *lock, int *pid, uint64_t *start_time)
+{
+	_rl_fd_ int fd = openat(lock->fd, RL_INIT_RECORD, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	char buf[64];
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	do
+		n = read(fd, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0 || n == sizeof(buf) - 1)
+		return -1;
+	buf[n] = '\0';
+	return parse_init(buf, pid, start_time);
+}
+
+/* What rlite ever keeps in ROOT/ID (state.h), with the temporary names
+ * of the files it replaces by rename. */
+static const char *const own_names[] = {
+    STATE_FILE,	       STATE_TMP,	RL_EXEC_FIFO,	   RL_INIT_RECORD,
+    INIT_TMP,	       "cgroups",	".cgroups.tmp",	   "hostmounts",
+    ".hostmounts.tmp", "container.log", "container.log.1", RL_START_MARK,
+};
+
+/* The one directory rlite makes in ROOT/ID, and what it holds: NOTIFY_SOCKET's
+ * (runtime/notify.h: RL_NOTIFY_DIR, RL_NOTIFY_SOCK). */
+static const char *const notify_names[] = {"notify.sock"};
+#define NOTIFY_DIR "notify"
+
+static bool is_dir_at(int dirfd, const struct dirent *de)
+{
+	struct stat sb;
+
+	if (de->d_type != DT_UNKNOWN)
+		return de->d_type == DT_DIR;
+	return fstatat(dirfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static bool listed(const char *name, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Every entry of dirfd one of names (no directory), or, at the top, the
+ * notify directory holding only its own names.  *stranger: the first
+ * that is not (a static buffer). */
+static bool only_ours(int dirfd, const char *const *names, size_t n, bool top,
+		      const char **stranger)
+{
+	static char name[256];
+	_closedir_ DIR *d = NULL;
+	struct dirent *de;
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || !(d = fdopendir(fd))) {
+		if (fd >= 0)
+			close(fd);
+		return false;
+	}
+	while ((de = readdir(d))) {
+		const char *e = de->d_name;
+		bool dir, ours;
+		int sub;
+
+		if (!strcmp(e, ".") || !strcmp(e, ".."))
+			continue;
+		dir = is_dir_at(dirfd, de);
+		ours = !dir && listed(e, names, n);
+		if (!ours && dir && top && !strcmp(e, NOTIFY_DIR)) {
+			sub = openat(dirfd, e, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+			ours = sub >= 0 && only_ours(sub, notify_names,
+						     sizeof(notify_names) / sizeof(notify_names[0]),
+						     false, stranger);
+			if (sub >= 0)
+				close(sub);
+			if (!ours && *stranger)
+				return false;
+		}
+		if (!ours) {
+			snprintf(name, sizeof(name), "%s%s", top ? "" : NOTIFY_DIR "/", e);
+			*stranger = name;
+			return false;
+		}
+	}
+	return true;
+}
+
+bool rl_state_dir_is_ours(const struct rl_state_lock *lock, const char **stranger)
+{
+	*stranger = NULL;
+	return only_ours(lock->fd, own_names, sizeof(own_names) / sizeof(own_names[0]), true,
+			 stranger);
 }
 
 /* ---- removal ------------------------------------------------------------ */
@@ -435,7 +650,8 @@ static int empty_dir(int dirfd, const char *dir, bool subdirs, struct rl_error *
 	while ((errno = 0, de = readdir(d))) {
 		const char *n = de->d_name;
 
-		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 ||
+		    (subdirs && strcmp(n, STATE_FILE) == 0))
 			continue;
 		/* d_type may be DT_UNKNOWN: unlink answers EISDIR for a dir. */
 		if (de->d_type != DT_DIR && unlinkat(dirfd, n, 0) == 0)
@@ -462,6 +678,11 @@ int rl_state_remove(struct rl_state_lock *lock, struct rl_error *err)
 				    lock->dir ? lock->dir : "");
 	if (empty_dir(lock->fd, lock->dir, true, err) < 0)
 		return -1;
+	RL_FAULT_POINT("delete.emptied");
+	/* state.json last: until here the entry is still a container that
+	 * list shows and delete --force finds, if we are killed. */
+	if (unlinkat(lock->fd, STATE_FILE, 0) < 0 && errno != ENOENT)
+		return rl_error_set(err, errno, "unlink \"%s/" STATE_FILE "\"", lock->dir);
 	/* Still under the lock: whoever waits on it wakes up to a directory
 	 * with nlink 0 and reports the container gone (still_there). */
 	if (rmdir(lock->dir) < 0)
@@ -521,6 +742,36 @@ static int warn_error(struct rl_state_list *l, const struct rl_error *e, struct 
 	return add_warning(l, err, "%s", rl_error_text(e, buf, sizeof(buf)));
 }
 
+/* An entry without state.json that no command holds: broken (state.json
+ * removed or never written), with its init from the init record.  Only
+ * what is known is filled in. */
+static int placeholder(int fd, const char *name, struct rl_state **out)
+{
+	struct rl_state_lock lock = {.fd = fd};
+	struct rl_state *st = calloc(1, sizeof(*st));
+
+	if (!st)
+		return -1;
+	st->oci_version = strdup(RL_OCI_VERSION);
+	st->id = strdup(name);
+	st->bundle = strdup("");
+	st->rootfs = strdup("");
+	st->created = strdup("");
+	st->owner = strdup("");
+	if (!st->oci_version || !st->id || !st->bundle || !st->rootfs || !st->created ||
+	    !st->owner) {
+		rl_state_free(st);
+		return -1;
+	}
+	st->status = RL_STATUS_BROKEN;
+	/* Only while it is that process: a pid is shown for what it is. */
+	if (rl_state_load_init(&lock, &st->pid, &st->init_start_time) < 0 ||
+	    !rl_proc_alive(st->pid, st->init_start_time))
+		st->pid = 0;
+	*out = st;
+	return 0;
+}
+
 /* One entry of the root.  Returns -1 only when out of memory: whatever is
  * wrong with the entry itself becomes a warning. */
 static int list_entry(int rootfd, const char *dir, const char *name, struct rl_state_list *l,
@@ -547,15 +798,21 @@ static int list_entry(int rootfd, const char *dir, const char *name, struct rl_s
 	if (locked && !still_there(fd, rootfd, name))
 		return 0; /* deleted before we got the lock */
 	if (load_at(fd, dir, &st, &e) < 0) {
-		/* Busy and no state.json: being created (before the first save)
-		 * or being deleted; not an error of the entry. */
-		if (!locked && e.errnum == ENOENT)
+		if (e.errnum != ENOENT)
+			return warn_error(l, &e, err);
+		/* Busy: a delete about to remove the directory, or a create on
+		 * a store without RENAME_NOREPLACE before its first save. */
+		if (!locked)
 			return 0;
-		return warn_error(l, &e, err);
+		if (placeholder(fd, name, &st) < 0)
+			return rl_error_set(err, ENOMEM, "list containers");
+		return add_state(l, &st, err);
 	}
 	if (!st->id || strcmp(st->id, name) != 0)
 		return add_warning(l, err, "skipping \"%s\": its state has id \"%s\"", dir,
 				   st->id ? st->id : "");
+	if (locked)
+		correct(fd, st);
 	return add_state(l, &st, err);
 }
 
@@ -658,6 +915,11 @@ void rl_state_list_free(struct rl_state_list *l)
 
 enum rl_status rl_state_status(const struct rl_state *st)
 {
+	/* Not a live container's status to correct: broken until deleted,
+	 * and creating (its creator at work, read without the lock) before
+	 * there is an init to look at. */
+	if (st->status == RL_STATUS_BROKEN || (st->status == RL_STATUS_CREATING && st->pid == 0))
+		return st->status;
 	if (st->pid > 0 && rl_proc_alive(st->pid, st->init_start_time))
 		return st->status;
 	return RL_STATUS_STOPPED;

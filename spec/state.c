@@ -43,7 +43,7 @@ enum state_form {
 static const char *const status_names[] = {
     [RL_STATUS_CREATING] = "creating", [RL_STATUS_CREATED] = "created",
     [RL_STATUS_RUNNING] = "running",   [RL_STATUS_PAUSED] = "paused",
-    [RL_STATUS_STOPPED] = "stopped",
+    [RL_STATUS_STOPPED] = "stopped",   [RL_STATUS_BROKEN] = "broken",
 };
 
 #define N_STATUS (sizeof(status_names) / sizeof(status_names[0]))
@@ -252,7 +252,7 @@ static int parse_oci(struct rl_jctx *c, yajl_val root, struct rl_state *st)
 	    rl_jstr_req(c, root, "", "status", &status) < 0)
 		goto fail;
 	s = rl_status_from_name(status);
-	if (s < 0) {
+	if (s < 0 || s == RL_STATUS_BROKEN) {
 		rl_jerr(c, "status", "unknown status \"%s\"", status);
 		goto fail;
 	}

@@ -21,6 +21,10 @@ enum rl_status {
 	RL_STATUS_RUNNING,
 	RL_STATUS_PAUSED,
 	RL_STATUS_STOPPED,
+	/* Not OCI's, never stored: a container whose create was interrupted
+	 * (the runtime killed before it recorded it created or running),
+	 * as `state` and `list` show it; `delete --force` removes it. */
+	RL_STATUS_BROKEN,
 };
 
 struct rl_state {

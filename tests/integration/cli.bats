@@ -54,6 +54,17 @@ teardown() {
 	[ "$stderr" = 'rlite: option --root needs a value' ]
 }
 
+@test "an empty --root is refused, in both forms, and touches nothing" {
+	cd "$RL_TMP"
+	run -1 --separate-stderr rlite --root '' list
+	[ "$stderr" = 'rlite: --root: must not be empty' ]
+	[ -z "$output" ]
+	run -1 --separate-stderr rlite --root= delete --force rl-empty-root-$$
+	[ "$stderr" = 'rlite: --root: must not be empty' ]
+	run -1 --separate-stderr rlite --root '' spec
+	[ ! -e config.json ]
+}
+
 @test "spec writes a default config.json in the current directory" {
 	cd "$RL_TMP"
 	run -0 --separate-stderr rlite spec

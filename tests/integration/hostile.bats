@@ -242,3 +242,77 @@ hs_wait_output() {
 	[ "$(cat "$RR_BUNDLE/fake")" = untouched ]
 	[ "${lines[0]}" = untouched ]
 }
+
+# CVE-2024-21626: an fd of the runtime still open when the process's cwd
+# is entered (O_CLOEXEC closes it only at execve) let `cwd:
+# /proc/self/fd/N` start the process in a host directory.  For every N,
+# the process either does not start or starts inside the container: its
+# getcwd is never "(unreachable)...", and `..` from there never leaves
+# the container's root (the host's /etc/hostname is not reachable).
+hs_cwd_fd_check() {
+	local n=$1 rc=$2 out=$3
+	echo "--- cwd /proc/self/fd/$n -> $rc: $out"
+	if [[ "$out" == *unreachable* ]] || [[ "$out" == *HOSTNAME-SEEN* ]]; then
+		echo "fd $n: the process started outside the container"
+		return 1
+	fi
+	# It ran: it must have reported a cwd; or it did not: rlite said why,
+	# naming the field.
+	if [ "$rc" -eq 0 ]; then
+		[[ "$out" == *"CWD="* ]]
+	else
+		[[ "$out" == *"process.cwd: "*"/proc/self/fd/$n"* ]]
+	fi
+}
+
+hs_cwd_script='echo "CWD=$(pwd)"; cd ../../../../../../..; [ "$(cat etc/hostname 2>/dev/null)" = "$1" ] && echo HOSTNAME-SEEN; true'
+
+@test "hostile: cwd /proc/self/fd/N (N 3..20) never starts run's process outside the container" {
+	local n rc out host
+	host=$(cat /etc/hostname)
+	rr_jq '.hostname = "inside"'
+	for n in $(seq 3 20); do
+		rr_jq '.process.cwd = $c | .process.args = ["sh", "-c", $s, "sh", $h]' \
+			--arg c "/proc/self/fd/$n" --arg s "$hs_cwd_script" --arg h "$host"
+		rc=0
+		out=$(timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" run \
+			--bundle "$RR_BUNDLE" "$RR_ID" </dev/null 2>&1) || rc=$?
+		hs_cwd_fd_check "$n" "$rc" "$out"
+		"$RLITE_BIN" --root "$RR_STATE" delete --force "$RR_ID"
+	done
+}
+
+@test "hostile: cwd /proc/self/fd/N (N 3..20) never starts an exec'd process outside the container" {
+	local n rc out host
+	host=$(cat /etc/hostname)
+	rr_sh 'sleep 100'
+	timeout -k 5 20 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" create \
+		--bundle "$RR_BUNDLE" "$RR_ID" </dev/null >"$RR_DIR/create.out" 2>&1
+	"$RLITE_BIN" --root "$RR_STATE" start "$RR_ID"
+	for n in $(seq 3 20); do
+		jq -n '{args: ["sh", "-c", $s, "sh", $h], cwd: $c, env: ["PATH=/bin:/usr/bin"]}' \
+			--arg c "/proc/self/fd/$n" --arg s "$hs_cwd_script" --arg h "$host" \
+			>"$RR_DIR/p.json"
+		rc=0
+		out=$(timeout -k 5 30 "$RLITE_BIN" --root "$RR_STATE" exec --process "$RR_DIR/p.json" \
+			"$RR_ID" </dev/null 2>&1) || rc=$?
+		hs_cwd_fd_check "$n" "$rc" "$out"
+	done
+}
+
+@test "hostile: a hook gets stdio and its state on stdin, no other fd of rlite" {
+	local kind
+	rr_sh 'true'
+	for kind in createRuntime poststart poststop; do
+		rr_jq '.hooks[$k] = [{"path": "/bin/sh",
+				       "args": ["sh", "-c", "ls /proc/self/fd | sort -n | tr \"\\n\" \" \" >" + $f]}]' \
+			--arg k "$kind" --arg f "$RR_DIR/$kind.fds"
+	done
+	rr_run
+	[ "$status" -eq 0 ]
+	for kind in createRuntime poststart poststop; do
+		echo "$kind: $(cat "$RR_DIR/$kind.fds")"
+		# ls's own directory fd takes 3
+		[ "$(cat "$RR_DIR/$kind.fds")" = "0 1 2 3 " ]
+	done
+}

@@ -143,6 +143,39 @@ static void test_layout_unified(void)
 	   "a mount whose root is not ours: our cgroup is its root");
 	rl_cg_layout_free(&l);
 
+	/* Found by tests/fuzz/cglayout_fuzz: an own cgroup that is not a
+	 * clean absolute path ("/.." of a process moved out of its cgroup
+	 * namespace's root) made cgroupsPath resolve outside the mount. */
+	snprintf(text, sizeof(text), "30 23 0:26 / %s rw - cgroup2 cgroup2 rw\n", dir);
+	write_mi(text, mi);
+	ok(rl_cg_layout_parse(mi, "0::/../../x\n", &l, &e) == 0 && l.n == 1 &&
+	       strcmp(l.h[0].own, "/") == 0,
+	   "our cgroup outside the namespace's root (/../../x): the mount's root");
+	{
+		struct rl_cgroup cg = {0};
+
+		ok(rl_cg_resolve(&l, "c1", "id", false, &cg, &e) == 0 && cg.n == 1 &&
+		       strcmp(cg.d[0].path, "/c1") == 0,
+		   "and a relative cgroupsPath stays below the mount: %s",
+		   cg.n ? cg.d[0].path : e.msg);
+		rl_cg_free(&cg);
+	}
+	rl_cg_layout_free(&l);
+	/* Found by tests/fuzz/cglayout_fuzz: a line without its two colons
+	 * took the next line's, and read past the end of the text. */
+	ok(rl_cg_layout_parse(mi, "garbage\n0::/a\n", &l, &e) == 0 && l.n == 1 &&
+	       strcmp(l.h[0].own, "/a") == 0,
+	   "a line without colons before ours is skipped");
+	rl_cg_layout_free(&l);
+	ok(rl_cg_layout_parse(mi, "1\n2:\n", &l, &e) == 0 && l.n == 1 &&
+	       strcmp(l.h[0].own, "/") == 0,
+	   "lines with fewer than two colons: no own cgroup, the mount's root");
+	rl_cg_layout_free(&l);
+	ok(rl_cg_layout_parse(mi, "0::x/\n", &l, &e) == 0 && l.n == 1 &&
+	       strcmp(l.h[0].own, "/") == 0,
+	   "a relative own cgroup (x/): the mount's root");
+	rl_cg_layout_free(&l);
+
 	write_mi("22 1 0:5 / / rw - ext4 /dev/vda rw\n", mi);
 	ok(rl_cg_layout_parse(mi, "", &l, &e) == 0 && l.mode == RL_CG_NONE && l.n == 0,
 	   "no cgroup mounted: none");
@@ -364,6 +397,30 @@ static void test_record(void)
 	snprintf(p, sizeof(p), "%s/cgroups", scratch);
 	put(p, "v3\tbad\n");
 	ok(rl_cg_load(dir, &b, &e) < 0 && strstr(e.msg, "corrupt"), "a corrupt record: %s", e.msg);
+	/* What delete --force trusts to rmdir: nothing but clean paths. */
+	{
+		static const char *const bad[] = {
+		    "v1\t8\t1\t/sys/fs/cgroup/memory\t/x/../../../etc\n",
+		    "v1\t8\t1\t/sys/fs/cgroup/memory\t/\n",
+		    "v1\t8\t1\t/sys/fs/cgroup/memory\t/x//y\n",
+		    "v1\t8\t1\trelative\t/x\n",
+		    "v1\t8\t-1\t/sys/fs/cgroup/memory\t/x\n",
+		    "v1\tzz\t1\t/sys/fs/cgroup/memory\t/x\n",
+		    "v1\t8\t1\t/sys/fs/cgroup/memory\t/x\textra\n",
+		    "v1\t8\t1\t/sys/fs/cgroup/memory\n",
+		};
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			put(p, bad[i]);
+			ok(rl_cg_load(dir, &b, &e) < 0 && strstr(e.msg, "corrupt (line 1)"),
+			   "refused: %.*s", (int)strlen(bad[i]) - 1, bad[i]);
+			rl_cg_free(&b);
+		}
+		put(p, "v1\t8\t1\t/sys/fs/cgroup/memory\t/x");
+		ok(rl_cg_load(dir, &b, &e) == 0 && b.n == 1, "a last line without newline: %s",
+		   e.msg);
+		rl_cg_free(&b);
+	}
 	rl_cg_free(&a);
 	close(dir);
 }

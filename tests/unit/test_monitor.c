@@ -70,7 +70,7 @@ static int make_state(const char *id)
 	    .owner = "root",
 	};
 	struct rl_error err = {0};
-	int r = rl_state_create(scratch, id, &lock, &err);
+	int r = rl_state_create(scratch, id, NULL, &lock, &err);
 
 	if (r == 0)
 		r = rl_state_save(&lock, &st, &err);

@@ -51,9 +51,10 @@ static const char oci_text[] = "{\n"
 
 static void test_status_names(void)
 {
-	static const char *names[] = {"creating", "created", "running", "paused", "stopped"};
+	static const char *names[] = {"creating", "created", "running",
+				      "paused",	  "stopped", "broken"};
 
-	for (int i = 0; i < 5; i++) {
+	for (int i = 0; i < 6; i++) {
 		is_str(rl_status_name((enum rl_status)i), names[i], "status %d is %s", i, names[i]);
 		is_int(rl_status_from_name(names[i]), i, "\"%s\" is status %d", names[i], i);
 	}
@@ -178,6 +179,9 @@ static const struct bad bad_states[] = {
      "state.json: id: must be a string"},
     {"{\"ociVersion\":\"1\",\"id\":\"x\",\"pid\":1,\"status\":\"zombie\",\"bundle\":\"/b\"}",
      "state.json: status: unknown status \"zombie\""},
+    /* broken is what rlite concludes, never what a file says */
+    {"{\"ociVersion\":\"1\",\"id\":\"x\",\"pid\":1,\"status\":\"broken\",\"bundle\":\"/b\"}",
+     "state.json: status: unknown status \"broken\""},
     {"{\"ociVersion\":\"1\",\"id\":\"x\",\"pid\":\"1\",\"status\":\"created\",\"bundle\":\"/b\"}",
      "state.json: pid: must be an integer"},
     {"{\"ociVersion\":\"1\",\"id\":\"x\",\"pid\":-1,\"status\":\"created\",\"bundle\":\"/b\"}",

@@ -100,7 +100,7 @@ static int make_container(const char *root, const char *id)
 	struct rl_state_lock lock = RL_STATE_LOCK_INIT;
 	struct rl_state st = sample(id);
 	struct rl_error err = {0};
-	int r = rl_state_create(root, id, &lock, &err);
+	int r = rl_state_create(root, id, NULL, &lock, &err);
 
 	if (r == 0)
 		r = rl_state_save(&lock, &st, &err);
@@ -181,19 +181,19 @@ static void test_create_twice(void)
 	const char *root = root_path("c");
 	struct stat s;
 
-	ok(rl_state_create(root, "c1", &lock, &err) == 0, "create c1 (root made on demand): %s",
-	   err.msg);
+	ok(rl_state_create(root, "c1", NULL, &lock, &err) == 0,
+	   "create c1 (root made on demand): %s", err.msg);
 	ok(lock.fd >= 0 && lock.exclusive, "  held exclusively");
 	ok(fcntl(lock.fd, F_GETFD) == FD_CLOEXEC, "  lock fd is close-on-exec");
 	ok(stat(path_in("c/c1"), &s) == 0 && (s.st_mode & 07777) == 0700, "  ROOT/c1 mode 0700");
-	ok(rl_state_create(root, "c1", &lock2, &err) < 0, "create c1 again refused");
+	ok(rl_state_create(root, "c1", NULL, &lock2, &err) < 0, "create c1 again refused");
 	is_str(err.msg, "container with given ID already exists", "  exact message");
 	is_int(err.errnum, EEXIST, "  errnum EEXIST");
 	ok(lock2.fd < 0 && lock2.dir == NULL, "  loser holds nothing");
 	rl_state_unlock(&lock);
 	rl_state_unlock(&lock);
-	ok(rl_state_create(root, "c1", &lock2, &err) < 0, "still refused after unlock");
-	ok(rl_state_create(root, "../x", &lock2, &err) < 0 && strstr(err.msg, "invalid"),
+	ok(rl_state_create(root, "c1", NULL, &lock2, &err) < 0, "still refused after unlock");
+	ok(rl_state_create(root, "../x", NULL, &lock2, &err) < 0 && strstr(err.msg, "invalid"),
 	   "create validates the id");
 	ok(access(path_in("c/.new-XXXXXX"), F_OK) < 0, "no reservation temp left behind");
 }
@@ -218,7 +218,9 @@ static void test_create_race(void)
 			close(go[1]);
 			while (read(go[0], &c, 1) < 0 && errno == EINTR)
 				;
-			r = rl_state_create(root, "one", &lock, &err);
+			struct rl_state first = sample("one");
+
+			r = rl_state_create(root, "one", &first, &lock, &err);
 			rl_state_unlock(&lock);
 			if (r == 0)
 				_exit(0);
@@ -370,7 +372,7 @@ static void test_roundtrip(void)
 	st.finished = "2026-11-22T03:00:00.000000001Z";
 	st.monitor_pid = 77;
 	st.monitor_start_time = 55;
-	ok(rl_state_create(root, "rt", &lock, &err) == 0, "create rt");
+	ok(rl_state_create(root, "rt", NULL, &lock, &err) == 0, "create rt");
 	ok(rl_state_save(&lock, &st, &err) == 0, "save: %s", err.msg);
 	ok(stat(path_in("rt/rt/state.json"), &s) == 0 && (s.st_mode & 07777) == 0600,
 	   "  state.json mode 0600");
@@ -408,7 +410,7 @@ static void test_load_errors(void)
 	struct rl_error err = {0};
 	const char *root = root_path("le");
 
-	ok(rl_state_create(root, "empty", &lock, &err) == 0, "create without saving");
+	ok(rl_state_create(root, "empty", NULL, &lock, &err) == 0, "create without saving");
 	ok(rl_state_load(&lock, &got, &err) < 0 && err.errnum == ENOENT, "load: ENOENT");
 	ok(strstr(err.msg, "open \"") && strstr(err.msg, "/le/empty/state.json\""),
 	   "  message names the file: %s", err.msg);
@@ -438,7 +440,7 @@ static void test_remove(void)
 	ok(rl_state_lock(root, "x", true, &lock, &err) < 0 &&
 	       strcmp(err.msg, "container does not exist") == 0,
 	   "  lock afterwards: container does not exist");
-	ok(rl_state_create(root, "x", &lock, &err) == 0, "  the id is free again");
+	ok(rl_state_create(root, "x", NULL, &lock, &err) == 0, "  the id is free again");
 	rl_state_unlock(&lock);
 }
 
@@ -470,25 +472,28 @@ static void test_list(void)
 	write_file(path_in("ls/junk"), "not a container");
 	mkdir(path_in("ls/.new-abcdef"), 0700);
 	mkdir(path_in("ls/bad name"), 0700);
-	rl_state_create(root, "crashed", &crashed, &err); /* never saved, then let go */
+	rl_state_create(root, "crashed", NULL, &crashed, &err); /* never saved, then let go */
 	rl_state_unlock(&crashed);
 	ok(rl_state_lock(root, "b", true, &busy, &err) == 0, "b is busy (locked exclusively)");
-	ok(rl_state_create(root, "d-creating", &creating, &err) == 0, "d-creating not saved yet");
+	ok(rl_state_create(root, "d-creating", NULL, &creating, &err) == 0,
+	   "d-creating not saved yet");
 
 	ok(rl_state_list(root, &l, &err) == 0, "list: %s", err.msg);
-	is_int(l.n, 3, "  three containers listed");
-	if (l.n == 3)
+	is_int(l.n, 4, "  four containers listed");
+	if (l.n == 4)
 		ok(!strcmp(l.states[0]->id, "a") && !strcmp(l.states[1]->id, "b") &&
-		       !strcmp(l.states[2]->id, "c"),
-		   "  a, b (busy, read without waiting), c: in id order");
+		       !strcmp(l.states[2]->id, "c") && !strcmp(l.states[3]->id, "crashed"),
+		   "  a, b (busy, read without waiting), c, crashed: in id order");
+	if (l.n == 4)
+		ok(l.states[3]->status == RL_STATUS_BROKEN && l.states[3]->pid == 0 &&
+		       !strcmp(l.states[3]->bundle, ""),
+		   "  crashed (no state.json, nobody holds it) is broken, nothing made up");
 	for (size_t i = 0; i < l.n_warnings; i++)
 		printf("# warning: %s\n", l.warnings[i]);
-	is_int(l.n_warnings, 4, "  four warnings");
+	is_int(l.n_warnings, 3, "  three warnings");
 	ok(has_warning(&l, "/ls/torn/state.json", "invalid JSON"), "  torn state.json reported");
 	ok(has_warning(&l, "/ls/junk", "Not a directory"), "  a file in the root reported");
 	ok(has_warning(&l, "/ls/bad name", "invalid container id"), "  a bad name reported");
-	ok(has_warning(&l, "/ls/crashed/state.json", "No such file"),
-	   "  an unlocked entry without state reported");
 	ok(!has_warning(&l, "creating", "") && !has_warning(&l, ".new", ""),
 	   "  a creation in progress and the store's own names are not");
 	rl_state_list_free(&l);
@@ -774,6 +779,135 @@ static void test_status(void)
 	is_int(rl_state_status(&st), RL_STATUS_STOPPED, "no init: stopped");
 }
 
+/* ---- interrupted creates: record strictness, broken entries ------------- */
+
+/* A creator killed at once: its first state is there, and reads as
+ * broken under a lock nobody else holds; as creating while it is held. */
+static void test_first_state(void)
+{
+	struct rl_state_lock lock = RL_STATE_LOCK_INIT, lock2 = RL_STATE_LOCK_INIT;
+	struct rl_state first = sample("fs");
+	struct rl_state_list l = {0};
+	struct rl_state *got = NULL;
+	struct rl_error err = {0};
+	const char *root = root_path("fs");
+
+	first.status = RL_STATUS_CREATING;
+	first.pid = 0;
+	ok(rl_state_create(root, "fs", &first, &lock, &err) == 0, "create with a first state: %s",
+	   err.msg);
+	ok(access(path_in("fs/fs/state.json"), F_OK) == 0, "  state.json is there at once");
+	ok(rl_state_list(root, &l, &err) == 0 && l.n == 1 &&
+	       l.states[0]->status == RL_STATUS_CREATING,
+	   "  listed as creating while its creator holds it");
+	if (l.n == 1)
+		is_int(rl_state_status(l.states[0]), RL_STATUS_CREATING,
+		       "  and rl_state_status keeps it (no init yet is not stopped)");
+	rl_state_list_free(&l);
+	rl_state_unlock(&lock); /* the creator dies */
+	ok(rl_state_list(root, &l, &err) == 0 && l.n == 1 &&
+	       l.states[0]->status == RL_STATUS_BROKEN,
+	   "  listed as broken once nobody holds it");
+	rl_state_list_free(&l);
+	ok(rl_state_lock(root, "fs", false, &lock, &err) == 0 &&
+	       rl_state_load(&lock, &got, &err) == 0 && got->status == RL_STATUS_BROKEN,
+	   "  loaded under the lock: broken");
+	if (got)
+		is_int(rl_state_status(got), RL_STATUS_BROKEN, "  broken stays broken");
+	rl_state_free(got);
+	rl_state_unlock(&lock);
+	ok(rl_state_create(root, "fs", &first, &lock2, &err) < 0 && err.errnum == EEXIST &&
+	       strstr(err.msg, "container with given ID already exists: it is broken") &&
+	       strstr(err.msg, "delete --force"),
+	   "  a second create says what is there: %s", err.msg);
+	write_file(path_in("fs/fs/state.json"), "{\"ociVersion\": \"1.2.0\", \"id\": \"f");
+	ok(rl_state_create(root, "fs", &first, &lock2, &err) < 0 &&
+	       strstr(err.msg, "it is broken: ") && strstr(err.msg, "invalid JSON"),
+	   "  and with a corrupt state.json why: %s", err.msg);
+	first.id = "other";
+	ok(rl_state_create(root, "fs2", &first, &lock2, &err) < 0 && err.errnum == EINVAL,
+	   "  a first state with another id is refused");
+	ok(access(path_in("fs/fs2"), F_OK) < 0, "  and reserves nothing");
+}
+
+/* A start killed between removing the fifo and saving "running". */
+static void test_created_without_fifo(void)
+{
+	struct rl_state_lock lock = RL_STATE_LOCK_INIT;
+	struct rl_state st = sample("cf");
+	struct rl_state *got = NULL;
+	struct rl_error err = {0};
+	const char *root = root_path("cf");
+
+	ok(rl_state_create(root, "cf", &st, &lock, &err) == 0, "created, recorded");
+	mkfifo(path_in("cf/cf/" RL_EXEC_FIFO), 0622);
+	ok(rl_state_load(&lock, &got, &err) == 0 && got->status == RL_STATUS_CREATED,
+	   "  with its exec fifo: created");
+	rl_state_free(got);
+	got = NULL;
+	write_file(path_in("cf/cf/" RL_START_MARK), "");
+	ok(rl_state_load(&lock, &got, &err) == 0 && got->status == RL_STATUS_BROKEN,
+	   "  with its fifo and start's mark (start killed around the release): broken");
+	rl_state_free(got);
+	got = NULL;
+	unlink(path_in("cf/cf/" RL_EXEC_FIFO));
+	ok(rl_state_load(&lock, &got, &err) == 0 && got->status == RL_STATUS_RUNNING,
+	   "  without the fifo, mark or not (start released it): running");
+	rl_state_free(got);
+	st.status = RL_STATUS_BROKEN;
+	ok(rl_state_save(&lock, &st, &err) < 0 && err.errnum == EINVAL,
+	   "  broken is never saved: %s", err.msg);
+	rl_state_unlock(&lock);
+}
+
+static void test_init_record(void)
+{
+	static const char *const bad[] = {
+	    "",	     "\n",	 "0 5\n",	    "-1 5\n",	"12 \n",
+	    "12 5",  "12 5\n\n", "12  5\n",	    "12 5 7\n", "012 5\n",
+	    "x 5\n", "12 5x\n",	 "99999999999 5\n", "12\n",
+	};
+	struct rl_state_lock lock = RL_STATE_LOCK_INIT;
+	struct rl_state st = sample("ir");
+	struct rl_error err = {0};
+	const char *root = root_path("ir");
+	const char *stranger = NULL;
+	uint64_t t = 0;
+	int pid = 0;
+
+	ok(rl_state_create(root, "ir", &st, &lock, &err) == 0, "create ir");
+	ok(rl_state_load_init(&lock, &pid, &t) < 0, "  no init record: -1");
+	ok(rl_state_save_init(&lock, 4242, 987654321ULL, &err) == 0, "  save the init record");
+	ok(rl_state_load_init(&lock, &pid, &t) == 0 && pid == 4242 && t == 987654321ULL,
+	   "  read back: %d %" PRIu64, pid, t);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		write_file(path_in("ir/ir/" RL_INIT_RECORD), bad[i]);
+		ok(rl_state_load_init(&lock, &pid, &t) < 0, "  corrupt record %zu refused", i);
+	}
+	ok(rl_state_dir_is_ours(&lock, &stranger) && !stranger, "  only rlite's files: ours");
+	write_file(path_in("ir/ir/cgroups"), "");
+	mkfifo(path_in("ir/ir/" RL_EXEC_FIFO), 0622);
+	write_file(path_in("ir/ir/container.log"), "");
+	ok(rl_state_dir_is_ours(&lock, &stranger), "  with the records, fifo and log: ours");
+	write_file(path_in("ir/ir/passwd"), "root:x:0:0::/root:/bin/sh\n");
+	ok(!rl_state_dir_is_ours(&lock, &stranger) && stranger && !strcmp(stranger, "passwd"),
+	   "  a stranger file: not ours, and named");
+	unlink(path_in("ir/ir/passwd"));
+	mkdir(path_in("ir/ir/notify"), 0700);
+	write_file(path_in("ir/ir/notify/notify.sock"), "");
+	ok(rl_state_dir_is_ours(&lock, &stranger), "  with NOTIFY_SOCKET's directory: ours");
+	write_file(path_in("ir/ir/notify/shadow"), "");
+	ok(!rl_state_dir_is_ours(&lock, &stranger) && stranger &&
+	       !strcmp(stranger, "notify/shadow"),
+	   "  a stranger in it: not ours, and named");
+	unlink(path_in("ir/ir/notify/shadow"));
+	mkdir(path_in("ir/ir/cgroups.d"), 0700);
+	ok(!rl_state_dir_is_ours(&lock, &stranger), "  a subdirectory: not ours");
+	rmdir(path_in("ir/ir/cgroups.d"));
+	ok(rl_state_remove(&lock, &err) == 0 && access(path_in("ir/ir"), F_OK) < 0,
+	   "  removed whole: %s", err.msg);
+}
+
 int main(void)
 {
 	main_pid = getpid();
@@ -803,5 +937,8 @@ int main(void)
 	test_pidfd_exit();
 	test_exit_signal();
 	test_status();
+	test_first_state();
+	test_created_without_fifo();
+	test_init_record();
 	return done_testing();
 }

@@ -1,0 +1,94 @@
+/* Fault injection for the test build; see fault.h.  Compiled to nothing
+ * but this comment's translation unit without -DRL_FAULT. */
+#include "runtime/fault.h"
+
+#ifdef RL_FAULT
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static pid_t runtime_pid;
+static unsigned hits;
+
+void rl_fault_runtime(pid_t pid)
+{
+	runtime_pid = pid;
+}
+
+/* "NAME" or "NAME@N": does this hit of name match? */
+static int wanted(const char *spec, const char *name)
+{
+	size_t n = strlen(name);
+	const char *at;
+
+	if (strncmp(spec, name, n) != 0 || (spec[n] != '\0' && spec[n] != '@'))
+		return 0;
+	hits++;
+	at = spec[n] == '@' ? spec + n + 1 : NULL;
+	return at ? hits == strtoul(at, NULL, 10) : hits == 1;
+}
+
+static void note(const char *name)
+{
+	const char *log = getenv("RLITE_FAULT_LOG");
+	char line[256];
+	int fd, len;
+
+	if (!log)
+		return;
+	len = snprintf(line, sizeof(line), "%s %d\n", name, (int)getpid());
+	fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (write(fd, line, (size_t)len) < 0)
+		len = 0;
+	close(fd);
+}
+
+/* Another process is the runtime: kill it and wait until it is gone (a
+ * pidfd turns readable then), as if it had died at this very moment. */
+static void kill_runtime(pid_t pid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct pollfd p;
+
+	if (fd < 0)
+		return;
+	if (syscall(SYS_pidfd_send_signal, fd, SIGKILL, NULL, 0) == 0) {
+		p = (struct pollfd){.fd = fd, .events = POLLIN};
+		while (poll(&p, 1, 5000) < 0 && errno == EINTR)
+			;
+	}
+	close(fd);
+}
+
+void rl_fault_point(const char *name)
+{
+	const char *spec = getenv("RLITE_FAULT");
+	int saved = errno;
+
+	if (!spec || !wanted(spec, name)) {
+		errno = saved;
+		return;
+	}
+	note(name);
+	if (runtime_pid > 0 && runtime_pid != getpid()) {
+		kill_runtime(runtime_pid);
+		errno = saved;
+		return;
+	}
+	raise(SIGKILL);
+	for (;;)
+		pause();
+}
+
+#else
+typedef int rl_fault_unused;
+#endif
