@@ -102,6 +102,33 @@ static const char *planned(const char *snippet, const int *where)
 	return out;
 }
 
+/* The config field of each write of the plan, one "file <- field" line
+ * each (without the "linux.resources." every one starts with). */
+static const char *fields(const char *snippet, const int *where)
+{
+	static char out[4096];
+	struct rl_resources *r = parse_res(snippet);
+	struct rl_cg_plan p = {0};
+	struct rl_error e = {0};
+	size_t len = 0;
+
+	out[0] = '\0';
+	if (!r || rl_cg_plan_make(r, where, &p, &e) < 0)
+		snprintf(out, sizeof(out), "error: %s", r ? e.msg : "bad snippet");
+	for (size_t i = 0; i < p.n; i++) {
+		const char *f = p.w[i].field ? p.w[i].field : "(none)";
+
+		if (strncmp(f, "linux.resources.", 16) == 0)
+			f += 16;
+		else
+			f = "(not below linux.resources)";
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s <- %s\n", p.w[i].file, f);
+	}
+	rl_cg_plan_free(&p);
+	rl_resources_free(r);
+	return out;
+}
+
 /* ---- where ---------------------------------------------------------------- */
 
 static void test_where(void)
@@ -462,6 +489,138 @@ static void test_unavailable(void)
 	       "hugetlb");
 }
 
+/* ---- the config field of each write ---------------------------------------------- */
+
+static void test_fields(void)
+{
+	is_str(fields("{'memory': {'limit': 4096, 'reservation': 1024, 'swap': 8192,"
+		      " 'swappiness': 60, 'kernelTCP': 2048, 'disableOOMKiller': true,"
+		      " 'useHierarchy': true}}",
+		      V1),
+	       "memory.limit_in_bytes <- memory.limit\n"
+	       "memory.memsw.limit_in_bytes <- memory.swap\n"
+	       "memory.soft_limit_in_bytes <- memory.reservation\n"
+	       "memory.swappiness <- memory.swappiness\n"
+	       "memory.kmem.tcp.limit_in_bytes <- memory.kernelTCP\n"
+	       "memory.oom_control <- memory.disableOOMKiller\n"
+	       "memory.use_hierarchy <- memory.useHierarchy\n",
+	       "v1 memory: each file names its field");
+	is_str(fields("{'memory': {'limit': 4096, 'reservation': 1024, 'swap': 8192}}", V2),
+	       "memory.max <- memory.limit\nmemory.low <- memory.reservation\n"
+	       "memory.swap.max <- memory.swap\n",
+	       "v2 memory");
+	is_str(fields("{'cpu': {'shares': 1024, 'quota': 50000, 'period': 100000, 'burst': 1000,"
+		      " 'realtimeRuntime': 950000, 'realtimePeriod': 1000000, 'cpus': '0',"
+		      " 'mems': '0', 'idle': 1}}",
+		      V1),
+	       "cpu.shares <- cpu.shares\n"
+	       "cpu.cfs_period_us <- cpu.period\n"
+	       "cpu.cfs_quota_us <- cpu.quota\n"
+	       "cpu.cfs_burst_us <- cpu.burst\n"
+	       "cpu.rt_period_us <- cpu.realtimePeriod\n"
+	       "cpu.rt_runtime_us <- cpu.realtimeRuntime\n"
+	       "cpuset.cpus <- cpu.cpus\n"
+	       "cpuset.mems <- cpu.mems\n"
+	       "cpu.idle <- cpu.idle\n",
+	       "v1 cpu");
+	is_str(fields("{'cpu': {'shares': 1024, 'quota': 50000, 'burst': 1}}", V2),
+	       "cpu.weight <- cpu.shares\ncpu.max <- cpu.quota\ncpu.max.burst <- cpu.burst\n",
+	       "v2 cpu: cpu.max is the quota's");
+	is_str(fields("{'cpu': {'period': 250000}}", V2), "cpu.max <- cpu.period\n",
+	       "v2 cpu: cpu.max of a period alone is the period's");
+	is_str(fields("{'pids': {'limit': 3}}", V2), "pids.max <- pids.limit\n", "pids");
+	is_str(fields("{'blockIO': {'weight': 500, 'leafWeight': 300,"
+		      " 'weightDevice': [{'major': 8, 'minor': 0, 'weight': 600},"
+		      "  {'major': 8, 'minor': 16, 'weight': 5, 'leafWeight': 10}],"
+		      " 'throttleReadBpsDevice': [{'major': 8, 'minor': 0, 'rate': 1}],"
+		      " 'throttleWriteIOPSDevice': [{'major': 8, 'minor': 0, 'rate': 4},"
+		      "  {'major': 8, 'minor': 16, 'rate': 5}]}}",
+		      V1),
+	       "blkio.weight <- blockIO.weight\n"
+	       "blkio.leaf_weight <- blockIO.leafWeight\n"
+	       "blkio.weight_device <- blockIO.weightDevice[0].weight\n"
+	       "blkio.weight_device <- blockIO.weightDevice[1].weight\n"
+	       "blkio.leaf_weight_device <- blockIO.weightDevice[1].leafWeight\n"
+	       "blkio.throttle.read_bps_device <- blockIO.throttleReadBpsDevice[0]\n"
+	       "blkio.throttle.write_iops_device <- blockIO.throttleWriteIOPSDevice[0]\n"
+	       "blkio.throttle.write_iops_device <- blockIO.throttleWriteIOPSDevice[1]\n",
+	       "v1 blkio: device entries by index");
+	is_str(fields("{'blockIO': {'weight': 500, 'weightDevice': [{'major': 8, 'minor': 0,"
+		      " 'weight': 600}], 'throttleReadIOPSDevice': [{'major': 8, 'minor': 0,"
+		      " 'rate': 3}]}}",
+		      V2),
+	       "io.bfq.weight <- blockIO.weight\n"
+	       "io.bfq.weight <- blockIO.weightDevice[0].weight\n"
+	       "io.max <- blockIO.throttleReadIOPSDevice[0]\n",
+	       "v2 io");
+	is_str(fields("{'hugepageLimits': [{'pageSize': '2MB', 'limit': 1},"
+		      " {'pageSize': '1GB', 'limit': 0}]}",
+		      HYBRID),
+	       "hugetlb.2MB.max <- hugepageLimits[0]\nhugetlb.2MB.rsvd.max <- hugepageLimits[0]\n"
+	       "hugetlb.1GB.max <- hugepageLimits[1]\nhugetlb.1GB.rsvd.max <- hugepageLimits[1]\n",
+	       "hugetlb");
+	is_str(fields("{'network': {'classID': 1, 'priorities': [{'name': 'lo', 'priority': 2}]},"
+		      " 'rdma': {'mlx5_1': {'hcaHandles': 3}}}",
+		      V1),
+	       "net_cls.classid <- network.classID\n"
+	       "net_prio.ifpriomap <- network.priorities[0]\n"
+	       "rdma.max <- rdma.\"mlx5_1\"\n",
+	       "network, rdma");
+	is_str(fields("{'unified': {'memory.high': '1G'}}", V2),
+	       "memory.high <- unified.\"memory.high\"\n", "unified");
+}
+
+static void test_missing_reasons(void)
+{
+	static const char *const cases[][2] = {
+	    {"blkio.weight", "this kernel has no blkio weight file (no BFQ on any device)"},
+	    {"blkio.weight_device",
+	     "this kernel has no blkio weight_device file (no BFQ on any device)"},
+	    {"blkio.leaf_weight", "this kernel has no blkio.leaf_weight file (CFQ's, gone since "
+				  "Linux 5.0; BFQ has none)"},
+	    {"blkio.leaf_weight_device", "this kernel has no blkio.leaf_weight_device file (CFQ's, "
+					 "gone since Linux 5.0; BFQ has none)"},
+	    {"blkio.throttle.read_bps_device", "this kernel has no blkio.throttle.read_bps_device "
+					       "file (built without CONFIG_BLK_DEV_THROTTLING)"},
+	    {"io.bfq.weight", "this kernel has no io weight file (no BFQ on any device, and no "
+			      "io.weight: built without CONFIG_BLK_CGROUP_IOCOST)"},
+	    {"io.max", "this kernel has no io.max file (built without CONFIG_BLK_DEV_THROTTLING)"},
+	    {"memory.memsw.limit_in_bytes", "this kernel has no memory.memsw.limit_in_bytes file "
+					    "(swap accounting is off in this kernel)"},
+	    {"memory.swap.max",
+	     "this kernel has no memory.swap.max file (swap accounting is off in this kernel)"},
+	    {"cpu.rt_runtime_us",
+	     "this kernel has no cpu.rt_runtime_us file (built without CONFIG_RT_GROUP_SCHED)"},
+	    {"cpu.rt_period_us",
+	     "this kernel has no cpu.rt_period_us file (built without CONFIG_RT_GROUP_SCHED)"},
+	    {"cpu.cfs_quota_us",
+	     "this kernel has no cpu.cfs_quota_us file (built without CONFIG_CFS_BANDWIDTH)"},
+	    {"cpu.cfs_burst_us", "this kernel has no cpu.cfs_burst_us file (Linux 5.14 or later "
+				 "with CONFIG_CFS_BANDWIDTH)"},
+	    {"cpu.max", "this kernel has no cpu.max file (built without CONFIG_CFS_BANDWIDTH)"},
+	    {"cpu.max.burst", "this kernel has no cpu.max.burst file (Linux 5.14 or later with "
+			      "CONFIG_CFS_BANDWIDTH)"},
+	    {"cpu.idle", "this kernel has no cpu.idle file (Linux 5.15 or later)"},
+	    {"cpu.weight",
+	     "this kernel has no cpu.weight file (built without CONFIG_FAIR_GROUP_SCHED)"},
+	    {"hugetlb.1GB.limit_in_bytes",
+	     "this kernel has no hugetlb.1GB.limit_in_bytes file (no 1GB huge pages on this "
+	     "machine: /sys/kernel/mm/hugepages)"},
+	    {"hugetlb.64KB.max", "this kernel has no hugetlb.64KB.max file (no 64KB huge pages on "
+				 "this machine: /sys/kernel/mm/hugepages)"},
+	    {"memory.kmem.tcp.limit_in_bytes",
+	     "this kernel has no memory.kmem.tcp.limit_in_bytes file"},
+	    {"pids.max", "this kernel has no pids.max file"},
+	};
+	char buf[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		is_str(rl_cg_missing_reason(cases[i][0], buf, sizeof(buf)), cases[i][1],
+		       "missing %s: why", cases[i][0]);
+	ok(rl_cg_missing_reason("blkio.weight", buf, 8) == buf && strlen(buf) == 7,
+	   "a short buffer is cut, not overrun");
+}
+
 /* ---- applying, on scratch directories ------------------------------------------- */
 
 static char scratch[64];
@@ -563,8 +722,52 @@ static void test_apply_v1(void)
 	unlink(strcat(strcpy(text, dir), "/blkio.bfq.weight"));
 	ok(apply(&cg, "{'blockIO': {'weight': 500}}", V1, &e) < 0, "neither weight file: fails");
 	is_str(rl_error_text(&e, text, sizeof(text)),
-	       "cgroup blkio.weight: write \"500\": No such file or directory",
-	       "... naming the file of the plan");
+	       "linux.resources.blockIO.weight: this kernel has no blkio weight file (no BFQ on "
+	       "any device)",
+	       "... naming the field and why, not ENOENT");
+	is_int(e.errnum, 0, "... a missing feature, no errno");
+	ok(apply(&cg, "{'blockIO': {'weightDevice': [{'major': 8, 'minor': 0, 'weight': 20}]}}", V1,
+		 &e) < 0,
+	   "neither weight_device file: fails");
+	is_str(rl_error_text(&e, text, sizeof(text)),
+	       "linux.resources.blockIO.weightDevice[0].weight: this kernel has no blkio "
+	       "weight_device file (no BFQ on any device)",
+	       "... naming the device entry");
+	ok(apply(&cg, "{'blockIO': {'leafWeight': 500}}", V1, &e) < 0, "no leaf_weight: fails");
+	is_str(rl_error_text(&e, text, sizeof(text)),
+	       "linux.resources.blockIO.leafWeight: this kernel has no blkio.leaf_weight file "
+	       "(CFQ's, gone since Linux 5.0; BFQ has none)",
+	       "... CFQ's");
+	ok(apply(&cg,
+		 "{'blockIO': {'throttleWriteBpsDevice': [{'major': 8, 'minor': 0, 'rate': 1}]}}",
+		 V1, &e) < 0,
+	   "no throttle files: fails");
+	is_str(rl_error_text(&e, text, sizeof(text)),
+	       "linux.resources.blockIO.throttleWriteBpsDevice[0]: this kernel has no "
+	       "blkio.throttle.write_bps_device file (built without CONFIG_BLK_DEV_THROTTLING)",
+	       "... the throttle entry");
+	ok(apply(&cg, "{'hugepageLimits': [{'pageSize': '1GB', 'limit': 0}]}", V1, &e) < 0,
+	   "a huge page size without its file: fails");
+	is_str(rl_error_text(&e, text, sizeof(text)),
+	       "linux.resources.hugepageLimits[0]: this kernel has no hugetlb.1GB.limit_in_bytes "
+	       "file (no 1GB huge pages on this machine: /sys/kernel/mm/hugepages)",
+	       "... the page size");
+	unlink(strcat(strcpy(text, dir), "/memory.memsw.limit_in_bytes"));
+	ok(apply(&cg, "{'memory': {'limit': 4096, 'swap': 8192}}", V1, &e) < 0,
+	   "no swap accounting: fails");
+	is_str(rl_error_text(&e, text, sizeof(text)),
+	       "linux.resources.memory.swap: this kernel has no memory.memsw.limit_in_bytes file "
+	       "(swap accounting is off in this kernel)",
+	       "... the swap field");
+	touch(dir, "memory.memsw.limit_in_bytes");
+	unlink(strcat(strcpy(text, dir), "/pids.max"));
+	mkdir(text, 0755); /* a directory: open for writing fails with EISDIR */
+	ok(apply(&cg, "{'pids': {'limit': 42}}", V1, &e) < 0, "a write the kernel refuses: fails");
+	is_str(rl_error_text(&e, text, sizeof(text)),
+	       "linux.resources.pids.limit: cgroup pids.max: write \"42\": Is a directory",
+	       "... the field, the file, the value and the errno");
+	rmdir(strcat(strcpy(text, dir), "/pids.max"));
+	touch(dir, "pids.max");
 	touch(dir, "blkio.bfq.weight_device");
 	ok(apply(&cg, "{'blockIO': {'weightDevice': [{'major': 8, 'minor': 0, 'weight': 20}]}}", V1,
 		 &e) == 0,
@@ -572,7 +775,9 @@ static void test_apply_v1(void)
 	is_str(slurp(dir, "blkio.bfq.weight_device"), "8:0 20", "... to blkio.bfq.weight_device");
 	ok(apply(&cg, "{'cpu': {'shares': 5}}", V1, &e) < 0, "a controller the cgroup lacks");
 	is_str(rl_error_text(&e, text, sizeof(text)),
-	       "cgroup cpu.shares: write \"5\": the container has no cpu cgroup", "... message");
+	       "linux.resources.cpu.shares: cgroup cpu.shares: write \"5\": the container has no "
+	       "cpu cgroup",
+	       "... message");
 }
 
 static void test_apply_v2(void)
@@ -620,6 +825,24 @@ static void test_apply_v2(void)
 	is_str(slurp(dir, "memory.max"), "16384", "... memory.max");
 	ok(apply(&cg, "{'memory': {'limit': 4096}}", V2, &e) == 0,
 	   "without checkBeforeUpdate the kernel decides: %s", e.msg);
+	unlink(strcat(strcpy(text, dir), "/io.bfq.weight"));
+	unlink(strcat(strcpy(text, dir), "/io.weight"));
+	ok(apply(&cg, "{'blockIO': {'weight': 500}}", V2, &e) < 0, "neither io weight file: fails");
+	is_str(rl_error_text(&e, text, sizeof(text)),
+	       "linux.resources.blockIO.weight: this kernel has no io weight file (no BFQ on any "
+	       "device, and no io.weight: built without CONFIG_BLK_CGROUP_IOCOST)",
+	       "... naming the field and why");
+	ok(apply(&cg, "{'pids': {'limit': 42}}", V2, &e) < 0, "a controller the directory lacks");
+	is_str(rl_error_text(&e, text, sizeof(text)),
+	       "linux.resources.pids.limit: cgroup pids.max: write \"42\": the container has no "
+	       "pids cgroup",
+	       "... message");
+	touch(dir, "cgroup.controllers"); /* empty: the parent enabled nothing */
+	ok(apply(&cg, "{'blockIO': {'weight': 500}}", V2, &e) < 0, "io not enabled: fails");
+	is_str(rl_error_text(&e, text, sizeof(text)),
+	       "linux.resources.blockIO.weight: the io controller is not enabled for this cgroup "
+	       "(its parent's cgroup.subtree_control)",
+	       "... saying so, not that the kernel lacks the file");
 }
 
 /* ---- device rules ---------------------------------------------------------------- */
@@ -705,7 +928,9 @@ static void test_devices_v1_scratch(void)
 	unlink(strcat(strcpy(text, dir), "/devices.deny"));
 	ok(rl_cg_devices_v1(&d, &deny_all, 1, &e) < 0, "no devices.deny: fails");
 	is_str(rl_error_text(&e, text, sizeof(text)),
-	       "cgroup devices.deny: write \"a\": No such file or directory", "... message");
+	       "linux.resources.devices: cgroup devices.deny: write \"a\": No such file or "
+	       "directory",
+	       "... message");
 }
 
 /* ---- this host's v1 controllers (root) ------------------------------------------- */
@@ -727,8 +952,10 @@ static void test_kernel_memsw(void)
 {
 	struct rl_cg_dir d = {.mount = "/sys/fs/cgroup/memory", .ctrls = RL_CG_BIT(RL_CG_MEMORY)};
 	struct rl_cgroup cg = {.d = &d, .n = 1};
-	struct rl_cg_write lone = {
-	    .ctrl = RL_CG_MEMORY, .file = "memory.limit_in_bytes", .value = "536870912"};
+	struct rl_cg_write lone = {.ctrl = RL_CG_MEMORY,
+				   .field = "linux.resources.memory.limit",
+				   .file = "memory.limit_in_bytes",
+				   .value = "536870912"};
 	struct rl_cg_plan p = {.w = &lone, .n = 1};
 	struct rl_error e = {0};
 	char dir[128], path[64], text[256];
@@ -752,8 +979,9 @@ static void test_kernel_memsw(void)
 	is_str(slurp(dir, "memory.memsw.limit_in_bytes"), "268435456\n", "... memsw 256M");
 	ok(rl_cg_plan_apply(&cg, &p, &e) < 0, "without the swap flag the kernel refuses");
 	is_str(rl_error_text(&e, text, sizeof(text)),
-	       "cgroup memory.limit_in_bytes: write \"536870912\": Invalid argument",
-	       "... with the file and value named");
+	       "linux.resources.memory.limit: cgroup memory.limit_in_bytes: write \"536870912\": "
+	       "Invalid argument",
+	       "... with the field, the file and the value named");
 	ok(apply(&cg, "{'memory': {'limit': 33554432, 'swap': 33554432}}", V1, &e) == 0,
 	   "lower both to 32M: %s", e.msg);
 	is_str(slurp(dir, "memory.memsw.limit_in_bytes"), "33554432\n", "... memsw 32M");
@@ -801,6 +1029,8 @@ int main(void)
 	test_hugetlb_network();
 	test_rdma_unified();
 	test_unavailable();
+	test_fields();
+	test_missing_reasons();
 	if (ok(mkdtemp(tmpl) != NULL, "scratch directory")) {
 		snprintf(scratch, sizeof(scratch), "%s", tmpl);
 		test_apply_v1();
