@@ -832,7 +832,7 @@ lc_create_fails() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"container with given ID already exists"* ]]
 	[ ! -e "$RR_DIR/pid2" ]
-	rr_mountinfo >"$RR_DIR/mountinfo.after"
+	rr_mount_table >"$RR_DIR/mountinfo.after"
 	diff -u "$RR_DIR/mountinfo.before" "$RR_DIR/mountinfo.after"
 	lc_only_container "$pid"
 	[ "$(cat "$RR_STATE/$RR_ID/state.json")" = "$state" ]

@@ -11,6 +11,14 @@
 # Everything lives below a 0755 directory in /tmp (not below bats' 0700
 # temporary directories) so that a container in a user namespace, whose root
 # is an unprivileged host uid, can still reach its rootfs.
+#
+# The machine may be shared and loaded: other runs of these tests (other
+# checkouts) go on at the same time.  So every name a test makes is unique
+# to it (the id ends in a letter, so that no id is the start of another and
+# a sweep of "*$RR_ID*" finds this test's things only), the mount table is
+# compared only where this test can have changed it, and whatever a test
+# waits for it polls with a generous deadline (rr_wait_for) instead of
+# sleeping a guessed time: a slow machine makes a test slow, never red.
 
 # jq filters and container scripts are in single quotes on purpose.
 # shellcheck disable=SC2016
@@ -58,7 +66,7 @@ rr_setup() {
 	RR_DIR=$RR_BASE/t$BATS_TEST_NUMBER
 	RR_BUNDLE=$RR_DIR/bundle
 	RR_STATE=$RR_DIR/state
-	RR_ID=t-$BATS_TEST_NUMBER-$$
+	RR_ID=t-$BATS_TEST_NUMBER-$$x
 	RR_NETNS=
 	RR_HOST_TARGET=
 	mkdir -p "$RR_BUNDLE" "$RR_STATE"
@@ -88,7 +96,8 @@ rr_tagged_pids() {
 rr_teardown() {
 	[ -n "${RR_DIR:-}" ] || return 0
 	if [ -d "$RR_STATE" ]; then
-		timeout 10 "$RLITE_BIN" --root "$RR_STATE" delete --force "$RR_ID" >/dev/null 2>&1 || true
+		timeout "$RR_DEADLINE" "$RLITE_BIN" --root "$RR_STATE" delete --force "$RR_ID" \
+			>/dev/null 2>&1 || true
 	fi
 	rr_kill_tagged
 	# cgroups named after the container (cgroupsPath defaults to its id)
@@ -102,6 +111,57 @@ rr_teardown() {
 		umount -l "$RR_HOST_TARGET" 2>/dev/null || true
 		rm -rf --one-file-system "$RR_HOST_TARGET"
 	fi
+}
+
+# How long a test waits for something that must happen (seconds): long
+# enough for a loaded machine; a correct run takes a fraction of it.
+RR_DEADLINE=${RR_DEADLINE:-30}
+# The guard on one `rlite run` (timeout(1)): a run that reaches it is stuck,
+# not slow; it only keeps a hung run from hanging the whole suite.
+RR_GUARD=${RR_GUARD:-60}
+
+# rr_wait_for [-t SECONDS] COMMAND [ARGS...]: runs COMMAND until it
+# succeeds, for at most SECONDS (RR_DEADLINE); fails saying what it waited
+# for.  For a property that holds once something finished ("the process is
+# gone", "the file has 2 lines"), not for a speed.
+rr_wait_for() {
+	local secs=$RR_DEADLINE
+	if [ "$1" = -t ]; then
+		secs=$2
+		shift 2
+	fi
+	local deadline=$((EPOCHSECONDS + secs))
+	until "$@"; do
+		if [ "$EPOCHSECONDS" -ge "$deadline" ]; then
+			echo "gave up after ${secs}s waiting for: $*"
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# rr_has_lines FILE N: FILE exists with at least N lines.
+rr_has_lines() {
+	[ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]
+}
+
+# rr_gone PID: PID has exited (gone, or a zombie nobody reaped yet).
+rr_gone() {
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
+}
+
+# rr_no_tagged_pids: no process carries this test's tag any more.
+rr_no_tagged_pids() {
+	[ -z "$(rr_tagged_pids)" ]
+}
+
+# rr_raw_tty PID: the terminal on PID's stdin is in raw mode (-icanon), as
+# the runtime sets the caller's terminal once it proxies a container's pty:
+# keys typed before that would reach the runtime, not the container.
+rr_raw_tty() {
+	stty -F "/proc/$1/fd/0" -a 2>/dev/null | grep -qw -- -icanon
 }
 
 # rr_jq FILTER [JQ ARGS...]: edits the bundle's config.json in place.
@@ -134,7 +194,7 @@ rr_sh() {
 # test shows the config's process and the container's output.
 rr_run() {
 	local rc=0
-	run "$@" timeout -k 5 30 env RR_TAG="$RR_ID" \
+	run "$@" timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" \
 		"$RLITE_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID" </dev/null || rc=$?
 	rr_show
 	return "$rc"
@@ -159,23 +219,27 @@ rr_mount_of() {
 	printf '%s\n' "$output" | awk -v d="$1" 'NF == 6 && $2 == d { r = $3 " " $4 } END { print r }'
 }
 
-# The host's mount table and the test's leftovers, before and after a run
-# that must leave nothing behind.
-# Mounts below another suite's own temporary directory (a second checkout's
-# tests, the interop suites) are that suite's business, not this test's.
-rr_mountinfo() {
-	awk -v base="$RR_BASE/" '{ mp = $5 "/" }
-		mp ~ "^/tmp/rlite-[a-z]+\\." && substr(mp, 1, length(base)) != base { next }
+# The host's mount table as far as this test can change it: all of it but
+# the scratch and state areas where others on a shared machine mount and
+# unmount meanwhile (/tmp, /var/tmp, /run, /var/lib: other test runs'
+# directories, a second checkout's suites, named network namespaces,
+# container engines), except this file's own directory, where a leaked
+# container mount would show.
+rr_mount_table() {
+	awk -v mine="$RR_BASE" '$5 == mine || index($5, mine "/") == 1 { print; next }
+		$5 ~ "^/(tmp|var/tmp|run|var/lib)/" { next }
 		{ print }' /proc/self/mountinfo
 }
 
+# The host's mount table and the test's leftovers, before and after a run
+# that must leave nothing behind.
 rr_snapshot() {
-	rr_mountinfo >"$RR_DIR/mountinfo.before"
+	rr_mount_table >"$RR_DIR/mountinfo.before"
 }
 
 rr_assert_nothing_left() {
 	local pids
-	rr_mountinfo >"$RR_DIR/mountinfo.after"
+	rr_mount_table >"$RR_DIR/mountinfo.after"
 	if ! diff -u "$RR_DIR/mountinfo.before" "$RR_DIR/mountinfo.after"; then
 		echo "the host's mount table changed (above)"
 		return 1
@@ -203,7 +267,7 @@ rr_run_bg() {
 		# bats runs tests under set -e: keep a non-zero exit from ending
 		# the subshell before it records the status.
 		rc=0
-		timeout -k 5 30 env RR_TAG="$RR_ID" \
+		timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" \
 			"$RLITE_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID" \
 			</dev/null >"$RR_DIR/bg.out" 2>&1 || rc=$?
 		echo "$rc" >"$RR_DIR/bg.status"
