@@ -164,6 +164,17 @@ rr_raw_tty() {
 	stty -F "/proc/$1/fd/0" -a 2>/dev/null | grep -qw -- -icanon
 }
 
+# rr_tagged_raw_tty: one of the test's processes has its terminal in raw
+# mode: `rlite run` on a terminal, proxying (a container's own pty stays
+# in canonical mode).
+rr_tagged_raw_tty() {
+	local p
+	for p in $(rr_tagged_pids); do
+		rr_raw_tty "$p" && return 0
+	done
+	return 1
+}
+
 # rr_jq FILTER [JQ ARGS...]: edits the bundle's config.json in place.
 rr_jq() {
 	local filter=$1
