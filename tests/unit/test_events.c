@@ -318,7 +318,9 @@ static void test_stream(struct rl_cgroup *cg, bool v1, int kill_at, const char *
 	       strcmp(r.types[2], "oom") == 0,
 	   "%s: stats, stats, oom (%d events: %s %s %s)", what, r.n, r.types[0], r.types[1],
 	   r.types[2]);
-	ok(dt >= 0.055 && dt < 2.0, "%s: two 30ms ticks took %.3fs", what, dt);
+	/* the ticks are not early; how late they are on a loaded machine is
+	 * no verdict */
+	ok(dt >= 0.055, "%s: two 30ms ticks took %.3fs", what, dt);
 	reap(pid, pidfd);
 }
 

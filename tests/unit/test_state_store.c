@@ -308,7 +308,7 @@ static void test_lock_serialises(void)
 	fd = lock_in_child(root, "x", &lock, &pid);
 	ok(!readable_within(fd, 100), "  a second locker waits");
 	rl_state_unlock(&lock);
-	ok(readable_within(fd, 5000), "  and gets the lock once released");
+	ok(readable_within(fd, 30000), "  and gets the lock once released");
 	read_msg(fd, pid, buf, sizeof(buf));
 	is_str(buf, "OK 0", "  successfully");
 
@@ -603,6 +603,22 @@ static char proc_state(pid_t pid)
 	return p ? p[2] : 0;
 }
 
+static bool comm_is(pid_t pid, const char *want)
+{
+	char path[64], buf[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	f = fopen(path, "re");
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	return strcmp(buf, want) == 0;
+}
+
 static void test_start_time(void)
 {
 	struct rl_error err = {0};
@@ -617,13 +633,16 @@ static void test_start_time(void)
 	ok(!rl_proc_alive(getpid(), 0), "  not with an unknown (0) start time");
 
 	pid = fork_waiting(&go, "a) b (c) d");
-	usleep(20000); /* let it rename itself */
+	/* until it has renamed itself */
+	for (int i = 0; i < 30000 && !comm_is(pid, "a) b (c) d"); i++)
+		usleep(1000);
+	ok(comm_is(pid, "a) b (c) d"), "  the child's comm has spaces and ')'");
 	ok(rl_proc_start_time(pid, &tc, &err) == 0 && tc == start_time_sscanf(pid) && tc > 0,
 	   "comm with spaces and ')' parsed from the last ')': %" PRIu64, tc);
 	ok(rl_proc_alive(pid, tc), "  the waiting child is alive");
 	close(go);
-	for (int i = 0; i < 500 && proc_state(pid) != 'Z'; i++)
-		usleep(2000);
+	for (int i = 0; i < 30000 && proc_state(pid) != 'Z'; i++)
+		usleep(1000);
 	is_int(proc_state(pid), 'Z', "  exited, not reaped: a zombie");
 	ok(!rl_proc_alive(pid, tc), "  a zombie is not alive");
 	waitpid(pid, NULL, 0);
@@ -786,7 +805,7 @@ int main(void)
 	/* A locking bug shows as a hang: end with a failure instead (the
 	 * scratch root is then left; its name is in the first line). */
 	printf("# scratch root %s\n", scratch);
-	alarm(120);
+	alarm(600);
 	test_ids();
 	test_root();
 	test_create_twice();
