@@ -243,24 +243,27 @@ rt_run_cmd() {
 	printf '%s\n' "$output" | grep -qx 'rc=0'
 }
 
-rt_sleeping() {
-	rr_tagged_pids | while read -r p; do cat "/proc/$p/comm"; done 2>/dev/null | grep -qx sleep
+# rt_running COMM: a process of the test named COMM runs (one that lives
+# long enough to be found: a loop of short sleeps may never be).
+rt_running() {
+	rr_tagged_pids | while read -r p; do cat "/proc/$p/comm"; done 2>/dev/null | grep -qx "$1"
 }
 
-# rt_typist TEXT: waits until the container's workload sleeps (a process
-# with the test's tag named sleep) and the runtime has the caller's
-# terminal in raw mode (it proxies: before that, ^C would reach the
-# runtime), then prints TEXT (printf escapes) once; for script's stdin.
+# rt_typist TEXT [COMM]: waits until the runtime has the caller's terminal
+# in raw mode (it proxies: before that, ^C would reach the runtime) and,
+# with COMM, until the workload runs a process of that name (it is ready),
+# then prints TEXT (printf escapes) once; for script's stdin.
 rt_typist() {
-	rr_wait_for rt_sleeping >/dev/null
+	[ -z "${2:-}" ] || rr_wait_for rt_running "$2" >/dev/null
 	rr_wait_for rr_tagged_raw_tty >/dev/null
 	printf "$1"
 }
 
 @test "terminal: foreground run: what the caller types reaches the container" {
 	rr_jq '.process.terminal = true'
-	rr_sh 'sleep 1; read -r line; echo "got:$line"'
-	# typed into script's pty, i.e. the caller's terminal
+	# typed into script's pty, i.e. the caller's terminal, once it is
+	# proxied; the container's pty keeps it until read
+	rr_sh 'read -r line; echo "got:$line"'
 	run timeout -k 5 "$RR_GUARD" script -qec "$(rt_run_cmd); echo rc=\$?" /dev/null \
 		< <(rt_typist 'typed\r')
 	output=$(printf '%s\n' "$output" | tr -d '\r')
@@ -272,10 +275,10 @@ rt_typist() {
 
 @test "terminal: foreground run: ^C goes to the container, not to the runtime" {
 	rr_jq '.process.terminal = true'
-	rr_sh 'trap "echo got-INT; exit 5" INT; i=0
-		while [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done; exit 9'
+	# sleep runs once the trap is set; it waits for the ^C RR_DEADLINE s
+	rr_sh "trap 'echo got-INT; exit 5' INT; sleep $RR_DEADLINE; exit 9"
 	run timeout -k 5 "$RR_GUARD" script -qec "$(rt_run_cmd); echo rc=\$?" /dev/null \
-		< <(rt_typist '\003')
+		< <(rt_typist '\003' sleep)
 	output=$(printf '%s\n' "$output" | tr -d '\r')
 	echo "--- exited $status; output:"
 	printf '%s\n' "$output"
