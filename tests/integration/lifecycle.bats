@@ -462,11 +462,12 @@ lc_only_container() {
 }
 
 @test "kill --all reaches a second process in the container" {
-	# A second process traps USR1 and records it; the main one traps it too.
-	rr_sh 'sh -c "trap \"echo second >>/mnt/host/sig\" USR1
+	# A second process traps USR1 and records it; the main one traps it too,
+	# first: once the second is ready, both are.
+	rr_sh 'trap "echo main >>/mnt/host/main" USR1
+		sh -c "trap \"echo second >>/mnt/host/sig\" USR1
 			echo ready >/mnt/host/ready2
 			while :; do sleep 0.05; done" &
-		trap "echo main >>/mnt/host/main" USR1
 		while :; do sleep 0.05; done'
 	lc_create "$RR_ID"
 	[ "$status" -eq 0 ]
