@@ -1045,11 +1045,14 @@ cg_device_workload() {
 	[ -n "$(cg_mount_of "")" ] || skip "no cgroup2 mount: nowhere to attach a device program"
 	cg_device_workload 'grep devices /proc/self/cgroup >/mnt/host/cg || echo none >/mnt/host/cg'
 	local dm
-	dm=$(cg_mount_of devices)
-	# A v1 devices hierarchy is unmounted in a private mount namespace:
-	# rlite sees a host with none, as on a cgroup v2 host.
+	# A v1 devices hierarchy is unmounted in a private mount namespace,
+	# wherever it is mounted (it may be more than once: a container's
+	# view of it, say): rlite sees a host with none, as on a cgroup v2 host.
+	dm=$(awk '{ for (s = 7; $s != "-"; s++); t = $(s + 1) }
+		t == "cgroup" { n = split($NF, o, ","); for (i = 1; i <= n; i++) if (o[i] == "devices") print $5 }' \
+		/proc/self/mountinfo | sort -r)
 	run timeout -k 5 "$RR_GUARD" unshare -m --propagation private sh -c \
-		'[ -z "$1" ] || umount "$1" || exit 99; shift; exec "$@"' sh "$dm" \
+		'for m in $1; do umount "$m" || exit 99; done; shift; exec "$@"' sh "$dm" \
 		env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID"
 	echo "$output"
 	[ "$status" -eq 0 ]
