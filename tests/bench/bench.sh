@@ -242,7 +242,7 @@ detached_memory() {
 # put no reaper in front of the workload: rlite only.  shim.bats checks that
 # every orphan is reaped; how fast is this figure.
 orphan_reaping() {
-	local r out ms samples=$work/orphans.txt
+	local r out samples=$work/orphans.txt
 	mkdir -p "$work/orphans" "$work/orph"
 	cp "$ORPHANS_BIN" "$work/bundle/rootfs/bin/orphans"
 	jq '.process.args = ["/bin/orphans", "2000"] | .root.path = $r' \

@@ -48,12 +48,12 @@ cg_teardown() {
 	# A test that failed while its container was paused: frozen processes
 	# do not die of SIGKILL until thawed.
 	local f
-	for f in $(find /sys/fs/cgroup -path "*$RR_ID*" -name freezer.state 2>/dev/null); do
+	while read -r f; do
 		echo THAWED >"$f" 2>/dev/null || true
-	done
-	for f in $(find /sys/fs/cgroup -path "*$RR_ID*" -name cgroup.freeze 2>/dev/null); do
+	done < <(find /sys/fs/cgroup -path "*$RR_ID*" -name freezer.state 2>/dev/null)
+	while read -r f; do
 		echo 0 >"$f" 2>/dev/null || true
-	done
+	done < <(find /sys/fs/cgroup -path "*$RR_ID*" -name cgroup.freeze 2>/dev/null)
 	rr_teardown
 	# parents made for absolute and systemd paths, named after the id or
 	# the test's slice
