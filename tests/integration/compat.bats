@@ -516,7 +516,7 @@ cp_exec() {
 	local rt=$1
 	shift
 	status=0
-	output=$(timeout -k 5 30 env RR_TAG="$RR_ID" "$(cp_bin "$rt")" --root "$(cp_root "$rt")" \
+	output=$(timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$(cp_bin "$rt")" --root "$(cp_root "$rt")" \
 		exec "$@" </dev/null 2>&1) || status=$?
 	echo "--- $rt exec $*: $status: $output"
 }

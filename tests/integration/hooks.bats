@@ -272,7 +272,7 @@ hk_fails_run() {
 		poststop: [{path: ($d + "/poststop.sh")}]}' --arg d "$HK_DIR"
 	rr_sh 'sleep 30; echo survived'
 	rr_snapshot
-	run timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" \
+	run timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" \
 		--log "$RR_DIR/log" --log-format json run --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
 	rr_show
 	hk_show_log
@@ -291,19 +291,14 @@ poststop stopped" ]
 	rr_jq '.hooks = {poststart: [{path: ($d + "/poststart.sh")}]}' --arg d "$HK_DIR"
 	rr_sh 'sleep 30'
 	status=0
-	timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" create \
+	timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" create \
 		--bundle "$RR_BUNDLE" "$RR_ID" </dev/null >"$RR_DIR/create.out" 2>&1 || status=$?
 	[ "$status" -eq 0 ]
 	run "$RLITE_BIN" --root "$RR_STATE" start "$RR_ID"
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"the container was stopped: poststart hook"*"exited with status 4"* ]]
-	local i
-	for i in $(seq 100); do
-		[ "$("$RLITE_BIN" --root "$RR_STATE" state "$RR_ID" | jq -r .status)" = stopped ] && break
-		sleep 0.1
-	done
-	[ "$("$RLITE_BIN" --root "$RR_STATE" state "$RR_ID" | jq -r .status)" = stopped ]
+	rr_wait_for hk_stopped
 	"$RLITE_BIN" --root "$RR_STATE" delete "$RR_ID"
 }
 

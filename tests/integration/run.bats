@@ -540,11 +540,7 @@ rr_host_mounts_below() {
 	rr_sh 'readlink /proc/self/ns/mnt; grep -c " / /proc " /proc/self/mountinfo; sleep 30'
 	rr_snapshot
 	rr_run_bg
-	local i
-	for i in $(seq 100); do
-		[ -s "$RR_DIR/bg.out" ] && break
-		sleep 0.1
-	done
+	rr_wait_for test -s "$RR_DIR/bg.out"
 	# its /proc, /dev ... are mounts of the host's table while it runs
 	[ "$(rr_host_mounts_below "$RR_BUNDLE/rootfs")" -ge 4 ]
 	"$RLITE_BIN" --root "$RR_STATE" kill "$RR_ID" KILL
@@ -560,7 +556,7 @@ rr_host_mounts_below() {
 	rr_snapshot
 	# The container keeps create's stdio: a file, not bats' pipe.
 	status=0
-	timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" create \
+	timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" create \
 		--bundle "$RR_BUNDLE" "$RR_ID" </dev/null >"$RR_DIR/create.out" 2>&1 || status=$?
 	cat "$RR_DIR/create.out"
 	[ "$status" -eq 0 ]
@@ -681,7 +677,7 @@ rr_host_mounts_below() {
 		"args": ["sh", "-c", "cat > \"$0\"", $f]}]' \
 		--arg p "/rlite-keep-$RR_ID" --arg f "$RR_DIR/poststop.json"
 	rr_snapshot
-	run timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" run --keep \
+	run timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" run --keep \
 		--bundle "$RR_BUNDLE" "$RR_ID" </dev/null
 	[ "$status" -eq 7 ]
 	[ "$output" = out ]
@@ -709,18 +705,15 @@ rr_host_mounts_below() {
 # pidfd_recv NAME: a --pidfd-socket receiver on $RR_DIR/NAME.sock writing to
 # $RR_DIR/NAME.out
 pidfd_recv() {
-	"$RL_HELPERS/console-recv" -P -o "$RR_DIR/$1.out" -p "$RR_DIR/recv.pid" -t 20 \
+	"$RL_HELPERS/console-recv" -P -o "$RR_DIR/$1.out" -p "$RR_DIR/recv.pid" -t "$RR_GUARD" \
 		"$RR_DIR/$1.sock"
 }
 
 pidfd_wait_exited() {
-	local i
-	for i in $(seq 100); do
-		grep -qx exited "$RR_DIR/$1.out" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	cat "$RR_DIR/$1.out"
-	return 1
+	rr_wait_for grep -qx exited "$RR_DIR/$1.out" || {
+		cat "$RR_DIR/$1.out"
+		return 1
+	}
 }
 
 @test "create, run and run -d --pidfd-socket: the caller gets a pidfd of the init" {
@@ -728,7 +721,7 @@ pidfd_wait_exited() {
 	rr_sh 'read x; exit 0'
 	pidfd_recv create
 	# the created init holds create's stdout: not bats' `run`
-	timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" create \
+	timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" create \
 		--pidfd-socket "$RR_DIR/create.sock" --bundle "$RR_BUNDLE" "$RR_ID" \
 		</dev/null >"$RR_DIR/create.log" 2>&1
 	pid=$("$RLITE_BIN" --root "$RR_STATE" state "$RR_ID" | jq .pid)
@@ -739,7 +732,7 @@ pidfd_wait_exited() {
 
 	rr_sh 'exit 0'
 	pidfd_recv run
-	run timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" run \
+	run timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" run \
 		--pidfd-socket "$RR_DIR/run.sock" --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
 	[ "$status" -eq 0 ]
 	pidfd_wait_exited run
@@ -747,11 +740,11 @@ pidfd_wait_exited() {
 
 	rr_sh 'sleep 1000'
 	pidfd_recv detach
-	run timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" run -d \
+	run timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" run -d \
 		--pidfd-socket "$RR_DIR/detach.sock" --pid-file "$RR_DIR/pid" \
 		--bundle "$RR_BUNDLE" "$RR_ID" </dev/null
 	[ "$status" -eq 0 ]
-	for _ in $(seq 50); do [ -s "$RR_DIR/detach.out" ] && break; sleep 0.1; done
+	rr_wait_for grep -q '^pid: ' "$RR_DIR/detach.out"
 	[ "$(sed -n 3p "$RR_DIR/detach.out")" = "pid: $(cat "$RR_DIR/pid")" ]
 	"$RLITE_BIN" --root "$RR_STATE" kill "$RR_ID" KILL
 	pidfd_wait_exited detach
@@ -760,7 +753,7 @@ pidfd_wait_exited() {
 @test "--pidfd-socket where nothing listens: refused, naming it, nothing left" {
 	rr_sh 'echo ran'
 	rr_snapshot
-	run timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" run \
+	run timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" run \
 		--pidfd-socket "$RR_DIR/none.sock" --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"--pidfd-socket: connect to \"$RR_DIR/none.sock\""* ]]

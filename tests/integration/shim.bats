@@ -149,7 +149,7 @@ sh_fake_tini() {
 
 @test "shim: --init=auto leaves pid 1 to an init the caller brought, and says so in --debug" {
 	sh_fake_tini
-	run timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" --debug \
+	run timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" --debug \
 		--log "$RR_DIR/log" run --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
 	echo "$output"
 	[ "$status" -eq 0 ]
@@ -166,15 +166,15 @@ sh_fake_tini() {
 
 @test "shim: --init=always and --init=never; the annotation wins over both" {
 	sh_fake_tini
-	run timeout -k 5 30 "$RLITE_BIN" --root "$RR_STATE" --init=always run --bundle "$RR_BUNDLE" \
+	run timeout -k 5 "$RR_GUARD" "$RLITE_BIN" --root "$RR_STATE" --init=always run --bundle "$RR_BUNDLE" \
 		"$RR_ID" </dev/null
 	[ "$output" = pid=2 ]
 	rr_sh 'echo "pid=$$"'
-	run timeout -k 5 30 "$RLITE_BIN" --root "$RR_STATE" --init never run --bundle "$RR_BUNDLE" \
+	run timeout -k 5 "$RR_GUARD" "$RLITE_BIN" --root "$RR_STATE" --init never run --bundle "$RR_BUNDLE" \
 		"$RR_ID" </dev/null
 	[ "$output" = pid=1 ]
 	rr_jq '.annotations["org.rlite.init"] = "true"'
-	run timeout -k 5 30 "$RLITE_BIN" --root "$RR_STATE" --init never run --bundle "$RR_BUNDLE" \
+	run timeout -k 5 "$RR_GUARD" "$RLITE_BIN" --root "$RR_STATE" --init never run --bundle "$RR_BUNDLE" \
 		"$RR_ID" </dev/null
 	[ "$output" = pid=2 ]
 	run "$RLITE_BIN" --init=sometimes list
@@ -185,10 +185,10 @@ sh_fake_tini() {
 @test "shim: rlite.conf's init sets the default; --init overrides it; a bad file is an error" {
 	rr_sh 'echo "pid=$$"'
 	printf '# this machine\ninit = never\n' >"$RR_DIR/rlite.conf"
-	run timeout -k 5 30 env RLITE_CONFIG="$RR_DIR/rlite.conf" "$RLITE_BIN" --root "$RR_STATE" \
+	run timeout -k 5 "$RR_GUARD" env RLITE_CONFIG="$RR_DIR/rlite.conf" "$RLITE_BIN" --root "$RR_STATE" \
 		run --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
 	[ "$output" = pid=1 ]
-	run timeout -k 5 30 env RLITE_CONFIG="$RR_DIR/rlite.conf" "$RLITE_BIN" --root "$RR_STATE" \
+	run timeout -k 5 "$RR_GUARD" env RLITE_CONFIG="$RR_DIR/rlite.conf" "$RLITE_BIN" --root "$RR_STATE" \
 		--init=always run --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
 	[ "$output" = pid=2 ]
 	printf 'init = never\nshim = off\n' >"$RR_DIR/rlite.conf"
