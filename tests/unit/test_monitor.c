@@ -275,12 +275,12 @@ static int fake_save(const struct fake *f, pid_t pid, struct rl_error *err)
 }
 
 /* As create.c does for a shim: a pidfd of the init's only child.  Here the
- * fake init forks it on its own time: wait for it (at most 2 s). */
+ * fake init forks it on its own time: wait for it (DEADLINE_MS at most). */
 static void fake_workload(pid_t init, int *workload)
 {
 	pid_t w = 0;
 
-	for (int i = 0; i < 2000 && rl_proc_only_child(init, &w, NULL) != 0; i++)
+	for (int i = 0; i < DEADLINE_MS && rl_proc_only_child(init, &w, NULL) != 0; i++)
 		usleep(1000);
 	*workload = w > 0 ? (int)syscall(SYS_pidfd_open, w, 0) : -1;
 	if (*workload < 0)
