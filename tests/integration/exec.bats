@@ -297,16 +297,28 @@ ex_only_init_left() {
 	[[ "$output" == *'process.selinuxLabel: "system_u:system_r:container_t:s0": SELinux is not enabled on this host'* ]]
 }
 
+# The CPUs this process may run on, one per line ("0-2,5" -> 0 1 2 5).
+ex_allowed_cpus() {
+	local r
+	awk '/^Cpus_allowed_list:/ { gsub(",", "\n", $2); print $2 }' /proc/self/status |
+		while read -r r; do
+			seq "${r%-*}" "${r#*-}"
+		done
+}
+
 @test "exec: process.execCPUAffinity: final is where the process runs; without it, every CPU" {
-	[ "$(nproc --all)" -ge 2 ] || skip "needs two CPUs"
+	# two CPUs this test may use (a machine, or a cpuset, may leave out 0 or 1)
+	local cpus
+	mapfile -t cpus < <(ex_allowed_cpus)
+	[ "${#cpus[@]}" -ge 2 ] || skip "needs two CPUs this process may run on"
 	ex_start
 	jq '.process | .args = ["sh", "-c", "grep Cpus_allowed_list /proc/self/status"] |
-		.execCPUAffinity = {"initial": "0", "final": "1"}' \
+		.execCPUAffinity = {"initial": $i, "final": $f}' --arg i "${cpus[0]}" --arg f "${cpus[1]}" \
 		"$RR_BUNDLE/config.json" >"$RR_DIR/process.json"
 	ex --process "$RR_DIR/process.json" "$RR_ID"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *$'Cpus_allowed_list:\t1'* ]]
-	jq '.execCPUAffinity = {"initial": "0"}' "$RR_DIR/process.json" >"$RR_DIR/p2.json"
+	[[ "$output" == *$'Cpus_allowed_list:\t'"${cpus[1]}"* ]]
+	jq '.execCPUAffinity = {"initial": $i}' --arg i "${cpus[0]}" "$RR_DIR/process.json" >"$RR_DIR/p2.json"
 	ex --process "$RR_DIR/p2.json" "$RR_ID"
 	[ "$status" -eq 0 ]
 	local init_cpus
