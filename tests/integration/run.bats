@@ -225,7 +225,8 @@ run_tagged_sh() {
 	chmod 0711 "$d/sub"
 	ln -s /etc/hostname "$d/l"
 	mkfifo "$d/f"
-	touch -d '2001-02-03 04:05:06' "$d/a"
+	# in UTC, as the container (no /etc/localtime) shows it
+	TZ=UTC0 touch -d '2001-02-03 04:05:06' "$d/a"
 	rr_jq '.mounts += [{"destination": "/data", "type": "tmpfs", "source": "tmpfs",
 			    "options": ["tmpcopyup", "nosuid", "mode=755"]}]'
 	rr_sh 'grep " /data " /proc/self/mounts; ls -ln /data | sort -k9
@@ -765,8 +766,10 @@ pidfd_wait_exited() {
 
 # nd_setup: a network namespace of the test's own (RR_NETNS, removed at
 # teardown) standing for the host, with a veth pair ndA/ndB in it; ndA has
-# a global IPv4 and IPv6 address and a link-local one.
+# a global IPv4 and IPv6 address (IPv6 when the kernel has it there) and a
+# link-local one.  Skips on a kernel without veth pairs.
 nd_setup() {
+	rr_kernel_has CONFIG_VETH veth || skip "no veth pairs in this kernel (CONFIG_VETH)"
 	RR_NETNS=rlite-nd-$$-$BATS_TEST_NUMBER
 	ip netns add "$RR_NETNS"
 	ip -n "$RR_NETNS" link add ndA type veth peer name ndB
@@ -783,7 +786,7 @@ nd_setup() {
 # nd_run: rr_run with rlite started in RR_NETNS (nsenter, which leaves /sys
 # alone, unlike `ip netns exec`).
 nd_run() {
-	run timeout -k 5 30 nsenter --net="/run/netns/$RR_NETNS" env RR_TAG="$RR_ID" \
+	run timeout -k 5 "$RR_GUARD" nsenter --net="/run/netns/$RR_NETNS" env RR_TAG="$RR_ID" \
 		"$RLITE_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
 	rr_show
 }

@@ -175,6 +175,51 @@ rr_tagged_raw_tty() {
 	return 1
 }
 
+# ---- what this kernel has, from its own files --------------------------------
+# A test that needs a kernel feature asks here and skips, saying why, when
+# the kernel lacks it: no test assumes a host feature.
+
+# rr_kernel_at_least MAJOR MINOR: the running kernel is that version or later
+# (/proc/sys/kernel/osrelease).
+rr_kernel_at_least() {
+	local major minor
+	IFS=. read -r major minor _ </proc/sys/kernel/osrelease
+	minor=${minor%%[!0-9]*}
+	[ "$major" -gt "$1" ] || { [ "$major" -eq "$1" ] && [ "${minor:-0}" -ge "$2" ]; }
+}
+
+# rr_kernel_has CONFIG_X MODULE: the kernel has the feature, built in or as
+# a module: /proc/config.gz when the kernel keeps its config, else its
+# module lists (/sys/module, modules.builtin, modules.dep).
+rr_kernel_has() {
+	local rel
+	if [ -r /proc/config.gz ]; then
+		zgrep -qE "^$1=(y|m)\$" /proc/config.gz
+		return
+	fi
+	rel=$(cat /proc/sys/kernel/osrelease)
+	[ -d "/sys/module/$2" ] ||
+		grep -qsE "(^|/)$2\.ko" "/lib/modules/$rel/modules.builtin" "/lib/modules/$rel/modules.dep"
+}
+
+# rr_userns_reason: why this kernel gives no user namespaces, or nothing.
+rr_userns_reason() {
+	if [ ! -e /proc/self/ns/user ] || [ "$(cat /proc/sys/user/max_user_namespaces)" -eq 0 ]; then
+		echo "no user namespaces here (CONFIG_USER_NS, user.max_user_namespaces)"
+	fi
+}
+
+# rr_idmap_reason DIR: why an idmapped mount of DIR cannot be made on this
+# kernel, or nothing: mount_setattr(2) came with Linux 5.12, and the file
+# system must allow idmapped mounts (tmpfs since 6.3).
+rr_idmap_reason() {
+	if ! rr_kernel_at_least 5 12; then
+		echo "no idmapped mounts in this kernel (mount_setattr, Linux 5.12)"
+	elif [ "$(stat -f -c %T "$1")" = tmpfs ] && ! rr_kernel_at_least 6 3; then
+		echo "no idmapped mounts of tmpfs in this kernel (Linux 6.3)"
+	fi
+}
+
 # rr_jq FILTER [JQ ARGS...]: edits the bundle's config.json in place.
 rr_jq() {
 	local filter=$1
