@@ -7,7 +7,9 @@
  *                    per hierarchy (pure parts unit-tested)
  *   cgroup.c         make, record, load, join, pids, freeze, kill, remove
  *   cgroup_res.c     linux.resources -> the files to write, spelled for v1
- *                    or v2 (the one place that converts), and applying them
+ *                    or v2 (the one place that converts); device rule lists
+ *   cgroup_apply.c   writing them, the fallbacks by file name, and errors
+ *                    that name the config field and why the kernel refused
  *   cgroup_bpf.c     linux.resources.devices on v2: an eBPF device program
  *   cgroup_stats.c   runc's stats object (events --stats), oom events
  *
@@ -211,6 +213,7 @@ void rl_cg_free(struct rl_cgroup *cg);
 /* One file write of the plan. */
 struct rl_cg_write {
 	enum rl_cg_ctrl ctrl; /* which directory gets it */
+	char *field;	      /* the config field: "linux.resources.memory.limit" */
 	char *file;	      /* "memory.limit_in_bytes" */
 	char *value;	      /* "4096" */
 	/* The next write must go first when this one fails with EINVAL, then
@@ -244,10 +247,19 @@ int rl_cg_plan_make(const struct rl_resources *r, const int where[RL_CG__COUNT],
 		    struct rl_cg_plan *out, struct rl_error *err);
 void rl_cg_plan_free(struct rl_cg_plan *p);
 
-/* Writes the plan into the container's directories.  Errors name the file:
- * `cgroup memory.limit_in_bytes: write "4096": Device or resource busy`,
- * or the field (memory.checkBeforeUpdate). */
+/* Writes the plan into the container's directories (cgroup_apply.c).
+ * Errors name the config field, then the file and value the kernel refused:
+ * `linux.resources.memory.limit: cgroup memory.limit_in_bytes: write
+ * "4096": Device or resource busy`; a file the kernel does not have (after
+ * the fallbacks: BFQ's blkio files, io.weight) says why instead, errnum 0:
+ * `linux.resources.blockIO.weight: this kernel has no blkio weight file (no
+ * BFQ on any device)`; memory.checkBeforeUpdate names itself and the
+ * usage.  What was written stays: the caller removes the cgroup. */
 int rl_cg_plan_apply(const struct rl_cgroup *cg, const struct rl_cg_plan *p, struct rl_error *err);
+/* "this kernel has no FILE file (WHY)" for a file of the plan that is
+ * missing where its controller is (WHY when known: BFQ, swap accounting,
+ * a kernel option, the huge page size ...).  Pure; returns buf. */
+const char *rl_cg_missing_reason(const char *file, char *buf, size_t len);
 
 /* The device rules the container gets: linux.resources.devices as given,
  * followed by allow rules for the devices every container has (null, zero,

@@ -1,24 +1,22 @@
 /* linux.resources -> cgroup files (runtime-spec config-linux.md, "Control
  * groups" through "Unified"), spelled for the version that holds each
- * controller, and writing them.  See cgroup.h.
+ * controller, each with the config field it comes from; and the device
+ * rules a container gets.  See cgroup.h.
  *
  * rl_cg_plan_make is the one place that converts; it reads nothing, so what
  * it cannot know about the host (whether blkio has the CFQ or the BFQ
- * files, whether hugetlb has .rsvd files) is left to the applier, which
- * falls back by file name.  Zero means "not set" where runc reads it that
- * way (cpu shares, quota and period, blkio weight, pids limit), so a config
- * means the same under both runtimes. */
+ * files, whether hugetlb has .rsvd files) is left to the applier
+ * (cgroup_apply.c), which falls back by file name.  Zero means "not set"
+ * where runc reads it that way (cpu shares, quota and period, blkio weight,
+ * pids limit), so a config means the same under both runtimes. */
 #include "runtime/cgroup.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define RES "linux.resources."
 
@@ -70,10 +68,13 @@ static int oom(struct builder *b)
 	return rl_error_set(b->err, ENOMEM, "linux.resources: planning the cgroup writes");
 }
 
-static int add(struct builder *b, enum rl_cg_ctrl c, const char *file, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+/* One write: file gets the value, for the config field (its path below
+ * "linux.resources.") that asked for it, which the applier's errors name. */
+static int add(struct builder *b, enum rl_cg_ctrl c, const char *field, const char *file,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-static int add(struct builder *b, enum rl_cg_ctrl c, const char *file, const char *fmt, ...)
+static int add(struct builder *b, enum rl_cg_ctrl c, const char *field, const char *file,
+	       const char *fmt, ...)
 {
 	struct rl_cg_write *w = realloc(b->p.w, (b->p.n + 1) * sizeof(*w));
 	va_list ap;
@@ -89,7 +90,9 @@ static int add(struct builder *b, enum rl_cg_ctrl c, const char *file, const cha
 	va_end(ap);
 	if (r < 0)
 		return oom(b);
-	if (!(w->file = strdup(file))) {
+	w->file = strdup(file);
+	if (!w->file || asprintf(&w->field, RES "%s", field) < 0) {
+		free(w->file);
 		free(w->value);
 		return oom(b);
 	}
@@ -157,25 +160,28 @@ static int memory_v1(struct builder *b, const struct rl_memory *m)
 	 * values, so the limit goes first and the applier swaps on EINVAL.
 	 * OCI swap is the memsw total already ("memory+swap"). */
 	if (m->limit.set) {
-		if (add(b, M, "memory.limit_in_bytes", "%s", lim(m->limit.v, false, n)) < 0)
+		if (add(b, M, "memory.limit", "memory.limit_in_bytes", "%s",
+			lim(m->limit.v, false, n)) < 0)
 			return -1;
 		swap_last(b, m->swap.set);
 	}
-	if (m->swap.set &&
-	    add(b, M, "memory.memsw.limit_in_bytes", "%s", lim(m->swap.v, false, n)) < 0)
+	if (m->swap.set && add(b, M, "memory.swap", "memory.memsw.limit_in_bytes", "%s",
+			       lim(m->swap.v, false, n)) < 0)
 		return -1;
-	if (m->reservation.set &&
-	    add(b, M, "memory.soft_limit_in_bytes", "%s", lim(m->reservation.v, false, n)) < 0)
+	if (m->reservation.set && add(b, M, "memory.reservation", "memory.soft_limit_in_bytes",
+				      "%s", lim(m->reservation.v, false, n)) < 0)
 		return -1;
-	if (m->swappiness.set && add(b, M, "memory.swappiness", "%" PRIu64, m->swappiness.v) < 0)
+	if (m->swappiness.set &&
+	    add(b, M, "memory.swappiness", "memory.swappiness", "%" PRIu64, m->swappiness.v) < 0)
 		return -1;
-	if (m->kernel_tcp.set &&
-	    add(b, M, "memory.kmem.tcp.limit_in_bytes", "%s", lim(m->kernel_tcp.v, false, n)) < 0)
+	if (m->kernel_tcp.set && add(b, M, "memory.kernelTCP", "memory.kmem.tcp.limit_in_bytes",
+				     "%s", lim(m->kernel_tcp.v, false, n)) < 0)
 		return -1;
-	if (m->disable_oom_killer.set &&
-	    add(b, M, "memory.oom_control", "%d", m->disable_oom_killer.v) < 0)
+	if (m->disable_oom_killer.set && add(b, M, "memory.disableOOMKiller", "memory.oom_control",
+					     "%d", m->disable_oom_killer.v) < 0)
 		return -1;
-	if (m->use_hierarchy.set && add(b, M, "memory.use_hierarchy", "%d", m->use_hierarchy.v) < 0)
+	if (m->use_hierarchy.set &&
+	    add(b, M, "memory.useHierarchy", "memory.use_hierarchy", "%d", m->use_hierarchy.v) < 0)
 		return -1;
 	return 0;
 }
@@ -184,7 +190,7 @@ static int memory_v1(struct builder *b, const struct rl_memory *m)
 static int swap_v2(struct builder *b, const struct rl_memory *m)
 {
 	if (m->swap.v < 0)
-		return add(b, RL_CG_MEMORY, "memory.swap.max", "max");
+		return add(b, RL_CG_MEMORY, "memory.swap", "memory.swap.max", "max");
 	if (!m->limit.set || m->limit.v < 0)
 		return rl_error_set(b->err, 0,
 				    RES "memory.swap: needs a memory.limit on cgroup v2 "
@@ -193,7 +199,8 @@ static int swap_v2(struct builder *b, const struct rl_memory *m)
 		return rl_error_set(b->err, 0,
 				    RES "memory.swap: must be at least memory.limit "
 					"(it is memory + swap)");
-	return add(b, RL_CG_MEMORY, "memory.swap.max", "%" PRId64, m->swap.v - m->limit.v);
+	return add(b, RL_CG_MEMORY, "memory.swap", "memory.swap.max", "%" PRId64,
+		   m->swap.v - m->limit.v);
 }
 
 static int memory_v2(struct builder *b, const struct rl_memory *m)
@@ -201,13 +208,14 @@ static int memory_v2(struct builder *b, const struct rl_memory *m)
 	char n[24];
 
 	if (m->limit.set) {
-		if (add(b, RL_CG_MEMORY, "memory.max", "%s", lim(m->limit.v, true, n)) < 0)
+		if (add(b, RL_CG_MEMORY, "memory.limit", "memory.max", "%s",
+			lim(m->limit.v, true, n)) < 0)
 			return -1;
 		b->p.w[b->p.n - 1].check_usage =
 		    m->check_before_update.set && m->check_before_update.v && m->limit.v >= 0;
 	}
-	if (m->reservation.set &&
-	    add(b, RL_CG_MEMORY, "memory.low", "%s", lim(m->reservation.v, true, n)) < 0)
+	if (m->reservation.set && add(b, RL_CG_MEMORY, "memory.reservation", "memory.low", "%s",
+				      lim(m->reservation.v, true, n)) < 0)
 		return -1;
 	if (m->swap.set && swap_v2(b, m) < 0)
 		return -1;
@@ -269,30 +277,33 @@ static int cpu_v1(struct builder *b, const struct rl_cpu *c)
 	bool quota = c->quota.set && c->quota.v, period = c->period.set && c->period.v;
 	bool rt_runtime = c->realtime_runtime.set && c->realtime_runtime.v;
 
-	if (c->shares.set && c->shares.v && add(b, C, "cpu.shares", "%" PRIu64, c->shares.v) < 0)
+	if (c->shares.set && c->shares.v &&
+	    add(b, C, "cpu.shares", "cpu.shares", "%" PRIu64, c->shares.v) < 0)
 		return -1;
 	/* A shorter period can exceed the parent's quota until the new quota is
 	 * in (EINVAL), and a lower quota can fall below the current burst:
 	 * each goes first and is retried after the next one when refused. */
 	if (period) {
-		if (add(b, C, "cpu.cfs_period_us", "%" PRIu64, c->period.v) < 0)
+		if (add(b, C, "cpu.period", "cpu.cfs_period_us", "%" PRIu64, c->period.v) < 0)
 			return -1;
 		swap_last(b, quota);
 	}
 	if (quota) {
-		if (add(b, C, "cpu.cfs_quota_us", "%" PRId64, c->quota.v) < 0)
+		if (add(b, C, "cpu.quota", "cpu.cfs_quota_us", "%" PRId64, c->quota.v) < 0)
 			return -1;
 		swap_last(b, c->burst.set);
 	}
-	if (c->burst.set && add(b, C, "cpu.cfs_burst_us", "%" PRIu64, c->burst.v) < 0)
+	if (c->burst.set && add(b, C, "cpu.burst", "cpu.cfs_burst_us", "%" PRIu64, c->burst.v) < 0)
 		return -1;
 	/* rt_runtime_us must fit the period: the same dance as above. */
 	if (c->realtime_period.set && c->realtime_period.v) {
-		if (add(b, C, "cpu.rt_period_us", "%" PRIu64, c->realtime_period.v) < 0)
+		if (add(b, C, "cpu.realtimePeriod", "cpu.rt_period_us", "%" PRIu64,
+			c->realtime_period.v) < 0)
 			return -1;
 		swap_last(b, rt_runtime);
 	}
-	if (rt_runtime && add(b, C, "cpu.rt_runtime_us", "%" PRId64, c->realtime_runtime.v) < 0)
+	if (rt_runtime && add(b, C, "cpu.realtimeRuntime", "cpu.rt_runtime_us", "%" PRId64,
+			      c->realtime_runtime.v) < 0)
 		return -1;
 	return 0;
 }
@@ -310,18 +321,18 @@ static int cpu_v2(struct builder *b, const struct rl_cpu *c)
 		return rl_error_set(b->err, 0,
 				    RES "cpu.realtimePeriod: not supported on cgroup v2");
 	if (c->shares.set && c->shares.v &&
-	    add(b, C, "cpu.weight", "%" PRIu64, shares_to_weight(c->shares.v)) < 0)
+	    add(b, C, "cpu.shares", "cpu.weight", "%" PRIu64, shares_to_weight(c->shares.v)) < 0)
 		return -1;
 	if (quota || period) {
 		if (quota && c->quota.v > 0)
 			snprintf(q, sizeof(q), "%" PRId64, c->quota.v);
-		if (add(b, C, "cpu.max", "%s %" PRIu64, q,
+		if (add(b, C, quota ? "cpu.quota" : "cpu.period", "cpu.max", "%s %" PRIu64, q,
 			period ? c->period.v : CFS_PERIOD_DEFAULT) < 0)
 			return -1;
 		/* a lower quota can fall below the current burst (EINVAL) */
 		swap_last(b, c->burst.set);
 	}
-	if (c->burst.set && add(b, C, "cpu.max.burst", "%" PRIu64, c->burst.v) < 0)
+	if (c->burst.set && add(b, C, "cpu.burst", "cpu.max.burst", "%" PRIu64, c->burst.v) < 0)
 		return -1;
 	return 0;
 }
@@ -344,11 +355,13 @@ static int plan_cpu(struct builder *b, const struct rl_cpu *c)
 	if (first && (b->where[RL_CG_CPU] == 2 ? cpu_v2(b, c) : cpu_v1(b, c)) < 0)
 		return -1;
 	/* cpuset files are spelled the same on v1 and v2 */
-	if (c->cpus && c->cpus[0] && add(b, RL_CG_CPUSET, "cpuset.cpus", "%s", c->cpus) < 0)
+	if (c->cpus && c->cpus[0] &&
+	    add(b, RL_CG_CPUSET, "cpu.cpus", "cpuset.cpus", "%s", c->cpus) < 0)
 		return -1;
-	if (c->mems && c->mems[0] && add(b, RL_CG_CPUSET, "cpuset.mems", "%s", c->mems) < 0)
+	if (c->mems && c->mems[0] &&
+	    add(b, RL_CG_CPUSET, "cpu.mems", "cpuset.mems", "%s", c->mems) < 0)
 		return -1;
-	if (c->idle.set && add(b, RL_CG_CPU, "cpu.idle", "%" PRId64, c->idle.v) < 0)
+	if (c->idle.set && add(b, RL_CG_CPU, "cpu.idle", "cpu.idle", "%" PRId64, c->idle.v) < 0)
 		return -1;
 	return 0;
 }
@@ -364,22 +377,11 @@ static int plan_pids(struct builder *b, const struct rl_opt_i64 *limit)
 	if (need(b, RL_CG_PIDS, "pids.limit") < 0)
 		return -1;
 	if (limit->v < 0)
-		return add(b, RL_CG_PIDS, "pids.max", "max");
-	return add(b, RL_CG_PIDS, "pids.max", "%" PRId64, limit->v);
+		return add(b, RL_CG_PIDS, "pids.limit", "pids.max", "max");
+	return add(b, RL_CG_PIDS, "pids.limit", "pids.max", "%" PRId64, limit->v);
 }
 
 /* ---- blockIO -------------------------------------------------------------- */
-
-/* runc's mapping of the v1 blkio weight [10, 1000] onto io.weight
- * [1, 10000], used when the v2 fallback to io.weight applies. */
-static uint64_t blkio_to_io_weight(uint64_t w)
-{
-	if (w < 10)
-		w = 10;
-	if (w > 1000)
-		w = 1000;
-	return 1 + (w - 10) * 9999 / 990;
-}
 
 static const struct {
 	const char *key, *v1, *v2;
@@ -411,12 +413,16 @@ static int throttles_add(struct builder *b, const struct rl_block_io *io, bool v
 
 		throttle_list(io, i, &t, &n);
 		for (size_t j = 0; j < n; j++) {
-			int r = v2 ? add(b, RL_CG_BLKIO, "io.max",
-					 "%" PRId64 ":%" PRId64 " %s=%" PRIu64, t[j].major,
-					 t[j].minor, throttles[i].v2, t[j].rate)
-				   : add(b, RL_CG_BLKIO, throttles[i].v1,
-					 "%" PRId64 ":%" PRId64 " %" PRIu64, t[j].major, t[j].minor,
-					 t[j].rate);
+			char field[64];
+			int r;
+
+			snprintf(field, sizeof(field), "blockIO.%s[%zu]", throttles[i].key, j);
+			r = v2 ? add(b, RL_CG_BLKIO, field, "io.max",
+				     "%" PRId64 ":%" PRId64 " %s=%" PRIu64, t[j].major, t[j].minor,
+				     throttles[i].v2, t[j].rate)
+			       : add(b, RL_CG_BLKIO, field, throttles[i].v1,
+				     "%" PRId64 ":%" PRId64 " %" PRIu64, t[j].major, t[j].minor,
+				     t[j].rate);
 			if (r < 0)
 				return -1;
 		}
@@ -431,20 +437,23 @@ static int blkio_v1(struct builder *b, const struct rl_block_io *io)
 	const enum rl_cg_ctrl B = RL_CG_BLKIO;
 
 	if (io->weight.set && io->weight.v &&
-	    add(b, B, "blkio.weight", "%" PRIu32, io->weight.v) < 0)
+	    add(b, B, "blockIO.weight", "blkio.weight", "%" PRIu32, io->weight.v) < 0)
 		return -1;
 	if (io->leaf_weight.set && io->leaf_weight.v &&
-	    add(b, B, "blkio.leaf_weight", "%" PRIu32, io->leaf_weight.v) < 0)
+	    add(b, B, "blockIO.leafWeight", "blkio.leaf_weight", "%" PRIu32, io->leaf_weight.v) < 0)
 		return -1;
 	for (size_t i = 0; i < io->n_weight_device; i++) {
 		const struct rl_weight_device *d = &io->weight_device[i];
+		char fw[64], fl[64];
 
+		snprintf(fw, sizeof(fw), "blockIO.weightDevice[%zu].weight", i);
+		snprintf(fl, sizeof(fl), "blockIO.weightDevice[%zu].leafWeight", i);
 		if (d->weight.set &&
-		    add(b, B, "blkio.weight_device", "%" PRId64 ":%" PRId64 " %" PRIu32, d->major,
-			d->minor, d->weight.v) < 0)
+		    add(b, B, fw, "blkio.weight_device", "%" PRId64 ":%" PRId64 " %" PRIu32,
+			d->major, d->minor, d->weight.v) < 0)
 			return -1;
 		if (d->leaf_weight.set &&
-		    add(b, B, "blkio.leaf_weight_device", "%" PRId64 ":%" PRId64 " %" PRIu32,
+		    add(b, B, fl, "blkio.leaf_weight_device", "%" PRId64 ":%" PRId64 " %" PRIu32,
 			d->major, d->minor, d->leaf_weight.v) < 0)
 			return -1;
 	}
@@ -452,22 +461,25 @@ static int blkio_v1(struct builder *b, const struct rl_block_io *io)
 }
 
 /* v2: BFQ's io.bfq.weight takes the v1 scale as it is; without BFQ the
- * applier writes io.weight, converted (blkio_to_io_weight). */
+ * applier writes io.weight, converted to its scale. */
 static int blkio_v2(struct builder *b, const struct rl_block_io *io)
 {
 	const enum rl_cg_ctrl B = RL_CG_BLKIO;
 
 	if (io->weight.set && io->weight.v &&
-	    add(b, B, "io.bfq.weight", "%" PRIu32, io->weight.v) < 0)
+	    add(b, B, "blockIO.weight", "io.bfq.weight", "%" PRIu32, io->weight.v) < 0)
 		return -1;
 	if (io->leaf_weight.set && io->leaf_weight.v)
 		return rl_error_set(b->err, 0,
 				    RES "blockIO.leafWeight: not supported on cgroup v2");
 	for (size_t i = 0; i < io->n_weight_device; i++) {
 		const struct rl_weight_device *d = &io->weight_device[i];
+		char fw[64];
 
-		if (d->weight.set && add(b, B, "io.bfq.weight", "%" PRId64 ":%" PRId64 " %" PRIu32,
-					 d->major, d->minor, d->weight.v) < 0)
+		snprintf(fw, sizeof(fw), "blockIO.weightDevice[%zu].weight", i);
+		if (d->weight.set &&
+		    add(b, B, fw, "io.bfq.weight", "%" PRId64 ":%" PRId64 " %" PRIu32, d->major,
+			d->minor, d->weight.v) < 0)
 			return -1;
 		if (d->leaf_weight.set)
 			return rl_error_set(b->err, 0,
@@ -510,13 +522,15 @@ static int plan_hugetlb(struct builder *b, const struct rl_resources *r)
 		return -1;
 	for (size_t i = 0; i < r->n_hugepage_limits; i++) {
 		const struct rl_hugepage_limit *h = &r->hugepage_limits[i];
+		char field[48];
 
+		snprintf(field, sizeof(field), "hugepageLimits[%zu]", i);
 		snprintf(f, sizeof(f), "hugetlb.%s.%s", h->page_size,
 			 v2 ? "max" : "limit_in_bytes");
 		snprintf(rsvd, sizeof(rsvd), "hugetlb.%s.rsvd.%s", h->page_size,
 			 v2 ? "max" : "limit_in_bytes");
-		if (add(b, RL_CG_HUGETLB, f, "%" PRIu64, h->limit) < 0 ||
-		    add(b, RL_CG_HUGETLB, rsvd, "%" PRIu64, h->limit) < 0)
+		if (add(b, RL_CG_HUGETLB, field, f, "%" PRIu64, h->limit) < 0 ||
+		    add(b, RL_CG_HUGETLB, field, rsvd, "%" PRIu64, h->limit) < 0)
 			return -1;
 	}
 	return 0;
@@ -536,20 +550,23 @@ static int plan_network(struct builder *b, const struct rl_network *n)
 	if (n->class_id.set) {
 		if (need(b, RL_CG_NET_CLS, "network.classID") < 0)
 			return -1;
-		if (add(b, RL_CG_NET_CLS, "net_cls.classid", "%" PRIu32, n->class_id.v) < 0)
+		if (add(b, RL_CG_NET_CLS, "network.classID", "net_cls.classid", "%" PRIu32,
+			n->class_id.v) < 0)
 			return -1;
 	}
 	if (n->n_priorities && need(b, RL_CG_NET_PRIO, "network.priorities") < 0)
 		return -1;
 	for (size_t i = 0; i < n->n_priorities; i++) {
 		const struct rl_net_priority *p = &n->priorities[i];
+		char field[48];
 
 		if (!one_word(p->name))
 			return rl_error_set(b->err, 0,
 					    RES "network.priorities[%zu].name: \"%s\" is not an "
 						"interface name",
 					    i, p->name);
-		if (add(b, RL_CG_NET_PRIO, "net_prio.ifpriomap", "%s %" PRIu32, p->name,
+		snprintf(field, sizeof(field), "network.priorities[%zu]", i);
+		if (add(b, RL_CG_NET_PRIO, field, "net_prio.ifpriomap", "%s %" PRIu32, p->name,
 			p->priority) < 0)
 			return -1;
 	}
@@ -575,7 +592,7 @@ static int plan_rdma(struct builder *b, const struct rl_resources *r)
 			snprintf(h, sizeof(h), " hca_handle=%" PRIu32, d->hca_handles.v);
 		if (d->hca_objects.set)
 			snprintf(o, sizeof(o), " hca_object=%" PRIu32, d->hca_objects.v);
-		if (add(b, RL_CG_RDMA, "rdma.max", "%s%s%s", d->device, h, o) < 0)
+		if (add(b, RL_CG_RDMA, field, "rdma.max", "%s%s%s", d->device, h, o) < 0)
 			return -1;
 	}
 	return 0;
@@ -622,8 +639,10 @@ static int plan_unified(struct builder *b, const struct rl_map *u)
 		return rl_error_set(b->err, 0, RES "unified: needs cgroup v2");
 	for (size_t i = 0; i < u->n; i++) {
 		int c = unified_ctrl(b, u->keys[i]);
+		char field[300];
 
-		if (c < 0 || add(b, (enum rl_cg_ctrl)c, u->keys[i], "%s", u->values[i]) < 0)
+		snprintf(field, sizeof(field), "unified.\"%s\"", u->keys[i]);
+		if (c < 0 || add(b, (enum rl_cg_ctrl)c, field, u->keys[i], "%s", u->values[i]) < 0)
 			return -1;
 	}
 	return 0;
@@ -655,127 +674,12 @@ void rl_cg_plan_free(struct rl_cg_plan *p)
 	if (!p)
 		return;
 	for (size_t i = 0; i < p->n; i++) {
+		free(p->w[i].field);
 		free(p->w[i].file);
 		free(p->w[i].value);
 	}
 	free(p->w);
 	*p = (struct rl_cg_plan){0};
-}
-
-/* ---- applying the plan ------------------------------------------------------ */
-
-/* rl_cg_write_path in d: 0, or the errno. */
-static int write_file(const struct rl_cg_dir *d, const char *file, const char *value)
-{
-	char path[PATH_MAX];
-
-	if (strlen(rl_cg_dir_path(d, file, path, sizeof(path))) >= sizeof(path) - 1)
-		return ENAMETOOLONG;
-	return rl_cg_write_path(path, value) < 0 ? errno : 0;
-}
-
-/* "W" or "MAJ:MIN W" on the v1 scale -> the same on io.weight's scale. */
-static void io_weight_value(const char *v, char *buf, size_t len)
-{
-	const char *sp = strrchr(v, ' ');
-	const char *w = sp ? sp + 1 : v;
-
-	snprintf(buf, len, "%.*s%" PRIu64, (int)(w - v), v,
-		 blkio_to_io_weight(strtoull(w, NULL, 10)));
-}
-
-/* Files the plan names that a kernel may lack, and what to write instead:
- * CFQ's blkio files went with CFQ (5.0), BFQ has its own; on v2 only BFQ
- * takes the v1 weight scale, io.weight is the fallback (runc does both). */
-static int write_fallback(const struct rl_cg_dir *d, const struct rl_cg_write *w, const char **file)
-{
-	char conv[128];
-
-	if (strcmp(w->file, "blkio.weight") == 0)
-		return write_file(d, *file = "blkio.bfq.weight", w->value);
-	if (strcmp(w->file, "blkio.weight_device") == 0)
-		return write_file(d, *file = "blkio.bfq.weight_device", w->value);
-	if (strcmp(w->file, "io.bfq.weight") == 0) {
-		io_weight_value(w->value, conv, sizeof(conv));
-		return write_file(d, *file = "io.weight", conv);
-	}
-	/* hugetlb reservation files (5.7 and later) are written when present */
-	if (strstr(w->file, ".rsvd."))
-		return 0;
-	return ENOENT;
-}
-
-/* *file: the file the error is about, the fallback's when it exists but
- * refused the value (BFQ's weight_device on a disk without BFQ). */
-static int write_one(const struct rl_cg_dir *d, const struct rl_cg_write *w, const char **file)
-{
-	int e = write_file(d, w->file, w->value), f;
-
-	*file = w->file;
-	if (e != ENOENT)
-		return e;
-	f = write_fallback(d, w, file);
-	if (f == ENOENT)
-		*file = w->file;
-	return f == ENOENT ? e : f;
-}
-
-/* memory.checkBeforeUpdate (config-linux.md "Memory"): on v2 a memory.max
- * below the usage invokes the OOM killer, where v1 refuses it; the spec
- * asks the runtime to refuse it instead.  A usage it cannot read is no
- * reason to refuse. */
-static int check_usage(const struct rl_cg_dir *d, const struct rl_cg_write *w, struct rl_error *err)
-{
-	char path[PATH_MAX], buf[32];
-	uint64_t limit = strtoull(w->value, NULL, 10), usage;
-
-	rl_cg_dir_path(d, "memory.current", path, sizeof(path));
-	if (rl_cg_read_path(path, buf, sizeof(buf)) <= 0)
-		return 0;
-	usage = strtoull(buf, NULL, 10);
-	if (limit < usage)
-		return rl_error_set(err, EBUSY,
-				    RES "memory.checkBeforeUpdate: the new memory.limit %" PRIu64
-					" is below the current usage %" PRIu64,
-				    limit, usage);
-	return 0;
-}
-
-/* Writes p->w[i]; *next is the first write not done yet.  A write marked
- * swap_with_next that the kernel refuses with EINVAL goes again after the
- * next one (which may do the same with its own next). */
-static int apply_from(const struct rl_cgroup *cg, const struct rl_cg_plan *p, size_t i,
-		      size_t *next, struct rl_error *err)
-{
-	const struct rl_cg_write *w = &p->w[i];
-	const struct rl_cg_dir *d = rl_cg_find(cg, w->ctrl);
-	const char *file = w->file;
-	int e;
-
-	*next = i + 1;
-	if (!d)
-		return rl_error_set(
-		    err, 0, "cgroup %s: write \"%s\": the container has no %s cgroup", w->file,
-		    w->value, w->ctrl == RL_CG_CORE ? "v2" : rl_cg_ctrl_name(w->ctrl, false));
-	if (w->check_usage && check_usage(d, w, err) < 0)
-		return -1;
-	e = write_one(d, w, &file);
-	if (e == EINVAL && w->swap_with_next && i + 1 < p->n) {
-		if (apply_from(cg, p, i + 1, next, err) < 0)
-			return -1;
-		e = write_one(d, w, &file);
-	}
-	if (e)
-		return rl_error_set(err, e, "cgroup %s: write \"%s\"", file, w->value);
-	return 0;
-}
-
-int rl_cg_plan_apply(const struct rl_cgroup *cg, const struct rl_cg_plan *p, struct rl_error *err)
-{
-	for (size_t i = 0; i < p->n;)
-		if (apply_from(cg, p, i, &i, err) < 0)
-			return -1;
-	return 0;
 }
 
 /* ---- device rules ------------------------------------------------------------- */
@@ -855,91 +759,4 @@ int rl_cg_device_line(const struct rl_device_rule *r, char *buf, size_t len)
 		n = snprintf(buf, len, "%c %s:%s %s", type, maj, min, access);
 	}
 	return n < 0 || (size_t)n >= len ? -1 : 0;
-}
-
-static int device_write(const struct rl_cg_dir *d, const struct rl_device_rule *r,
-			struct rl_error *err)
-{
-	const char *file = r->allow ? "devices.allow" : "devices.deny";
-	char line[96];
-	int e;
-
-	if (rl_cg_device_line(r, line, sizeof(line)) < 0)
-		return rl_error_set(err, 0, "cgroup %s: device rule too long", file);
-	if ((e = write_file(d, file, line)))
-		return rl_error_set(err, e, "cgroup %s: write \"%s\"", file, line);
-	return 0;
-}
-
-int rl_cg_devices_v1(const struct rl_cg_dir *d, const struct rl_device_rule *rules, size_t n,
-		     struct rl_error *err)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct rl_device_rule r = rules[i];
-		char line[96];
-
-		/* The kernel reads a line starting with "a" as "everything",
-		 * whatever follows: a narrower 'a' rule is its c and b halves. */
-		if (rl_cg_device_line(&r, line, sizeof(line)) == 0 && strcmp(line, "a") != 0 &&
-		    (r.type == 'a' || r.type == 0)) {
-			r.type = 'c';
-			if (device_write(d, &r, err) < 0)
-				return -1;
-			r.type = 'b';
-		}
-		if (device_write(d, &r, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* ---- all of it ------------------------------------------------------------------ */
-
-static int apply_devices(const struct rl_cgroup *cg, const struct rl_config *cfg,
-			 const int where[RL_CG__COUNT], struct rl_error *err)
-{
-	const struct rl_resources *r = cfg->linux_ ? cfg->linux_->resources : NULL;
-	const struct rl_cg_dir *v1 =
-	    where[RL_CG_DEVICES] == 1 ? rl_cg_find(cg, RL_CG_DEVICES) : NULL;
-	struct rl_device_rule *rules = NULL;
-	size_t n = 0;
-	int rc = 0, fd;
-
-	/* Without rules of its own the container inherits its parent's
-	 * devices (allow all, in v1 and v2 alike): nothing to write. */
-	if (!r || !r->n_devices)
-		return 0;
-	if (rl_cg_devices(cfg, &rules, &n, err) < 0)
-		return -1;
-	if (v1) {
-		rc = rl_cg_devices_v1(v1, rules, n, err);
-	} else if (where[RL_CG_CORE] == 2 && where[RL_CG_DEVICES] == 0) {
-		if ((fd = rl_cg_v2_fd(cg, err)) < 0) {
-			rc = -1;
-		} else {
-			rc = rl_cg_bpf_attach(fd, rules, n, err);
-			close(fd);
-		}
-	}
-	free(rules);
-	return rc;
-}
-
-int rl_cg_apply(const struct rl_cgroup *cg, const struct rl_resources *r,
-		const struct rl_config *cfg, struct rl_error *err)
-{
-	struct rl_cg_plan plan = {0};
-	int where[RL_CG__COUNT];
-	int rc;
-
-	rl_cg_where_dirs(cg, where);
-	if (r) {
-		if (rl_cg_plan_make(r, where, &plan, err) < 0)
-			return -1;
-		rc = rl_cg_plan_apply(cg, &plan, err);
-		rl_cg_plan_free(&plan);
-		if (rc < 0)
-			return -1;
-	}
-	return cfg ? apply_devices(cg, cfg, where, err) : 0;
 }

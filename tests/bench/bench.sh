@@ -6,8 +6,9 @@
 #   QUICK=1 tests/bench/bench.sh      a smoke run: few rounds, 10 and 100 containers
 #
 # Knobs (environment): ROUNDS (sequential, lifecycle, list/state rounds),
-# PAR_ROUNDS, MEM_ROUNDS, COUNTS ("10 100 1000"), PAR ("2 8 32"), TIMEOUT
-# (seconds a command may take), RLITE_BIN, BENCH_JSON (default build/bench.json,
+# PAR_ROUNDS, MEM_ROUNDS, ORPHAN_ROUNDS, COUNTS ("10 100 1000"), PAR ("2 8
+# 32"), TIMEOUT (seconds a command may take), RLITE_BIN, ORPHANS_BIN (the
+# static orphans helper of the tests), BENCH_JSON (default build/bench.json,
 # build/bench.quick.json with QUICK=1, so a smoke run keeps the full baseline).
 #
 # Prints a table and writes the same figures to build/bench.json; the one
@@ -23,6 +24,7 @@ quick_suffix=
 if [ "${QUICK:-0}" = 1 ]; then quick_suffix=.quick; fi
 BENCH_JSON=${BENCH_JSON:-$top/build/bench$quick_suffix.json}
 driver=$top/build/bench/rlbench
+ORPHANS_BIN=${ORPHANS_BIN:-$top/build/tests/helpers/orphans}
 DEB_BENCH=(runc crun jq busybox-static util-linux gcc)
 
 say() { printf '%s\n' "$*"; }
@@ -50,6 +52,12 @@ prepare() {
 		mkdir -p "$(dirname "$driver")"
 		cc -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o "$driver" \
 			"$top/tests/bench/rlbench.c" || die "cannot build $driver"
+	fi
+	# static: it runs inside the busybox rootfs
+	if [ ! -x "$ORPHANS_BIN" ]; then
+		mkdir -p "$(dirname "$ORPHANS_BIN")"
+		cc -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o "$ORPHANS_BIN" \
+			"$top/tests/integration/helpers/orphans.c" || die "cannot build $ORPHANS_BIN"
 	fi
 }
 
@@ -79,11 +87,13 @@ if [ "$QUICK" = 1 ]; then
 	ROUNDS=${ROUNDS:-5}
 	PAR_ROUNDS=${PAR_ROUNDS:-2}
 	MEM_ROUNDS=${MEM_ROUNDS:-2}
+	ORPHAN_ROUNDS=${ORPHAN_ROUNDS:-2}
 	COUNTS=${COUNTS:-10 100}
 else
 	ROUNDS=${ROUNDS:-100}
 	PAR_ROUNDS=${PAR_ROUNDS:-$((ROUNDS / 5 > 3 ? ROUNDS / 5 : 3))}
 	MEM_ROUNDS=${MEM_ROUNDS:-5}
+	ORPHAN_ROUNDS=${ORPHAN_ROUNDS:-10}
 	COUNTS=${COUNTS:-10 100 1000}
 fi
 PAR=${PAR:-2 8 32}
@@ -226,6 +236,34 @@ detached_memory() {
 	done >>"$results"
 }
 
+# How long rlite's pid-1 shim takes to reap 2,000 orphans that exit at once:
+# the orphans helper of the tests runs as the workload and reports the time
+# from their exit until it sees none left (zombies included).  runc and crun
+# put no reaper in front of the workload: rlite only.  shim.bats checks that
+# every orphan is reaped; how fast is this figure.
+orphan_reaping() {
+	local r out samples=$work/orphans.txt
+	mkdir -p "$work/orphans" "$work/orph"
+	cp "$ORPHANS_BIN" "$work/bundle/rootfs/bin/orphans"
+	jq '.process.args = ["/bin/orphans", "2000"] | .root.path = $r' \
+		--arg r "$work/bundle/rootfs" "$work/bundle/config.json" >"$work/orphans/config.json"
+	: >"$samples"
+	for r in $(seq 1 "$ORPHAN_ROUNDS"); do
+		if ! out=$(rt rlite orph run --bundle "$work/orphans" "$prefix-o-$r" \
+			</dev/null 2>"$work/err/orphans.err"); then
+			runtime_failed rlite "run of the orphans" "$work/err/orphans.err"
+			return
+		fi
+		if ! grep -qx 'zombies 0' <<<"$out" || ! grep -qx 'left 0' <<<"$out"; then
+			say "bench: orphans left behind: $out" >&2
+			failed+=("rlite: orphans not reaped")
+			return
+		fi
+		awk '$1 == "waited" { print $2 }' <<<"$out" >>"$samples"
+	done
+	"$driver" stats orphans.reap_ms rlite <"$samples" >>"$results"
+}
+
 runtime_failed() { # runtime_failed NAME WHAT STDERR
 	failed+=("$1: $2")
 	say "bench: $1 failed: $2" >&2
@@ -279,10 +317,12 @@ write_json() {
 	jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg kernel "$(uname -r)" \
 		--argjson cpus "$(nproc)" --argjson versions "$(versions)" \
 		--argjson rounds "$ROUNDS" --argjson par_rounds "$PAR_ROUNDS" \
-		--argjson mem_rounds "$MEM_ROUNDS" --argjson quick "$([ "$QUICK" = 1 ] && echo true || echo false)" \
+		--argjson mem_rounds "$MEM_ROUNDS" --argjson orphan_rounds "$ORPHAN_ROUNDS" \
+		--argjson quick "$([ "$QUICK" = 1 ] && echo true || echo false)" \
 		--arg counts "$COUNTS" --arg note "$ns_note" --argjson seconds "$SECONDS" '
 		{date: $date, kernel: $kernel, cpus: $cpus, versions: $versions, quick: $quick,
 		 rounds: $rounds, par_rounds: $par_rounds, mem_rounds: $mem_rounds,
+		 orphan_rounds: $orphan_rounds,
 		 counts: ($counts | split(" ") | map(select(. != "") | tonumber)),
 		 note: $note, seconds: $seconds,
 		 figures: (reduce .[] as $r ({}; .[$r.key][$r.runtime] = ($r | del(.key, .runtime))))}' \
@@ -301,7 +341,7 @@ print_table() {
 
 # ---- main ----------------------------------------------------------------------
 say "rlite benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cpus, kernel $(uname -r)"
-say "  rounds $ROUNDS (parallel $PAR_ROUNDS, memory $MEM_ROUNDS), counts $COUNTS, timeout ${TIMEOUT}s$([ "$QUICK" = 1 ] && echo ', QUICK')"
+say "  rounds $ROUNDS (parallel $PAR_ROUNDS, memory $MEM_ROUNDS, orphans $ORPHAN_ROUNDS), counts $COUNTS, timeout ${TIMEOUT}s$([ "$QUICK" = 1 ] && echo ', QUICK')"
 say "  $ns_note"
 mkdir -p "$work/log" "$work/err"
 make_bundle
@@ -326,6 +366,8 @@ say "4. memory of a detached rlite container"
 detached_memory
 say "5. list and state"
 list_state
+say "7. orphan reaping"
+orphan_reaping
 
 write_json
 say ""

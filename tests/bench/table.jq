@@ -64,4 +64,6 @@ def change($a; $b):
   row("sleep.private_dirty_kb"; "(sleep) Private_Dirty"; false),
   head("5. list and state with N stopped containers present, ms"),
   ($counts[] as $n | row("list.\($n).ms"; "list, N=\($n)"; true)),
-  ($counts[] as $n | row("state.\($n).ms"; "state, N=\($n)"; true))
+  ($counts[] as $n | row("state.\($n).ms"; "state, N=\($n)"; true)),
+  head("7. 2,000 orphans exit at once: until rlite's pid-1 shim reaped them all, ms"),
+  row("orphans.reap_ms"; "reaped"; false)

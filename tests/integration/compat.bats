@@ -44,7 +44,8 @@ teardown() {
 	if [ -n "${CP_RUNC_ROOT:-}" ] && [ -d "$CP_RUNC_ROOT" ]; then
 		local id
 		for id in $(runc --root "$CP_RUNC_ROOT" list -q 2>/dev/null); do
-			timeout 10 runc --root "$CP_RUNC_ROOT" delete --force "$id" >/dev/null 2>&1 || true
+			timeout "$RR_DEADLINE" runc --root "$CP_RUNC_ROOT" delete --force "$id" \
+				>/dev/null 2>&1 || true
 		done
 	fi
 	rr_teardown
@@ -73,7 +74,7 @@ cp_create() {
 	local rt=$1
 	shift
 	status=0
-	timeout -k 5 20 env RR_TAG="$RR_ID" "$(cp_bin "$rt")" --root "$(cp_root "$rt")" \
+	timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$(cp_bin "$rt")" --root "$(cp_root "$rt")" \
 		create --bundle "$RR_BUNDLE" "$@" "$(cp_id "$rt")" \
 		</dev/null >"$RR_DIR/$rt.create.out" 2>&1 || status=$?
 	output=$(cat "$RR_DIR/$rt.create.out")
@@ -98,7 +99,7 @@ cp_root() {
 cp_run() {
 	local rt=$1
 	status=0
-	output=$(timeout -k 5 30 env RR_TAG="$RR_ID" "$(cp_bin "$rt")" --root "$(cp_root "$rt")" \
+	output=$(timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$(cp_bin "$rt")" --root "$(cp_root "$rt")" \
 		run --bundle "$RR_BUNDLE" "$(cp_id "$rt")" </dev/null 2>&1) || status=$?
 	echo "--- $rt run $(jq -c .process.args "$RR_BUNDLE/config.json"): $status: $output"
 }
@@ -107,14 +108,15 @@ cp_status() {
 	cp_rt "$1" state "$(cp_id "$1")" | jq -r .status
 }
 
+cp_status_is() {
+	[ "$(cp_status "$1" 2>/dev/null)" = "$2" ]
+}
+
 cp_wait_status() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[ "$(cp_status "$1" 2>/dev/null)" = "$2" ] && return 0
-		sleep 0.05
-	done
-	echo "$1: status is \"$(cp_status "$1" 2>&1)\", not \"$2\""
-	return 1
+	rr_wait_for cp_status_is "$1" "$2" || {
+		echo "$1: status is \"$(cp_status "$1" 2>&1)\", not \"$2\""
+		return 1
+	}
 }
 
 @test "compat: runc runs the bundle on this host (busybox true)" {
@@ -201,7 +203,7 @@ cp_wait_status() {
 	for rt in runc rlite; do
 		(
 			rc=0
-			timeout -k 5 30 env RR_TAG="$RR_ID" "$(cp_bin "$rt")" --root "$(cp_root "$rt")" \
+			timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$(cp_bin "$rt")" --root "$(cp_root "$rt")" \
 				run --bundle "$RR_BUNDLE" "$(cp_id "$rt")" </dev/null >"$RR_DIR/$rt.bg" 2>&1 || rc=$?
 			echo "$rc" >"$RR_DIR/$rt.bg.rc"
 		) &
@@ -358,12 +360,7 @@ cp_wait_status() {
 		run cp_rt "$rt" delete "$(cp_id "$rt")"
 		echo "$rt delete created: $status $output"
 		[ "$status" -eq 0 ]
-		local i
-		for ((i = 0; i < 100; i++)); do
-			[ -e "/proc/$pid/stat" ] && [ "$(awk '{ print $3 }' "/proc/$pid/stat")" != Z ] || break
-			sleep 0.05
-		done
-		[ ! -e "/proc/$pid/stat" ] || [ "$(awk '{ print $3 }' "/proc/$pid/stat")" = Z ]
+		rr_wait_for rr_gone "$pid"
 		run cp_rt "$rt" state "$(cp_id "$rt")"
 		[ "$status" -ne 0 ]
 	done
@@ -375,7 +372,7 @@ cp_wait_status() {
 		trap "echo USR2 >>/mnt/host/sig-$RT" USR2
 		echo ready >/mnt/host/ready-$RT
 		while :; do sleep 0.05; done'
-	local rt id i
+	local rt id
 	for rt in runc rlite; do
 		rr_jq '.process.env += ["RT=" + $rt]' --arg rt "$rt"
 		id=$(cp_id "$rt")
@@ -383,24 +380,15 @@ cp_wait_status() {
 		[ "$status" -eq 0 ]
 		run cp_rt "$rt" start "$id"
 		[ "$status" -eq 0 ]
-		for ((i = 0; i < 100; i++)); do
-			[ -e "$CP_HOST/ready-$rt" ] && break
-			sleep 0.05
-		done
+		rr_wait_for test -e "$CP_HOST/ready-$rt"
 		run cp_rt "$rt" kill "$id" usr1
 		echo "$rt kill usr1: $status $output"
 		[ "$status" -eq 0 ]
-		for ((i = 0; i < 100; i++)); do
-			[ "$(wc -l <"$CP_HOST/sig-$rt" 2>/dev/null || echo 0)" -ge 1 ] && break
-			sleep 0.05
-		done
+		rr_wait_for rr_has_lines "$CP_HOST/sig-$rt" 1
 		run cp_rt "$rt" kill "$id" 12
 		echo "$rt kill 12: $status $output"
 		[ "$status" -eq 0 ]
-		for ((i = 0; i < 100; i++)); do
-			[ "$(wc -l <"$CP_HOST/sig-$rt")" -ge 2 ] && break
-			sleep 0.05
-		done
+		rr_wait_for rr_has_lines "$CP_HOST/sig-$rt" 2
 		echo "$rt got: $(tr '\n' ' ' <"$CP_HOST/sig-$rt")"
 		[ "$(tr '\n' ' ' <"$CP_HOST/sig-$rt")" = "USR1 USR2 " ]
 		# Signal 0 probes that the container runs and delivers nothing.
@@ -530,7 +518,7 @@ cp_exec() {
 	local rt=$1
 	shift
 	status=0
-	output=$(timeout -k 5 30 env RR_TAG="$RR_ID" "$(cp_bin "$rt")" --root "$(cp_root "$rt")" \
+	output=$(timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$(cp_bin "$rt")" --root "$(cp_root "$rt")" \
 		exec "$@" </dev/null 2>&1) || status=$?
 	echo "--- $rt exec $*: $status: $output"
 }

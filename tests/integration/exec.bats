@@ -37,9 +37,10 @@ ex_rlite() {
 }
 
 # ex_start [SCRIPT]: the container runs SCRIPT (default: sleep), detached.
+# shellcheck disable=SC2120 # no test gives one yet
 ex_start() {
 	rr_sh "${1:-exec sleep 1000}"
-	run timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" run --detach \
+	run timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" run --detach \
 		--bundle "$RR_BUNDLE" "$RR_ID" </dev/null
 	echo "run -d: $status $output"
 	[ "$status" -eq 0 ]
@@ -53,7 +54,7 @@ ex() {
 		want=("$1")
 		shift
 	fi
-	run "${want[@]}" timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" \
+	run "${want[@]}" timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" \
 		exec "$@" </dev/null
 	echo "--- exec $*: $status"
 	printf '%s\n' "$output"
@@ -73,6 +74,15 @@ ex_zombies() {
 		[ "$(awk '{print $3}' "$p/stat" 2>/dev/null)" = Z ] && n=$((n + 1))
 	done
 	echo "$n"
+}
+
+ex_status_is() {
+	[ "$(ex_rlite state "$RR_ID" | jq -r .status)" = "$1" ]
+}
+
+# No zombie in the container, and only the shim and the workload in it.
+ex_only_init_left() {
+	[ "$(ex_zombies)" = 0 ] && [ "$(ex_rlite ps --format json "$RR_ID" | jq length)" -eq 2 ]
 }
 
 @test "exec: id, pwd and env run in the container, as its config says" {
@@ -162,7 +172,7 @@ ex_zombies() {
 @test "exec: --detach --pid-file: the caller's subreaper reaps the process and gets its status" {
 	[ -x "$RL_HELPERS/subreaper" ] || skip "subreaper helper not built"
 	ex_start
-	run timeout -k 5 30 "$RL_HELPERS/subreaper" "$RR_DIR/exec.pid" env RR_TAG="$RR_ID" \
+	run timeout -k 5 "$RR_GUARD" "$RL_HELPERS/subreaper" "$RR_DIR/exec.pid" env RR_TAG="$RR_ID" \
 		"$RLITE_BIN" --root "$RR_STATE" exec --detach --pid-file "$RR_DIR/exec.pid" \
 		"$RR_ID" sh -c 'sleep 0.2; exit 7' </dev/null
 	echo "$output"
@@ -177,15 +187,11 @@ ex_zombies() {
 @test "exec: -t with --console-socket sends the pty master; the process has a terminal" {
 	[ -x "$RL_HELPERS/console-recv" ] || skip "console-recv helper not built"
 	ex_start
-	"$RL_HELPERS/console-recv" -o "$RR_DIR/console.out" -p "$RR_DIR/recv.pid" -t 20 \
+	"$RL_HELPERS/console-recv" -o "$RR_DIR/console.out" -p "$RR_DIR/recv.pid" -t "$RR_GUARD" \
 		"$RR_DIR/console.sock"
 	ex -t --console-socket "$RR_DIR/console.sock" "$RR_ID" sh -c 'tty; echo END'
 	[ "$status" -eq 0 ]
-	local i
-	for i in $(seq 100); do
-		grep -q END "$RR_DIR/console.out" 2>/dev/null && break
-		sleep 0.1
-	done
+	rr_wait_for grep -q END "$RR_DIR/console.out"
 	grep -qx 'fds: 1' "$RR_DIR/console.out"
 	tr -d '\r' <"$RR_DIR/console.out" | grep -qx '/dev/pts/[0-9]*'
 }
@@ -193,7 +199,7 @@ ex_zombies() {
 @test "exec: -t in the foreground proxies the pty like run" {
 	command -v script >/dev/null || skip "no script(1)"
 	ex_start
-	run timeout -k 5 30 script -qec "stty rows 21 cols 77; env RR_TAG=$RR_ID $RLITE_BIN \
+	run timeout -k 5 "$RR_GUARD" script -qec "stty rows 21 cols 77; env RR_TAG=$RR_ID $RLITE_BIN \
 		--root $RR_STATE exec -t $RR_ID sh -c 'tty; stty size; exit 4'; echo rc=\$?" /dev/null
 	output=$(tr -d '\r' <<<"$output")
 	echo "$output"
@@ -209,7 +215,7 @@ ex_zombies() {
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"cannot exec in a paused container (use --ignore-paused to override)"* ]]
 	# with --ignore-paused it waits for the thaw
-	(timeout -k 5 30 "$RLITE_BIN" --root "$RR_STATE" exec --ignore-paused "$RR_ID" \
+	(timeout -k 5 "$RR_GUARD" "$RLITE_BIN" --root "$RR_STATE" exec --ignore-paused "$RR_ID" \
 		sh -c 'echo thawed' </dev/null >"$RR_DIR/ip.out" 2>&1; echo "rc=$?" >>"$RR_DIR/ip.out") &
 	sleep 0.5
 	[ ! -s "$RR_DIR/ip.out" ]
@@ -219,11 +225,7 @@ ex_zombies() {
 	grep -qx thawed "$RR_DIR/ip.out"
 	grep -qx rc=0 "$RR_DIR/ip.out"
 	ex_rlite kill "$RR_ID" KILL
-	local i
-	for i in $(seq 100); do
-		[ "$(ex_rlite state "$RR_ID" | jq -r .status)" = stopped ] && break
-		sleep 0.1
-	done
+	rr_wait_for ex_status_is stopped
 	ex "$RR_ID" true
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"cannot exec in a stopped container: container not running"* ]]
@@ -245,20 +247,13 @@ ex_zombies() {
 
 @test "exec: 50 execs leave no zombie and no process behind" {
 	ex_start
-	local i
-	for i in $(seq 50); do
-		timeout -k 5 30 "$RLITE_BIN" --root "$RR_STATE" exec "$RR_ID" sh -c 'sleep 0.01 &' \
+	for _ in $(seq 50); do
+		timeout -k 5 "$RR_GUARD" "$RLITE_BIN" --root "$RR_STATE" exec "$RR_ID" sh -c 'sleep 0.01 &' \
 			</dev/null >/dev/null 2>&1
 	done
-	# what they backgrounded was reparented to the shim, which reaps it
-	for i in $(seq 100); do
-		[ "$(ex_zombies)" = 0 ] &&
-			[ "$(ex_rlite ps --format json "$RR_ID" | jq length)" -eq 2 ] && break
-		sleep 0.1
-	done
-	[ "$(ex_zombies)" = 0 ]
-	# the shim and the workload, nothing else
-	[ "$(ex_rlite ps --format json "$RR_ID" | jq length)" -eq 2 ]
+	# what they backgrounded was reparented to the shim, which reaps it:
+	# no zombie, and the shim and the workload, nothing else
+	rr_wait_for ex_only_init_left
 }
 
 @test "exec: the container's seccomp filter applies to the process" {
@@ -302,20 +297,33 @@ ex_zombies() {
 	[[ "$output" == *'process.selinuxLabel: "system_u:system_r:container_t:s0": SELinux is not enabled on this host'* ]]
 }
 
+# The CPUs this process may run on, one per line ("0-2,5" -> 0 1 2 5).
+ex_allowed_cpus() {
+	local r
+	awk '/^Cpus_allowed_list:/ { gsub(",", "\n", $2); print $2 }' /proc/self/status |
+		while read -r r; do
+			seq "${r%-*}" "${r#*-}"
+		done
+}
+
 @test "exec: process.execCPUAffinity: final is where the process runs; without it, every CPU" {
-	[ "$(nproc --all)" -ge 2 ] || skip "needs two CPUs"
+	# two CPUs this test may use (a machine, or a cpuset, may leave out 0 or 1)
+	local cpus
+	mapfile -t cpus < <(ex_allowed_cpus)
+	[ "${#cpus[@]}" -ge 2 ] || skip "needs two CPUs this process may run on"
 	ex_start
 	jq '.process | .args = ["sh", "-c", "grep Cpus_allowed_list /proc/self/status"] |
-		.execCPUAffinity = {"initial": "0", "final": "1"}' \
+		.execCPUAffinity = {"initial": $i, "final": $f}' --arg i "${cpus[0]}" --arg f "${cpus[1]}" \
 		"$RR_BUNDLE/config.json" >"$RR_DIR/process.json"
 	ex --process "$RR_DIR/process.json" "$RR_ID"
 	[ "$status" -eq 0 ]
-	[[ "$output" == *$'Cpus_allowed_list:\t1'* ]]
-	jq '.execCPUAffinity = {"initial": "0"}' "$RR_DIR/process.json" >"$RR_DIR/p2.json"
+	[[ "$output" == *$'Cpus_allowed_list:\t'"${cpus[1]}"* ]]
+	jq '.execCPUAffinity = {"initial": $i}' --arg i "${cpus[0]}" "$RR_DIR/process.json" >"$RR_DIR/p2.json"
 	ex --process "$RR_DIR/p2.json" "$RR_ID"
 	[ "$status" -eq 0 ]
-	want=$(grep Cpus_allowed_list "/proc/$(ex_rlite state "$RR_ID" | jq .pid)/status")
-	[[ "$output" == *"$want"* ]]
+	local init_cpus
+	init_cpus=$(grep Cpus_allowed_list "/proc/$(ex_rlite state "$RR_ID" | jq .pid)/status")
+	[[ "$output" == *"$init_cpus"* ]]
 	jq '.execCPUAffinity = {"final": "0-x"}' "$RR_DIR/process.json" >"$RR_DIR/bad.json"
 	ex --process "$RR_DIR/bad.json" "$RR_ID"
 	[ "$status" -ne 0 ]
@@ -325,17 +333,17 @@ ex_zombies() {
 @test "exec --pidfd-socket: the caller gets a pidfd of the exec'd process" {
 	[ -x "$RL_HELPERS/console-recv" ] || skip "console-recv helper not built"
 	ex_start
-	"$RL_HELPERS/console-recv" -P -o "$RR_DIR/pidfd.out" -p "$RR_DIR/recv.pid" -t 20 \
+	"$RL_HELPERS/console-recv" -P -o "$RR_DIR/pidfd.out" -p "$RR_DIR/recv.pid" -t "$RR_GUARD" \
 		"$RR_DIR/pidfd.sock"
 	# The process outlives the helper's look at the pidfd, then the pidfd
 	# tells the helper when it ends.
 	ex_rlite exec --detach --pidfd-socket "$RR_DIR/pidfd.sock" --pid-file "$RR_DIR/exec.pid" \
 		"$RR_ID" sleep 600 </dev/null >"$RR_DIR/exec.log" 2>&1
-	for _ in $(seq 100); do grep -q '^pid: ' "$RR_DIR/pidfd.out" && break; sleep 0.1; done
+	rr_wait_for grep -q '^pid: ' "$RR_DIR/pidfd.out"
 	cat "$RR_DIR/pidfd.out"
 	[ "$(cat "$RR_DIR/pidfd.out")" = $'payload: setns\nfds: 1\npid: '"$(cat "$RR_DIR/exec.pid")" ]
 	kill -9 "$(cat "$RR_DIR/exec.pid")"
-	for _ in $(seq 100); do grep -qx exited "$RR_DIR/pidfd.out" && break; sleep 0.1; done
+	rr_wait_for grep -qx exited "$RR_DIR/pidfd.out"
 	[ "$(tail -n1 "$RR_DIR/pidfd.out")" = exited ]
 	ex --pidfd-socket "$RR_DIR/none.sock" "$RR_ID" true
 	[ "$status" -ne 0 ]

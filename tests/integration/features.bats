@@ -127,7 +127,7 @@ fq() {
 		rr_jq '.linux.memoryPolicy = {"mode": $m} | if $n != "" then .linux.memoryPolicy.nodes = $n else . end' \
 			--arg m "$mode" --arg n "$nodes"
 		rr_sh 'grep -m1 " stack" /proc/self/numa_maps'
-		run timeout 30 "$RLITE_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
+		run timeout "$RR_GUARD" "$RLITE_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
 		echo "$mode: $status $output"
 		# a mode this kernel lacks (MPOL_WEIGHTED_INTERLEAVE is 6.9) is the
 		# kernel's refusal, naming the field, never the parser's
@@ -156,11 +156,21 @@ fq() {
 
 # What the document promises, in a real container: one tmpfs per listed
 # mount option (a bind of a host directory for bind and rbind), all in one
-# config, each mounted with its option.
+# config, each mounted with its option.  idmap and ridmap need a kernel
+# that makes idmapped mounts (rr_idmap_reason): without one they are left
+# out, saying so.
 @test "features: every mount option listed works in a container" {
 	mkdir -p "$RR_DIR/src"
+	local why idm=true
+	why=$(rr_idmap_reason "$RR_DIR/src")
+	if [ -n "$why" ]; then
+		echo "idmap and ridmap not tried: $why"
+		idm=false
+	fi
 	rr_jq '.mounts += [$f[0].mountOptions[] |
-		if . == "bind" or . == "rbind" then
+		if (. == "idmap" or . == "ridmap") and ($idm | not) then
+			empty
+		elif . == "bind" or . == "rbind" then
 			{"destination": ("/m/" + .), "type": "bind", "source": $src, "options": [.]}
 		elif . == "idmap" or . == "ridmap" then
 			{"destination": ("/m/" + .), "type": "bind", "source": $src,
@@ -168,7 +178,7 @@ fq() {
 		else
 			{"destination": ("/m/" + .), "type": "tmpfs", "source": "tmpfs", "options": [.]}
 		end]' --slurpfile f "$RR_DIR/features.json" --arg src "$RR_DIR/src" \
-		--argjson map '[{"containerID": 0, "hostID": 1234, "size": 1}]'
+		--argjson map '[{"containerID": 0, "hostID": 1234, "size": 1}]' --argjson idm "$idm"
 	rr_sh 'cat /proc/self/mounts'
 	rr_run -0
 	[[ "$(rr_mount_of /m/ro)" == "tmpfs ro,"* ]]
@@ -176,12 +186,15 @@ fq() {
 	[[ "$(rr_mount_of /m/nosuid)" == *,nosuid,* ]]
 	[[ "$(rr_mount_of /m/nosymfollow)" == *,nosymfollow* ]]
 	[[ "$(rr_mount_of /m/noatime)" == *,noatime* ]]
-	[[ "$(rr_mount_of /m/idmap)" == *,idmapped* ]]
-	[[ "$(rr_mount_of /m/ridmap)" == *,idmapped* ]]
-	# one mount per option
+	if [ "$idm" = true ]; then
+		[[ "$(rr_mount_of /m/idmap)" == *,idmapped* ]]
+		[[ "$(rr_mount_of /m/ridmap)" == *,idmapped* ]]
+	fi
+	# one mount per option tried
 	local n
 	n=$(printf '%s\n' "$output" | awk '$2 ~ "^/m/" { print $2 }' | sort -u | wc -l)
-	[ "$n" -eq "$(fq '.mountOptions | length')" ]
+	[ "$n" -eq "$(fq --argjson idm "$idm" \
+		'.mountOptions | map(select($idm or (. != "idmap" and . != "ridmap"))) | length')" ]
 }
 
 @test "features: idmap on a tmpfs is refused at create: only bind mounts are idmapped" {

@@ -80,16 +80,17 @@ hs_assert_masked() {
 	[[ "$output" == *"/proc/keys character special file 1:3 0"* ]]
 }
 
-# After rr_run_bg: waits (10 s at most) until the workload printed its first
-# line, then prints the init's host pid.
+# The init's host pid once the workload printed its first line.
+hs_started() {
+	local pid
+	pid=$("$RLITE_BIN" --root "$RR_STATE" state "$RR_ID" 2>/dev/null | jq -r '.pid // empty')
+	[ -n "$pid" ] && [ "$pid" != 0 ] && [ -s "$RR_DIR/bg.out" ] && echo "$pid"
+}
+
+# After rr_run_bg: waits (RR_DEADLINE at most) until the workload printed
+# its first line, then prints the init's host pid.
 hs_wait_output() {
-	local pid= i
-	for i in $(seq 100); do
-		pid=$("$RLITE_BIN" --root "$RR_STATE" state "$RR_ID" 2>/dev/null | jq -r '.pid // empty')
-		[ -n "$pid" ] && [ "$pid" != 0 ] && [ -s "$RR_DIR/bg.out" ] && break
-		sleep 0.1
-	done
-	[ -n "$pid" ] && [ "$pid" != 0 ] && echo "$pid"
+	rr_wait_for hs_started >/dev/null && hs_started
 }
 
 @test "hostile: dev/null -> /proc/sys/kernel/core_pattern: every mask is still the null device" {
@@ -196,10 +197,10 @@ hs_wait_output() {
 	ln -s /proc/sys/kernel/core_pattern "$HS_ROOTFS/dev/console"
 	rr_jq '.process.terminal = true'
 	rr_sh 'echo ran'
-	"$RL_HELPERS/console-recv" -o "$RR_DIR/console.out" -p "$RR_DIR/recv.pid" -t 20 \
+	"$RL_HELPERS/console-recv" -o "$RR_DIR/console.out" -p "$RR_DIR/recv.pid" -t "$RR_GUARD" \
 		"$RR_DIR/console.sock"
 	rr_snapshot
-	run timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" create \
+	run timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" create \
 		--bundle "$RR_BUNDLE" --console-socket "$RR_DIR/console.sock" "$RR_ID" </dev/null
 	echo "$output"
 	[ "$status" -ne 0 ]

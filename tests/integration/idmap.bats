@@ -2,7 +2,9 @@
 # Idmapped mounts (runtime-spec config.md "Mounts": uidMappings,
 # gidMappings, the idmap and ridmap options): what the container sees
 # through them, what the host sees of what it made, and the refusals.
-# Needs root.  Each test has its own bundle, --root and container id.
+# Needs root.  Each test has its own bundle, --root and container id, and
+# skips, saying why, on a kernel without idmapped mounts or user namespaces
+# (decided from the kernel's own files: rr_idmap_reason, rr_userns_reason).
 
 # jq filters and container scripts are in single quotes on purpose.
 # shellcheck disable=SC2016
@@ -19,6 +21,9 @@ teardown_file() {
 
 setup() {
 	rr_setup
+	local why
+	why=$(rr_idmap_reason "$RR_DIR")
+	[ -z "$why" ] || skip "$why"
 }
 
 teardown() {
@@ -45,13 +50,25 @@ idm_mount() {
 		--arg s "$RR_VOL" --argjson o "$1" --argjson m "${2:-null}"
 }
 
+# idm_need_userns: skips, saying why, without user namespaces.
+idm_need_userns() {
+	local why
+	why=$(rr_userns_reason)
+	[ -z "$why" ] || skip "$why"
+}
+
 idm_userns() {
-	unshare --user true 2>/dev/null || skip "user namespaces are not available here"
+	idm_need_userns
 	rr_jq '.linux.namespaces += [{"type": "user"}]
 		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
 		| .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
 	# the container's root (host uid 100000) cannot make /vol in the rootfs
 	mkdir -p "$RR_BUNDLE/rootfs/vol"
+}
+
+# idm_own_userns PID: PID is in a user namespace other than this shell's.
+idm_own_userns() {
+	[ "$(readlink "/proc/$1/ns/user")" != "$(readlink /proc/self/ns/user)" ]
 }
 
 MAPS='[{"containerID": 0, "hostID": 1234, "size": 1},
@@ -113,17 +130,15 @@ MAPS='[{"containerID": 0, "hostID": 1234, "size": 1},
 }
 
 @test "idmap: a user namespace joined by path is the mapping of a plain idmap" {
-	unshare --user true 2>/dev/null || skip "user namespaces are not available here"
+	idm_need_userns
 	RR_VOL=$RR_DIR/vol
 	idm_vol "$RR_VOL"
 	# a user namespace held by a process of this test (the tag kills it
 	# at teardown), mapped as a container's would be
-	env RR_TAG="$RR_ID" unshare --user sleep 60 &
+	env RR_TAG="$RR_ID" unshare --user sleep 1000 &
 	local holder=$!
 	# until it has made its namespace
-	until [ "$(readlink "/proc/$holder/ns/user")" != "$(readlink /proc/self/ns/user)" ]; do
-		sleep 0.05
-	done
+	rr_wait_for idm_own_userns "$holder"
 	echo "0 100000 65536" >"/proc/$holder/uid_map"
 	echo "0 100000 65536" >"/proc/$holder/gid_map"
 	rr_jq '.linux.namespaces += [{"type": "user", "path": $p}]' --arg p "/proc/$holder/ns/user"

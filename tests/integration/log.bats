@@ -107,7 +107,12 @@ rl_split() {
 	rl_split --root "$RL_TMP/root" --log "$RL_TMP/log" --log-format json state nosuch
 	[ "$(wc -l <"$RL_TMP/log")" -eq 2 ]
 	[ "$(head -1 "$RL_TMP/log" | jq -r .msg)" = before ]
-	rl_split --root "$RL_TMP/root" --log "$RL_TMP/new.log" --log-format json state nosuch
+	# 0644 as runc asks for it, less the caller's umask: with umask 022, as
+	# a caller's is unless set otherwise (the test's may be anything)
+	(
+		umask 022
+		rl_split --root "$RL_TMP/root" --log "$RL_TMP/new.log" --log-format json state nosuch
+	)
 	[ "$(stat -c %a "$RL_TMP/new.log")" = 644 ]
 }
 

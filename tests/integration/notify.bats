@@ -3,7 +3,8 @@
 # container, as runc has it.  A host listener (helpers/sdnotify listen)
 # stands in for systemd and records every datagram and its sender; the
 # container sends READY=1 with the same helper (sdnotify send), copied into
-# its rootfs.  Needs root.
+# its rootfs.  Needs root.  What a test waits for it polls with
+# rr_wait_for; single commands are guarded by RR_GUARD.
 
 # jq filters and container scripts are in single quotes on purpose.
 # shellcheck disable=SC2016
@@ -40,9 +41,12 @@ teardown() {
 }
 
 # nt_listen: systemd's socket at $NT_SOCK; what it receives goes to $NT_GOT,
-# the senders' pids to $NT_GOT.senders.
+# the senders' pids to $NT_GOT.senders.  teardown kills it; its own time
+# limit only keeps a listener from outliving a broken teardown, and is well
+# beyond any test's.
 nt_listen() {
-	"$RL_HELPERS/sdnotify" listen -p "$RR_DIR/listen.pid" -t 40 "$NT_SOCK" "$NT_GOT"
+	"$RL_HELPERS/sdnotify" listen -p "$RR_DIR/listen.pid" -t "$((RR_GUARD * 10))" \
+		"$NT_SOCK" "$NT_GOT"
 }
 
 nt_rlite() {
@@ -52,19 +56,14 @@ nt_rlite() {
 # nt_create: `rlite create` with NOTIFY_SOCKET; its output goes to a file,
 # as the created init holds create's stdout.
 nt_create() {
-	timeout -k 5 30 env RR_TAG="$RR_ID" NOTIFY_SOCKET="$NT_SOCK" \
+	timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" NOTIFY_SOCKET="$NT_SOCK" \
 		"$RLITE_BIN" --root "$RR_STATE" create --bundle "$RR_BUNDLE" "$RR_ID" \
 		</dev/null >"$RR_DIR/create.log" 2>&1 || { cat "$RR_DIR/create.log"; return 1; }
 }
 
-# nt_wait_file FILE: until the container made it (at most 10 s).
+# nt_wait_file FILE: until the container made it (rr_wait_for).
 nt_wait_file() {
-	for _ in $(seq 200); do
-		[ -e "$1" ] && return 0
-		sleep 0.05
-	done
-	echo "$1: not there after 10 s"
-	return 1
+	rr_wait_for test -e "$1"
 }
 
 # The three datagrams runc sends once the container is ready.
@@ -82,7 +81,7 @@ NT_READY_ON_GO='echo "$NOTIFY_SOCKET" >/mnt/host/env; env | grep -c ^NOTIFY_SOCK
 	touch /mnt/host/waiting
 	while [ ! -e /mnt/host/go ]; do sleep 0.05; done
 	sdnotify send READY=1 && touch /mnt/host/sent
-	exec sleep 100'
+	exec sleep 1000'
 
 @test "create + start: start returns after the READY, relayed with MAINPID the init" {
 	nt_listen
@@ -95,7 +94,7 @@ NT_READY_ON_GO='echo "$NOTIFY_SOCKET" >/mnt/host/env; env | grep -c ^NOTIFY_SOCK
 	(
 		nt_wait_file "$RR_HOST/waiting" >/dev/null && touch "$RR_HOST/go"
 	) &
-	run timeout -k 5 30 env NOTIFY_SOCKET="$NT_SOCK" "$RLITE_BIN" --root "$RR_STATE" start "$RR_ID"
+	run timeout -k 5 "$RR_GUARD" env NOTIFY_SOCKET="$NT_SOCK" "$RLITE_BIN" --root "$RR_STATE" start "$RR_ID"
 	wait
 	echo "start: $status $output"
 	[ "$status" -eq 0 ]
@@ -115,7 +114,7 @@ NT_READY_ON_GO='echo "$NOTIFY_SOCKET" >/mnt/host/env; env | grep -c ^NOTIFY_SOCK
 	nt_listen
 	rr_sh 'exit 0'
 	nt_create
-	run timeout -k 5 30 env NOTIFY_SOCKET="$NT_SOCK" "$RLITE_BIN" --root "$RR_STATE" start "$RR_ID"
+	run timeout -k 5 "$RR_GUARD" env NOTIFY_SOCKET="$NT_SOCK" "$RLITE_BIN" --root "$RR_STATE" start "$RR_ID"
 	echo "start: $status $output"
 	[ "$status" -eq 0 ]
 	[ ! -s "$NT_GOT" ]
@@ -127,7 +126,7 @@ NT_READY_ON_GO='echo "$NOTIFY_SOCKET" >/mnt/host/env; env | grep -c ^NOTIFY_SOCK
 	(
 		nt_wait_file "$RR_HOST/waiting" >/dev/null && touch "$RR_HOST/go"
 	) &
-	run timeout -k 5 30 env RR_TAG="$RR_ID" NOTIFY_SOCKET="$NT_SOCK" \
+	run timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" NOTIFY_SOCKET="$NT_SOCK" \
 		"$RLITE_BIN" --root "$RR_STATE" run -d --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
 	wait
 	echo "run -d: $status $output"
@@ -142,10 +141,8 @@ NT_READY_ON_GO='echo "$NOTIFY_SOCKET" >/mnt/host/env; env | grep -c ^NOTIFY_SOCK
 	rr_sh 'sdnotify send READY=1; while [ ! -e /mnt/host/go ]; do sleep 0.05; done; echo done'
 	NOTIFY_SOCKET=$NT_SOCK rr_run_bg
 	local init
-	for _ in $(seq 200); do
-		[ "$(wc -l <"$NT_GOT")" -ge 3 ] && break
-		sleep 0.05
-	done
+	# the three datagrams relayed
+	rr_wait_for rr_has_lines "$NT_GOT" 3
 	init=$(nt_rlite state "$RR_ID" | jq .pid)
 	touch "$RR_HOST/go"
 	rr_wait_bg
@@ -167,9 +164,9 @@ NT_READY_ON_GO='echo "$NOTIFY_SOCKET" >/mnt/host/env; env | grep -c ^NOTIFY_SOCK
 }
 
 @test "a container in a user namespace still reaches the socket" {
-	if ! unshare -U true 2>/dev/null; then
-		skip "user namespaces are not available"
-	fi
+	local why
+	why=$(rr_userns_reason)
+	[ -z "$why" ] || skip "$why"
 	nt_listen
 	rr_jq '.linux.namespaces += [{"type": "user"}]
 		| .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
@@ -179,9 +176,9 @@ NT_READY_ON_GO='echo "$NOTIFY_SOCKET" >/mnt/host/env; env | grep -c ^NOTIFY_SOCK
 	# /run/notify is made like any mount point: the image's /run is the
 	# host root's, which the container's root may not write to; a tmpfs
 	# on /run (as podman mounts one) is its own.
-	rr_sh 'sdnotify send READY=1 && exec sleep 100'
+	rr_sh 'sdnotify send READY=1 && exec sleep 1000'
 	nt_create
-	run timeout -k 5 30 env NOTIFY_SOCKET="$NT_SOCK" "$RLITE_BIN" --root "$RR_STATE" start "$RR_ID"
+	run timeout -k 5 "$RR_GUARD" env NOTIFY_SOCKET="$NT_SOCK" "$RLITE_BIN" --root "$RR_STATE" start "$RR_ID"
 	echo "start: $status $output"
 	[ "$status" -eq 0 ]
 	nt_expect_relay "$(nt_rlite state "$RR_ID" | jq .pid)"
@@ -191,7 +188,7 @@ NT_READY_ON_GO='echo "$NOTIFY_SOCKET" >/mnt/host/env; env | grep -c ^NOTIFY_SOCK
 	rr_sh 'exit 0'
 	rr_snapshot
 	status=0
-	timeout -k 5 30 env RR_TAG="$RR_ID" NOTIFY_SOCKET="$RR_DIR/none.sock" \
+	timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" NOTIFY_SOCKET="$RR_DIR/none.sock" \
 		"$RLITE_BIN" --root "$RR_STATE" create --bundle "$RR_BUNDLE" "$RR_ID" \
 		</dev/null >"$RR_DIR/create.log" 2>&1 || status=$?
 	output=$(cat "$RR_DIR/create.log")
@@ -201,7 +198,7 @@ NT_READY_ON_GO='echo "$NOTIFY_SOCKET" >/mnt/host/env; env | grep -c ^NOTIFY_SOCK
 	rr_assert_nothing_left
 	for mode in run "run -d"; do
 		# shellcheck disable=SC2086 # mode is two words for run -d
-		run timeout -k 5 30 env RR_TAG="$RR_ID" NOTIFY_SOCKET="$RR_DIR/none.sock" \
+		run timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" NOTIFY_SOCKET="$RR_DIR/none.sock" \
 			"$RLITE_BIN" --root "$RR_STATE" $mode --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
 		echo "$mode: $status $output"
 		[ "$status" -ne 0 ]
@@ -216,7 +213,7 @@ NT_READY_ON_GO='echo "$NOTIFY_SOCKET" >/mnt/host/env; env | grep -c ^NOTIFY_SOCK
 		| del(.linux.maskedPaths, .linux.readonlyPaths) | .mounts = []'
 	rr_sh 'exit 0'
 	rr_snapshot
-	run timeout -k 5 30 env RR_TAG="$RR_ID" NOTIFY_SOCKET="$NT_SOCK" \
+	run timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" NOTIFY_SOCKET="$NT_SOCK" \
 		"$RLITE_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
 	echo "$output"
 	[ "$status" -ne 0 ]

@@ -11,6 +11,14 @@
 # Everything lives below a 0755 directory in /tmp (not below bats' 0700
 # temporary directories) so that a container in a user namespace, whose root
 # is an unprivileged host uid, can still reach its rootfs.
+#
+# The machine may be shared and loaded: other runs of these tests (other
+# checkouts) go on at the same time.  So every name a test makes is unique
+# to it (the id ends in a letter, so that no id is the start of another and
+# a sweep of "*$RR_ID*" finds this test's things only), the mount table is
+# compared only where this test can have changed it, and whatever a test
+# waits for it polls with a generous deadline (rr_wait_for) instead of
+# sleeping a guessed time: a slow machine makes a test slow, never red.
 
 # jq filters and container scripts are in single quotes on purpose.
 # shellcheck disable=SC2016
@@ -58,7 +66,7 @@ rr_setup() {
 	RR_DIR=$RR_BASE/t$BATS_TEST_NUMBER
 	RR_BUNDLE=$RR_DIR/bundle
 	RR_STATE=$RR_DIR/state
-	RR_ID=t-$BATS_TEST_NUMBER-$$
+	RR_ID=t-$BATS_TEST_NUMBER-$$x
 	RR_NETNS=
 	RR_HOST_TARGET=
 	mkdir -p "$RR_BUNDLE" "$RR_STATE"
@@ -88,7 +96,8 @@ rr_tagged_pids() {
 rr_teardown() {
 	[ -n "${RR_DIR:-}" ] || return 0
 	if [ -d "$RR_STATE" ]; then
-		timeout 10 "$RLITE_BIN" --root "$RR_STATE" delete --force "$RR_ID" >/dev/null 2>&1 || true
+		timeout "$RR_DEADLINE" "$RLITE_BIN" --root "$RR_STATE" delete --force "$RR_ID" \
+			>/dev/null 2>&1 || true
 	fi
 	rr_kill_tagged
 	# cgroups named after the container (cgroupsPath defaults to its id)
@@ -101,6 +110,113 @@ rr_teardown() {
 	if [ -n "$RR_HOST_TARGET" ] && [ -d "$RR_HOST_TARGET" ]; then
 		umount -l "$RR_HOST_TARGET" 2>/dev/null || true
 		rm -rf --one-file-system "$RR_HOST_TARGET"
+	fi
+}
+
+# How long a test waits for something that must happen (seconds): long
+# enough for a loaded machine; a correct run takes a fraction of it.
+RR_DEADLINE=${RR_DEADLINE:-30}
+# The guard on one `rlite run` (timeout(1)): a run that reaches it is stuck,
+# not slow; it only keeps a hung run from hanging the whole suite.
+RR_GUARD=${RR_GUARD:-60}
+
+# rr_wait_for [-t SECONDS] COMMAND [ARGS...]: runs COMMAND until it
+# succeeds, for at most SECONDS (RR_DEADLINE); fails saying what it waited
+# for.  For a property that holds once something finished ("the process is
+# gone", "the file has 2 lines"), not for a speed.
+rr_wait_for() {
+	local secs=$RR_DEADLINE
+	if [ "$1" = -t ]; then
+		secs=$2
+		shift 2
+	fi
+	local deadline=$((EPOCHSECONDS + secs))
+	until "$@"; do
+		if [ "$EPOCHSECONDS" -ge "$deadline" ]; then
+			echo "gave up after ${secs}s waiting for: $*"
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# rr_has_lines FILE N: FILE exists with at least N lines.
+rr_has_lines() {
+	[ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]
+}
+
+# rr_gone PID: PID has exited (gone, or a zombie nobody reaped yet).
+rr_gone() {
+	local st
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -z "$st" ] || [ "$st" = Z ] || [ "$st" = X ]
+}
+
+# rr_no_tagged_pids: no process carries this test's tag any more.
+rr_no_tagged_pids() {
+	[ -z "$(rr_tagged_pids)" ]
+}
+
+# rr_raw_tty PID: the terminal on PID's stdin is in raw mode (-icanon), as
+# the runtime sets the caller's terminal once it proxies a container's pty:
+# keys typed before that would reach the runtime, not the container.
+rr_raw_tty() {
+	stty -F "/proc/$1/fd/0" -a 2>/dev/null | grep -qw -- -icanon
+}
+
+# rr_tagged_raw_tty: one of the test's processes has its terminal in raw
+# mode: `rlite run` on a terminal, proxying (a container's own pty stays
+# in canonical mode).
+rr_tagged_raw_tty() {
+	local p
+	for p in $(rr_tagged_pids); do
+		rr_raw_tty "$p" && return 0
+	done
+	return 1
+}
+
+# ---- what this kernel has, from its own files --------------------------------
+# A test that needs a kernel feature asks here and skips, saying why, when
+# the kernel lacks it: no test assumes a host feature.
+
+# rr_kernel_at_least MAJOR MINOR: the running kernel is that version or later
+# (/proc/sys/kernel/osrelease).
+rr_kernel_at_least() {
+	local major minor
+	IFS=. read -r major minor _ </proc/sys/kernel/osrelease
+	minor=${minor%%[!0-9]*}
+	[ "$major" -gt "$1" ] || { [ "$major" -eq "$1" ] && [ "${minor:-0}" -ge "$2" ]; }
+}
+
+# rr_kernel_has CONFIG_X MODULE: the kernel has the feature, built in or as
+# a module: /proc/config.gz when the kernel keeps its config, else its
+# module lists (/sys/module, modules.builtin, modules.dep).
+rr_kernel_has() {
+	local rel
+	if [ -r /proc/config.gz ]; then
+		zgrep -qE "^$1=(y|m)\$" /proc/config.gz
+		return
+	fi
+	rel=$(cat /proc/sys/kernel/osrelease)
+	[ -d "/sys/module/$2" ] ||
+		grep -qsE "(^|/)$2\.ko" "/lib/modules/$rel/modules.builtin" "/lib/modules/$rel/modules.dep"
+}
+
+# rr_userns_reason: why this kernel gives no user namespaces, or nothing.
+rr_userns_reason() {
+	if [ ! -e /proc/self/ns/user ] || [ "$(cat /proc/sys/user/max_user_namespaces)" -eq 0 ]; then
+		echo "no user namespaces here (CONFIG_USER_NS, user.max_user_namespaces)"
+	fi
+}
+
+# rr_idmap_reason DIR: why an idmapped mount of DIR cannot be made on this
+# kernel, or nothing: mount_setattr(2) came with Linux 5.12, and the file
+# system must allow idmapped mounts (tmpfs since 6.3).
+rr_idmap_reason() {
+	if ! rr_kernel_at_least 5 12; then
+		echo "no idmapped mounts in this kernel (mount_setattr, Linux 5.12)"
+	elif [ "$(stat -f -c %T "$1")" = tmpfs ] && ! rr_kernel_at_least 6 3; then
+		echo "no idmapped mounts of tmpfs in this kernel (Linux 6.3)"
 	fi
 }
 
@@ -134,7 +250,7 @@ rr_sh() {
 # test shows the config's process and the container's output.
 rr_run() {
 	local rc=0
-	run "$@" timeout -k 5 30 env RR_TAG="$RR_ID" \
+	run "$@" timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" \
 		"$RLITE_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID" </dev/null || rc=$?
 	rr_show
 	return "$rc"
@@ -159,23 +275,27 @@ rr_mount_of() {
 	printf '%s\n' "$output" | awk -v d="$1" 'NF == 6 && $2 == d { r = $3 " " $4 } END { print r }'
 }
 
-# The host's mount table and the test's leftovers, before and after a run
-# that must leave nothing behind.
-# Mounts below another suite's own temporary directory (a second checkout's
-# tests, the interop suites) are that suite's business, not this test's.
-rr_mountinfo() {
-	awk -v base="$RR_BASE/" '{ mp = $5 "/" }
-		mp ~ "^/tmp/rlite-[a-z]+\\." && substr(mp, 1, length(base)) != base { next }
+# The host's mount table as far as this test can change it: all of it but
+# the scratch and state areas where others on a shared machine mount and
+# unmount meanwhile (/tmp, /var/tmp, /run, /var/lib: other test runs'
+# directories, a second checkout's suites, named network namespaces,
+# container engines), except this file's own directory, where a leaked
+# container mount would show.
+rr_mount_table() {
+	awk -v mine="$RR_BASE" '$5 == mine || index($5, mine "/") == 1 { print; next }
+		$5 ~ "^/(tmp|var/tmp|run|var/lib)/" { next }
 		{ print }' /proc/self/mountinfo
 }
 
+# The host's mount table and the test's leftovers, before and after a run
+# that must leave nothing behind.
 rr_snapshot() {
-	rr_mountinfo >"$RR_DIR/mountinfo.before"
+	rr_mount_table >"$RR_DIR/mountinfo.before"
 }
 
 rr_assert_nothing_left() {
 	local pids
-	rr_mountinfo >"$RR_DIR/mountinfo.after"
+	rr_mount_table >"$RR_DIR/mountinfo.after"
 	if ! diff -u "$RR_DIR/mountinfo.before" "$RR_DIR/mountinfo.after"; then
 		echo "the host's mount table changed (above)"
 		return 1
@@ -203,7 +323,7 @@ rr_run_bg() {
 		# bats runs tests under set -e: keep a non-zero exit from ending
 		# the subshell before it records the status.
 		rc=0
-		timeout -k 5 30 env RR_TAG="$RR_ID" \
+		timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" \
 			"$RLITE_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID" \
 			</dev/null >"$RR_DIR/bg.out" 2>&1 || rc=$?
 		echo "$rc" >"$RR_DIR/bg.status"

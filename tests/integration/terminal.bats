@@ -41,26 +41,23 @@ teardown() {
 # rt_recv [ARGS]: the receiver listens on $RT_SOCK (in the background once
 # it does), writing what it got to $RT_OUT.
 rt_recv() {
-	"$RT_RECV" -o "$RT_OUT" -p "$RR_DIR/recv.pid" -t 20 "$@" "$RT_SOCK"
+	"$RT_RECV" -o "$RT_OUT" -p "$RR_DIR/recv.pid" -t "$RR_GUARD" "$@" "$RT_SOCK"
 }
 
 # rt_rlite CMD [ARGS]: rlite CMD with the test's --root, through bats' run.
 rt_rlite() {
 	local cmd=$1
 	shift
-	run timeout -k 5 30 env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" "$cmd" "$@" </dev/null
+	run timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" "$cmd" "$@" \
+		</dev/null
 	echo "--- rlite $cmd exited $status:"
 	printf '%s\n' "$output"
 }
 
-# rt_wait_for TEXT: until $RT_OUT holds TEXT (10 s at most), then prints
-# it with the pty's \r removed.
+# rt_wait_for TEXT: until $RT_OUT holds TEXT, then prints it with the
+# pty's \r removed.
 rt_wait_for() {
-	local i
-	for i in $(seq 100); do
-		grep -q -- "$1" "$RT_OUT" 2>/dev/null && break
-		sleep 0.1
-	done
+	rr_wait_for grep -q -- "$1" "$RT_OUT" || true
 	echo "--- the receiver got:"
 	tr -d '\r' <"$RT_OUT"
 	grep -q -- "$1" "$RT_OUT"
@@ -73,7 +70,7 @@ rt_wait_for() {
 # pty would echo it into the output.
 rt_script() {
 	mkfifo "$RR_DIR/stdin"
-	run timeout -k 5 40 script -qec "$1" /dev/null <>"$RR_DIR/stdin"
+	run timeout -k 5 "$RR_GUARD" script -qec "$1" /dev/null <>"$RR_DIR/stdin"
 	output=$(printf '%s\n' "$output" | tr -d '\r')
 	mapfile -t lines <<<"$output"
 	echo "--- script exited $status; output:"
@@ -225,41 +222,49 @@ rt_run_cmd() {
 }
 
 @test "terminal: foreground run: input is proxied, a window change reaches the container" {
+	rr_host_dir
 	rr_jq '.process.terminal = true'
-	rr_sh 'trap "stty size; exit 0" WINCH; stty size; echo READY
-		i=0; while [ $i -lt 150 ]; do sleep 0.1; i=$((i+1)); done; exit 9'
-	# resize the caller's terminal (script's pty) a few times while the
-	# container runs: the runtime gets SIGWINCH and copies the new size
+	# the workload marks in /mnt/host that its trap is set; it waits for
+	# the change at most RR_DEADLINE seconds
+	rr_sh 'trap "stty size; exit 0" WINCH; stty size; echo READY; touch /mnt/host/ready
+		i=0; while [ $i -lt $((10 * DEADLINE)) ]; do sleep 0.1; i=$((i+1)); done; exit 9'
+	rr_jq '.process.env += ["DEADLINE=" + $d]' --arg d "$RR_DEADLINE"
+	# then the caller's terminal (script's pty) is resized: the runtime
+	# gets SIGWINCH and copies the new size
 	rt_script "stty rows 40 cols 100
-		(for n in 1 2 3 4 5 6 7 8 9 10; do sleep 0.5; stty rows \$((50+n)) cols 120; done
+		(n=0; while [ ! -e '$RR_HOST/ready' ] && [ \$n -lt $((20 * RR_DEADLINE)) ]; do
+			sleep 0.05; n=\$((n + 1)); done; stty rows 51 cols 120
 		) </dev/tty >/dev/null 2>&1 &
 		$(rt_run_cmd); echo rc=\$?"
 	[ "$status" -eq 0 ]
 	printf '%s\n' "$output" | grep -qx '40 100'
 	printf '%s\n' "$output" | grep -qx 'READY'
-	printf '%s\n' "$output" | grep -qE '^5[1-9] 120$|^60 120$'
+	printf '%s\n' "$output" | grep -qx '51 120'
 	printf '%s\n' "$output" | grep -qx 'rc=0'
 }
 
-# rt_typist TEXT: waits until the container's workload sleeps (a process
-# with the test's tag named sleep: the runtime is proxying by then), then
-# prints TEXT (printf escapes) once; for script's stdin.
+# rt_running COMM: a process of the test named COMM runs (one that lives
+# long enough to be found: a loop of short sleeps may never be).
+rt_running() {
+	rr_tagged_pids | while read -r p; do cat "/proc/$p/comm"; done 2>/dev/null | grep -qx "$1"
+}
+
+# rt_typist TEXT [COMM]: waits until the runtime has the caller's terminal
+# in raw mode (it proxies: before that, ^C would reach the runtime) and,
+# with COMM, until the workload runs a process of that name (it is ready),
+# then prints TEXT (printf escapes) once; for script's stdin.
 rt_typist() {
-	local i
-	for i in $(seq 100); do
-		rr_tagged_pids | while read -r p; do cat "/proc/$p/comm"; done 2>/dev/null |
-			grep -qx sleep && break
-		sleep 0.1
-	done
-	sleep 0.5
+	[ -z "${2:-}" ] || rr_wait_for rt_running "$2" >/dev/null
+	rr_wait_for rr_tagged_raw_tty >/dev/null
 	printf "$1"
 }
 
 @test "terminal: foreground run: what the caller types reaches the container" {
 	rr_jq '.process.terminal = true'
-	rr_sh 'sleep 1; read -r line; echo "got:$line"'
-	# typed into script's pty, i.e. the caller's terminal
-	run timeout -k 5 40 script -qec "$(rt_run_cmd); echo rc=\$?" /dev/null \
+	# typed into script's pty, i.e. the caller's terminal, once it is
+	# proxied; the container's pty keeps it until read
+	rr_sh 'read -r line; echo "got:$line"'
+	run timeout -k 5 "$RR_GUARD" script -qec "$(rt_run_cmd); echo rc=\$?" /dev/null \
 		< <(rt_typist 'typed\r')
 	output=$(printf '%s\n' "$output" | tr -d '\r')
 	echo "--- exited $status; output:"
@@ -270,10 +275,10 @@ rt_typist() {
 
 @test "terminal: foreground run: ^C goes to the container, not to the runtime" {
 	rr_jq '.process.terminal = true'
-	rr_sh 'trap "echo got-INT; exit 5" INT; i=0
-		while [ $i -lt 100 ]; do sleep 0.2; i=$((i+1)); done; exit 9'
-	run timeout -k 5 40 script -qec "$(rt_run_cmd); echo rc=\$?" /dev/null \
-		< <(rt_typist '\003')
+	# sleep runs once the trap is set; it waits for the ^C RR_DEADLINE s
+	rr_sh "trap 'echo got-INT; exit 5' INT; sleep $RR_DEADLINE; exit 9"
+	run timeout -k 5 "$RR_GUARD" script -qec "$(rt_run_cmd); echo rc=\$?" /dev/null \
+		< <(rt_typist '\003' sleep)
 	output=$(printf '%s\n' "$output" | tr -d '\r')
 	echo "--- exited $status; output:"
 	printf '%s\n' "$output"

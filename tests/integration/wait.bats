@@ -31,7 +31,7 @@ teardown() {
 	local id
 	if [ -n "${RR_STATE:-}" ] && [ -d "$RR_STATE" ]; then
 		for id in $("$RLITE_BIN" --root "$RR_STATE" list -q 2>/dev/null); do
-			timeout 10 "$RLITE_BIN" --root "$RR_STATE" delete --force "$id" >/dev/null 2>&1 || true
+			timeout -k 5 "$RR_GUARD" "$RLITE_BIN" --root "$RR_STATE" delete --force "$id" >/dev/null 2>&1 || true
 		done
 	fi
 	rr_teardown
@@ -64,19 +64,6 @@ wt_monitor() {
 # A live, non-zombie process.
 wt_alive() {
 	[ -e "/proc/$1/stat" ] && ! awk '{ exit !($3 == "Z" || $3 == "X") }' "/proc/$1/stat"
-}
-
-# wt_until SECONDS COMMAND...: polls COMMAND every 50 ms until it succeeds
-# or SECONDS pass (then fails, saying what it waited for).
-wt_until() {
-	local limit=$1 i
-	shift
-	for ((i = 0; i < limit * 20; i++)); do
-		"$@" && return 0
-		sleep 0.05
-	done
-	echo "still not true after ${limit}s: $*"
-	return 1
 }
 
 wt_status_is() {
@@ -119,8 +106,8 @@ wt_waiter_pid() {
 # runs and sleeps in the kernel.
 wt_asleep() {
 	local sub=$1
-	wt_until 10 eval '[ -n "$(wt_waiter_pid "$sub")" ]' &&
-		wt_until 10 wt_blocked "$(wt_waiter_pid "$sub")"
+	rr_wait_for eval '[ -n "$(wt_waiter_pid "$sub")" ]' &&
+		rr_wait_for wt_blocked "$(wt_waiter_pid "$sub")"
 }
 
 # Whether this kernel keeps exit statuses for pidfds (Linux 6.15).
@@ -181,7 +168,7 @@ wt_kernel_keeps_exit() {
 @test "kill TERM: 143, the signal named, stopped by rlite kill" {
 	rr_sh 'echo up; exec sleep 60'
 	wt_run_d "$RR_ID"
-	wt_until 10 wt_status_is "$RR_ID" running
+	rr_wait_for wt_status_is "$RR_ID" running
 	wt kill "$RR_ID" TERM
 	run wt wait "$RR_ID"
 	echo "$output"
@@ -198,7 +185,7 @@ wt_kernel_keeps_exit() {
 @test "kill KILL: 137, SIGKILL, stopped by rlite kill" {
 	rr_sh 'trap "" TERM; exec sleep 60'
 	wt_run_d "$RR_ID"
-	wt_until 10 wt_status_is "$RR_ID" running
+	rr_wait_for wt_status_is "$RR_ID" running
 	wt kill "$RR_ID" KILL
 	run wt wait "$RR_ID"
 	[ "$status" -eq 137 ]
@@ -212,7 +199,7 @@ wt_kernel_keeps_exit() {
 @test "a signal rlite did not send: named, stopped by itself; exit(143) is no signal" {
 	rr_sh 'exec sleep 60'
 	wt_run_d "$RR_ID"
-	wt_until 10 wt_status_is "$RR_ID" running
+	rr_wait_for wt_status_is "$RR_ID" running
 	init=$(wt_field "$RR_ID" pid)
 	# The workload, behind the pid-1 shim: its only child.
 	work=$(awk '{ print $1 }' "/proc/$init/task/$init/children")
@@ -236,7 +223,7 @@ wt_kernel_keeps_exit() {
 @test "wait: a running container, woken by its end, asleep until then" {
 	rr_sh 'while [ ! -e /mnt/host/go ]; do sleep 0.05; done; exit 4'
 	wt_run_d "$RR_ID"
-	wt_until 10 wt_status_is "$RR_ID" running
+	rr_wait_for wt_status_is "$RR_ID" running
 	wt_wait_bg w "$RR_ID"
 	sub=$!
 	wt_asleep "$sub"
@@ -245,7 +232,7 @@ wt_kernel_keeps_exit() {
 	[ "$(wt_field "$RR_ID" status)" = running ]
 	wt_bg_running w
 	touch "$RR_HOST/go"
-	wt_until 10 wt_bg_done w
+	rr_wait_for wt_bg_done w
 	cat "$RR_DIR/w.err"
 	[ "$(cat "$RR_DIR/w.rc")" = 4 ]
 	[ "$(cat "$RR_DIR/w.out")" = 4 ]
@@ -254,7 +241,7 @@ wt_kernel_keeps_exit() {
 @test "wait: no wake-ups while it waits (context switches over 2 s)" {
 	rr_sh 'exec sleep 60'
 	wt_run_d "$RR_ID"
-	wt_until 10 wt_status_is "$RR_ID" running
+	rr_wait_for wt_status_is "$RR_ID" running
 	wt_wait_bg w "$RR_ID"
 	sub=$!
 	wt_asleep "$sub"
@@ -271,22 +258,22 @@ wt_kernel_keeps_exit() {
 	[ "$t1" -eq "$t0" ]
 	wt_bg_running w
 	wt kill "$RR_ID" KILL
-	wt_until 10 wt_bg_done w
+	rr_wait_for wt_bg_done w
 	[ "$(cat "$RR_DIR/w.rc")" = 137 ]
 }
 
 @test "wait: two waiters on one container both get its status" {
 	rr_sh 'while [ ! -e /mnt/host/go ]; do sleep 0.05; done; exit 42'
 	wt_run_d "$RR_ID"
-	wt_until 10 wt_status_is "$RR_ID" running
+	rr_wait_for wt_status_is "$RR_ID" running
 	wt_wait_bg w1 "$RR_ID"
 	wt_asleep $!
 	wt_wait_bg w2 "$RR_ID"
 	wt_asleep $!
 	wt_bg_running w1
 	touch "$RR_HOST/go"
-	wt_until 10 wt_bg_done w1
-	wt_until 10 wt_bg_done w2
+	rr_wait_for wt_bg_done w1
+	rr_wait_for wt_bg_done w2
 	[ "$(cat "$RR_DIR/w1.rc")" = 42 ]
 	[ "$(cat "$RR_DIR/w2.rc")" = 42 ]
 	[ "$(cat "$RR_DIR/w1.out")" = 42 ]
@@ -304,7 +291,7 @@ wt_kernel_keeps_exit() {
 	wt_asleep $!
 	wt_bg_running w
 	wt start "$RR_ID"
-	wt_until 10 wt_bg_done w
+	rr_wait_for wt_bg_done w
 	cat "$RR_DIR/w.err"
 	[ "$(cat "$RR_DIR/w.rc")" = 5 ]
 	[ "$(cat "$RR_DIR/w.out")" = 5 ]
@@ -321,8 +308,10 @@ wt_kernel_keeps_exit() {
 @test "wait: a stopped container answers at once; missing ones as the other commands" {
 	rr_sh 'exit 3'
 	wt_run_d "$RR_ID"
-	wt_until 10 eval '[ "$(wt_field "$RR_ID" rlite.exitStatus)" = 3 ]'
-	run timeout 5 "$RLITE_BIN" --root "$RR_STATE" wait "$RR_ID"
+	rr_wait_for eval '[ "$(wt_field "$RR_ID" rlite.exitStatus)" = 3 ]'
+	# at once: it does not block for an end that came already (the guard
+	# only stops a hung run)
+	run timeout -k 5 "$RR_GUARD" "$RLITE_BIN" --root "$RR_STATE" wait "$RR_ID"
 	[ "$status" -eq 3 ]
 	[ "$output" = 3 ]
 
@@ -350,7 +339,7 @@ wt_kernel_keeps_exit() {
 @test "wait --timeout: 124 and a message when it expires; 0 does not block" {
 	rr_sh 'exec sleep 60'
 	wt_run_d "$RR_ID"
-	wt_until 10 wt_status_is "$RR_ID" running
+	rr_wait_for wt_status_is "$RR_ID" running
 	t0=$(date +%s%N)
 	run wt wait --timeout 300ms "$RR_ID"
 	t1=$(date +%s%N)
@@ -366,7 +355,7 @@ wt_kernel_keeps_exit() {
 	[[ "$output" == *"must not be negative"* ]]
 	# Within the timeout: the status, as without one.
 	wt kill "$RR_ID" KILL
-	run wt wait --timeout 10s "$RR_ID"
+	run wt wait --timeout "${RR_DEADLINE}s" "$RR_ID"
 	[ "$status" -eq 137 ]
 	[ "$output" = 137 ]
 }
@@ -374,11 +363,11 @@ wt_kernel_keeps_exit() {
 @test "wait: delete --force while waited for: 137" {
 	rr_sh 'trap "" TERM; exec sleep 60'
 	wt_run_d "$RR_ID"
-	wt_until 10 wt_status_is "$RR_ID" running
+	rr_wait_for wt_status_is "$RR_ID" running
 	wt_wait_bg w "$RR_ID"
 	wt_asleep $!
 	wt delete --force "$RR_ID"
-	wt_until 10 wt_bg_done w
+	rr_wait_for wt_bg_done w
 	cat "$RR_DIR/w.err"
 	if wt_kernel_keeps_exit; then
 		[ "$(cat "$RR_DIR/w.rc")" = 137 ]
@@ -392,17 +381,17 @@ wt_kernel_keeps_exit() {
 @test "the monitor killed: state and list say so, wait invents nothing" {
 	rr_sh 'while [ ! -e /mnt/host/go ]; do sleep 0.05; done; exit 9'
 	wt_run_d "$RR_ID"
-	wt_until 10 wt_status_is "$RR_ID" running
+	rr_wait_for wt_status_is "$RR_ID" running
 	mon=$(wt_monitor "$RR_ID")
 	wt_wait_bg early "$RR_ID"
 	wt_asleep $!
 	kill -KILL "$mon"
-	wt_until 10 eval '! wt_alive "$mon"'
+	rr_wait_for eval '! wt_alive "$mon"'
 	# The container runs on without it (the shim has no parent-death
 	# signal any more), and nobody records its end.
 	[ "$(wt_field "$RR_ID" status)" = running ]
 	touch "$RR_HOST/go"
-	wt_until 10 wt_status_is "$RR_ID" stopped
+	rr_wait_for wt_status_is "$RR_ID" stopped
 	wt_state "$RR_ID"
 	[ "$(wt_field "$RR_ID" rlite.exitStatusUnknown)" = "monitor gone" ]
 	[ "$(wt_field "$RR_ID" rlite.exitStatus)" = null ]
@@ -414,7 +403,7 @@ wt_kernel_keeps_exit() {
 	[ "$output" = "rlite: container $RR_ID: exit status unknown: monitor gone" ]
 	# A waiter that watched the init to its end has the kernel's record
 	# (its new parent, pid 1 here, reaped it).
-	wt_until 10 wt_bg_done early
+	rr_wait_for wt_bg_done early
 	cat "$RR_DIR/early.err"
 	if wt_kernel_keeps_exit; then
 		[ "$(cat "$RR_DIR/early.rc")" = 9 ]
@@ -433,7 +422,7 @@ wt_kernel_keeps_exit() {
 		>'$RR_DIR/d.out' 2>&1; echo \$? >'$RR_DIR/d.status'; exec sleep 60" /dev/null \
 		</dev/null >/dev/null 2>&1 &
 	script_pid=$!
-	wt_until 10 eval '[ -s "$RR_DIR/d.status" ]'
+	rr_wait_for eval '[ -s "$RR_DIR/d.status" ]'
 	cat "$RR_DIR/d.out"
 	[ "$(cat "$RR_DIR/d.status")" = 0 ]
 	sh_pid=$(cat "$RR_DIR/sh.pid")
@@ -442,12 +431,12 @@ wt_kernel_keeps_exit() {
 	kill -HUP -- "-$sh_pid"
 	kill -HUP "$script_pid" 2>/dev/null || true
 	wait "$script_pid" || true
-	wt_until 10 eval '! wt_alive "$sh_pid"'
+	rr_wait_for eval '! wt_alive "$sh_pid"'
 	wt_alive "$pid"
 	wt_alive "$mon"
 	[ "$(wt_field "$RR_ID" status)" = running ]
 	touch "$RR_HOST/go"
-	run wt wait --timeout 20s "$RR_ID"
+	run wt wait --timeout "${RR_DEADLINE}s" "$RR_ID"
 	[ "$status" -eq 6 ]
 	[ "$output" = 6 ]
 	[ "$(wt_field "$RR_ID" rlite.exitStatus)" = 6 ]

@@ -299,6 +299,16 @@ static void test_stats_once(struct rl_cgroup *cg)
 	reap(pid, pidfd);
 }
 
+/* Events i.. of r are all stats: the ticks that may come between the kill
+ * of the init and its exit (a loaded machine takes its time to end it). */
+static bool stats_from(const struct rec *r, int i)
+{
+	for (; i < r->n && i < 32; i++)
+		if (strcmp(r->types[i], "stats") != 0)
+			return false;
+	return true;
+}
+
 /* A stream: stats events every 30ms; on the 2nd the cgroup records an OOM
  * kill, on event kill_at the init is killed, and the stream must end. */
 static void test_stream(struct rl_cgroup *cg, bool v1, int kill_at, const char *what)
@@ -314,11 +324,14 @@ static void test_stream(struct rl_cgroup *cg, bool v1, int kill_at, const char *
 	ret = rl_events_run(cg, "s1", pidfd, &o, record, &r, &err);
 	dt = now() - t0;
 	ok(ret == 0, "%s: the stream ends when the init dies (%s)", what, err.msg);
-	ok(r.n == 3 && strcmp(r.types[0], "stats") == 0 && strcmp(r.types[1], "stats") == 0 &&
-	       strcmp(r.types[2], "oom") == 0,
-	   "%s: stats, stats, oom (%d events: %s %s %s)", what, r.n, r.types[0], r.types[1],
-	   r.types[2]);
-	ok(dt >= 0.055 && dt < 2.0, "%s: two 30ms ticks took %.3fs", what, dt);
+	ok(r.n >= 3 && strcmp(r.types[0], "stats") == 0 && strcmp(r.types[1], "stats") == 0 &&
+	       strcmp(r.types[2], "oom") == 0 && stats_from(&r, 3),
+	   "%s: stats, stats, oom, then stats only until the init is gone (%d events: %s %s "
+	   "%s ...)",
+	   what, r.n, r.types[0], r.types[1], r.types[2]);
+	/* the ticks are not early; how late they are on a loaded machine is
+	 * no verdict */
+	ok(dt >= 0.055, "%s: two 30ms ticks took %.3fs", what, dt);
 	reap(pid, pidfd);
 }
 
@@ -338,7 +351,7 @@ static void test_no_memory(void)
 	d.path = "/c1";
 	r.child = pid;
 	ret = rl_events_run(&cg, "nm", pidfd, &o, record, &r, &err);
-	ok(ret == 0 && r.n == 2 && strcmp(r.types[1], "stats") == 0,
+	ok(ret == 0 && r.n >= 2 && stats_from(&r, 0),
 	   "no memory controller: stats only, ends with the init (%d events)", r.n);
 	reap(pid, pidfd);
 

@@ -204,7 +204,7 @@ static void test_failures(void)
 
 static void test_timeout(void)
 {
-	char *p = script("slow", "echo $$ >@/slow.pid; exec sleep 30\n");
+	char *p = script("slow", "echo $$ >@/slow.pid; exec sleep 60\n");
 	struct rl_hook h = hook(p);
 	struct rl_hook_list l = list_of(&h, 1);
 	struct rl_error err = {0};
@@ -215,15 +215,19 @@ static void test_timeout(void)
 	h.timeout = (struct rl_opt_i64){.set = true, .v = 1};
 	is_int(rl_hooks_run(&l, RL_HOOK_CREATE_RUNTIME, state_json, &err), -1, "timeout fails");
 	dt = now_s() - t0;
-	ok(dt >= 0.9 && dt < 2.0, "killed within ~1 s of the 1 s timeout (took %.2f s)", dt);
+	/* Not before its second; and before the 60 s the hook would take by
+	 * itself: it was killed, not waited out.  How soon after the second
+	 * depends on the machine's load, and is no verdict. */
+	ok(dt >= 0.9 && dt < 60.0, "killed at the 1 s timeout, not waited out (took %.2f s)", dt);
 	snprintf(want, sizeof(want), "createRuntime hook \"%s\": timed out after 1s", p);
 	is_str(text(&err), want, "timeout message");
 	pid = atoi(slurp("slow.pid"));
 	ok(pid > 0 && kill(pid, 0) < 0 && errno == ESRCH, "the hook is killed and reaped");
 
-	/* A timeout that is not reached changes nothing. */
+	/* A timeout that is not reached changes nothing (a generous one: the
+	 * quick hook must not miss it on a loaded machine). */
 	h.path = script("quick", "cat >/dev/null\n");
-	h.timeout.v = 5;
+	h.timeout.v = 60;
 	is_int(rl_hooks_run(&l, RL_HOOK_CREATE_RUNTIME, state_json, &err), 0,
 	       "a quick hook with a timeout succeeds");
 }

@@ -310,7 +310,7 @@ static void test_lock_serialises(void)
 	fd = lock_in_child(root, "x", &lock, &pid);
 	ok(!readable_within(fd, 100), "  a second locker waits");
 	rl_state_unlock(&lock);
-	ok(readable_within(fd, 5000), "  and gets the lock once released");
+	ok(readable_within(fd, 30000), "  and gets the lock once released");
 	read_msg(fd, pid, buf, sizeof(buf));
 	is_str(buf, "OK 0", "  successfully");
 
@@ -608,6 +608,22 @@ static char proc_state(pid_t pid)
 	return p ? p[2] : 0;
 }
 
+static bool comm_is(pid_t pid, const char *want)
+{
+	char path[64], buf[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+	f = fopen(path, "re");
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	return strcmp(buf, want) == 0;
+}
+
 static void test_start_time(void)
 {
 	struct rl_error err = {0};
@@ -622,13 +638,16 @@ static void test_start_time(void)
 	ok(!rl_proc_alive(getpid(), 0), "  not with an unknown (0) start time");
 
 	pid = fork_waiting(&go, "a) b (c) d");
-	usleep(20000); /* let it rename itself */
+	/* until it has renamed itself */
+	for (int i = 0; i < 30000 && !comm_is(pid, "a) b (c) d"); i++)
+		usleep(1000);
+	ok(comm_is(pid, "a) b (c) d"), "  the child's comm has spaces and ')'");
 	ok(rl_proc_start_time(pid, &tc, &err) == 0 && tc == start_time_sscanf(pid) && tc > 0,
 	   "comm with spaces and ')' parsed from the last ')': %" PRIu64, tc);
 	ok(rl_proc_alive(pid, tc), "  the waiting child is alive");
 	close(go);
-	for (int i = 0; i < 500 && proc_state(pid) != 'Z'; i++)
-		usleep(2000);
+	for (int i = 0; i < 30000 && proc_state(pid) != 'Z'; i++)
+		usleep(1000);
 	is_int(proc_state(pid), 'Z', "  exited, not reaped: a zombie");
 	ok(!rl_proc_alive(pid, tc), "  a zombie is not alive");
 	waitpid(pid, NULL, 0);
@@ -731,13 +750,14 @@ static void test_pidfd_exit(void)
 	fd = (int)syscall(SYS_pidfd_open, gc, 0);
 	ok(fd >= 0, "pidfd of the grandchild (a zombie by now or soon)");
 	p = (struct pollfd){.fd = fd, .events = POLLIN};
-	ok(poll(&p, 1, 5000) == 1, "  readable once it exited");
+	ok(poll(&p, 1, 30000) == 1, "  readable once it exited");
 	r = rl_pidfd_exit_status(fd, &ws, &err);
 	ok(r == 1, "  a zombie: the kernel keeps no exit status yet (%d)", r);
 	write(go[1], "x", 1);
 	/* Reaped: the pidfd hangs up.  It is readable all along (POLLIN since
-	 * the exit), so poll returns at once: look again every 2 ms. */
-	for (int i = 0; i < 2500 && !(p.revents & POLLHUP); i++) {
+	 * the exit), so poll returns at once: look again every 2 ms, 30 s at
+	 * most. */
+	for (int i = 0; i < 15000 && !(p.revents & POLLHUP); i++) {
 		usleep(2000);
 		if (poll(&p, 1, 0) < 0)
 			break;
@@ -920,7 +940,7 @@ int main(void)
 	/* A locking bug shows as a hang: end with a failure instead (the
 	 * scratch root is then left; its name is in the first line). */
 	printf("# scratch root %s\n", scratch);
-	alarm(120);
+	alarm(600);
 	test_ids();
 	test_root();
 	test_create_twice();

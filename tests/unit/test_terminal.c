@@ -33,7 +33,8 @@ static int host_pty(int *master, int *slave)
 	return *slave < 0 ? -1 : 0;
 }
 
-/* Reads from fd until want appears or 5 s pass; out holds what came. */
+/* Reads from fd until want appears or 30 s pass (only a bug takes that
+ * long); out holds what came. */
 static bool read_until(int fd, const char *want, char *out, size_t len)
 {
 	size_t have = 0;
@@ -43,7 +44,7 @@ static bool read_until(int fd, const char *want, char *out, size_t len)
 		struct pollfd pf = {.fd = fd, .events = POLLIN};
 		ssize_t n;
 
-		if (poll(&pf, 1, 5000) <= 0)
+		if (poll(&pf, 1, 30000) <= 0)
 			return false;
 		n = read(fd, out + have, len - have - 1);
 		if (n <= 0)
