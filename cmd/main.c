@@ -17,6 +17,11 @@
 #include "runtime/shim.h"
 #include "spec/config.h"
 
+/* The build passes git's description of the source (GNUmakefile). */
+#ifndef RL_COMMIT
+#define RL_COMMIT "unknown"
+#endif
+
 static const struct rl_command commands[] = {
     {"spec", rl_cmd_spec, "write a default config.json for a bundle"},
     {"run", rl_cmd_run, "create a container and run its process in the foreground"},
@@ -75,6 +80,7 @@ static void print_version(void)
 
 	mnt_get_library_version(&mver);
 	printf("rlite version %s\n", RL_VERSION);
+	printf("commit: %s\n", RL_COMMIT);
 	printf("spec: %s\n", RL_OCI_VERSION);
 	printf("yajl: %d.%d.%d\n", YAJL_MAJOR, YAJL_MINOR, YAJL_MICRO);
 	printf("libmount: %s\n", mver ? mver : "unknown");

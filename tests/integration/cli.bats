@@ -14,11 +14,25 @@ teardown() {
 @test "--version prints the rlite, spec and library versions" {
 	run -0 --separate-stderr rlite --version
 	[[ "${lines[0]}" =~ ^rlite\ version\ [0-9]+\.[0-9]+\.[0-9]+$ ]]
+	[[ "${lines[1]}" =~ ^commit:\ [A-Za-z0-9._+-]+$ ]]
 	[[ "$output" =~ (^|$'\n')spec:\ 1\.[0-9]+\.[0-9]+($'\n'|$) ]]
 	[[ "$output" == *$'\n'yajl:\ * ]]
 	[[ "$output" == *$'\n'libmount:\ * ]]
 	[[ "$output" == *$'\n'libseccomp:\ * ]]
 	[ -z "$stderr" ]
+}
+
+@test "--version names the commit the binary was built from" {
+	run -0 rlite --version
+	commit=${lines[1]#commit: }
+	top=$BATS_TEST_DIRNAME/../..
+	if ! git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+		[ "$commit" = unknown ]
+		return
+	fi
+	# git describe's output, "-dirty" when the tree had changes
+	[ "$(git -C "$top" rev-parse --verify "${commit%-dirty}^{commit}")" = \
+		"$(git -C "$top" rev-parse HEAD)" ]
 }
 
 @test "--help lists the commands on stdout" {
