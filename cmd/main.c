@@ -49,18 +49,22 @@ static const char usage_text[] =
     "\n"
     "Global options (before COMMAND; --opt=V and --opt V both work):\n"
     "  --root DIR              state directory (default /run/rlite)\n"
-    "  --log FILE              also write errors and debug lines to FILE\n"
-    "  --log-format text|json  format of the --log lines\n"
-    "  --debug                 write debug lines to the log\n"
+    "  --log FILE              append errors (and debug lines) to FILE; without\n"
+    "                          it they go to stderr\n"
+    "  --log-format text|json  format of the --log lines (default text)\n"
+    "  --debug                 also log debug lines\n"
     "  --systemd-cgroup        linux.cgroupsPath is systemd's \"slice:prefix:name\"\n"
     "  --cgroup-manager M      cgroupfs (default), systemd (= --systemd-cgroup),\n"
     "                          or disabled (no cgroups at all)\n"
     "  --init auto|always|never\n"
     "                          the pid-1 shim (default auto: not when the process\n"
     "                          is an init itself); also init = in rlite.conf\n"
-    "  --rootless, --criu P, --no-subreaper\n"
+    "  --rootless [true|false|auto]\n"
     "                          accepted for runc compatibility, not acted on\n"
-    "  --version, -v           print versions\n"
+    "  --criu PATH             accepted for runc compatibility, not acted on\n"
+    "  --no-subreaper          accepted for runc compatibility, not acted on\n"
+    "  --version, -v           print the versions of rlite, its commit, the OCI\n"
+    "                          runtime spec and the libraries\n"
     "  --help, -h              this text\n"
     "\n"
     "Commands:\n";
@@ -189,6 +193,11 @@ static int parse_globals(int argc, char **argv, struct rl_globals *g, struct rl_
 			g->rootless = strcmp(argv[i] + 11, "false") != 0;
 		} else if (rl_cmd_flag(argv[i], "rootless")) {
 			g->rootless = true;
+			/* runc's --rootless takes its value as the next word too */
+			if (i + 1 < argc &&
+			    (!strcmp(argv[i + 1], "true") || !strcmp(argv[i + 1], "false") ||
+			     !strcmp(argv[i + 1], "auto")))
+				g->rootless = strcmp(argv[++i], "false") != 0;
 		} else if (rl_cmd_flag(argv[i], "debug")) {
 			g->debug = true;
 		} else if (rl_cmd_flag(argv[i], "systemd-cgroup")) {
@@ -202,7 +211,11 @@ static int parse_globals(int argc, char **argv, struct rl_globals *g, struct rl_
 			print_version();
 			return -2;
 		} else {
-			return rl_error_set(err, 0, "unknown global option \"%s\"", argv[i]);
+			/* runc's words (Go's flag package): the name, one dash */
+			const char *name = option_name(argv[i]);
+
+			return rl_error_set(err, 0, "flag provided but not defined: -%.*s",
+					    (int)strcspn(name, "="), name);
 		}
 	}
 	return i;
@@ -255,11 +268,13 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 			if (strcmp(argv[first], commands[i].name) == 0)
 				cmd = &commands[i];
-		if (!cmd)
-			rl_error_set(&err, 0, "unknown command \"%s\" (see rlite --help)",
-				     argv[first]);
-		else
+		if (!cmd) {
+			/* runc's words and exit status */
+			g.exit_code = 3;
+			rl_error_set(&err, 0, "No help topic for '%s'", argv[first]);
+		} else {
 			status = cmd->fn(&g, argc - first, argv + first, &err);
+		}
 	}
 	if (status >= 0)
 		return status;

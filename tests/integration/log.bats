@@ -133,5 +133,5 @@ rl_split() {
 	rl_split --log "$RL_TMP/log" --log-format json frobnicate
 	[ "$status" -ne 0 ]
 	[ "$(wc -l <"$RL_TMP/log")" -eq 1 ]
-	jq -r .msg "$RL_TMP/log" | grep -q 'unknown command "frobnicate"'
+	[ "$(jq -r .msg "$RL_TMP/log")" = "No help topic for 'frobnicate'" ]
 }
