@@ -13,7 +13,10 @@ static const char features_usage[] =
     "options, namespaces, capabilities, cgroup managers, seccomp actions,\n"
     "operators, architectures and flags, whether AppArmor, SELinux, Intel RDT\n"
     "and idmapped mounts are applied, and the versions of rlite and its\n"
-    "libraries.  What rlite does not apply is reported as false.\n";
+    "libraries.  What rlite does not apply is reported as false.\n"
+    "\n"
+    "Options:\n"
+    "  --help, -h   this text\n";
 
 int rl_cmd_features(struct rl_globals *g, int argc, char **argv, struct rl_error *err)
 {

@@ -6,12 +6,18 @@ static const char pause_usage[] =
     "usage: rlite pause ID\n"
     "\n"
     "Freeze every process of a running container (the cgroup v1 freezer, or\n"
-    "cgroup.freeze on v2); 'rlite state' then shows \"paused\".\n";
+    "cgroup.freeze on v2); 'rlite state' then shows \"paused\".\n"
+    "\n"
+    "Options:\n"
+    "  --help, -h   this text\n";
 
 static const char resume_usage[] =
     "usage: rlite resume ID\n"
     "\n"
-    "Thaw the processes of a paused container; it is \"running\" again.\n";
+    "Thaw the processes of a paused container; it is \"running\" again.\n"
+    "\n"
+    "Options:\n"
+    "  --help, -h   this text\n";
 
 static int freeze_cmd(struct rl_globals *g, int argc, char **argv, bool pause, struct rl_error *err)
 {

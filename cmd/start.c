@@ -5,7 +5,10 @@
 static const char start_usage[] =
     "usage: rlite start ID\n"
     "\n"
-    "Run the process of a container made by 'rlite create' (created -> running).\n";
+    "Run the process of a container made by 'rlite create' (created -> running).\n"
+    "\n"
+    "Options:\n"
+    "  --help, -h   this text\n";
 
 int rl_cmd_start(struct rl_globals *g, int argc, char **argv, struct rl_error *err)
 {

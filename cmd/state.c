@@ -15,7 +15,10 @@ static const char state_usage[] =
     "also shows how it ended: rlite.exitStatus (code, or 128+signal),\n"
     "rlite.exitSignal and rlite.exitSignalNumber when a signal ended it,\n"
     "rlite.finished, rlite.stoppedBy (\"rlite kill\" or \"itself\"); or\n"
-    "rlite.exitStatusUnknown: \"monitor gone\" when its monitor was killed.\n";
+    "rlite.exitStatusUnknown: \"monitor gone\" when its monitor was killed.\n"
+    "\n"
+    "Options:\n"
+    "  --help, -h   this text\n";
 
 int rl_cmd_state(struct rl_globals *g, int argc, char **argv, struct rl_error *err)
 {

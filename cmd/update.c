@@ -23,7 +23,8 @@ static const char update_usage[] =
     "  --memory-swap SIZE      memory plus swap limit (-1: none)\n"
     "  --kernel-memory-tcp SIZE   kernel TCP buffer limit (v1)\n"
     "  --kernel-memory SIZE    obsolete: a limit is refused (-1 is accepted)\n"
-    "  --cpu-shares N          relative CPU weight (v2: converted to cpu.weight)\n"
+    "  --cpu-shares, --cpu-share N\n"
+    "                          relative CPU weight (v2: converted to cpu.weight)\n"
     "  --cpu-quota US          CFS quota per period (-1: none)\n"
     "  --cpu-period US         CFS period\n"
     "  --cpu-burst US          CFS burst\n"
@@ -33,6 +34,8 @@ static const char update_usage[] =
     "  --blkio-weight N        block I/O weight, 10-1000\n"
     "  --pids-limit N          maximum number of processes (-1: none; 0: unchanged,\n"
     "                          as runc; a --resources pids.limit 0 is a limit of 0)\n"
+    "  --l3-cache-schema S, --mem-bw-schema S\n"
+    "                          refused: rlite has no Intel RDT support\n"
     "  --help, -h              this text\n";
 
 struct update_args {
