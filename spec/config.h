@@ -20,6 +20,12 @@
 #define RL_OCI_VERSION "1.3.0"
 /* The oldest ociVersion rlite reads: the parser takes every 1.x. */
 #define RL_OCI_VERSION_MIN "1.0.0"
+/* The ociVersion of the default config (`rlite spec`): the last 1.0
+ * release, which both runc 1.1 and crun 1.8 run.  runc takes any; crun 1.8
+ * refuses a version without the text "1.0" in it (a strstr(), not a
+ * comparison: "1.2.0" and "1.1.1" are refused, "1.1.0" passes by accident).
+ * The default config uses nothing newer than 1.0.2. */
+#define RL_OCI_VERSION_DEFAULT "1.0.2"
 
 struct rl_opt_i64 {
 	bool set;

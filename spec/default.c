@@ -168,7 +168,7 @@ struct rl_config *rl_config_default(void)
 
 	if (!cfg)
 		return NULL;
-	cfg->oci_version = xdup(&b, RL_OCI_VERSION);
+	cfg->oci_version = xdup(&b, RL_OCI_VERSION_DEFAULT);
 	cfg->process = default_process(&b);
 	cfg->has_root = true;
 	cfg->root.path = xdup(&b, "rootfs");

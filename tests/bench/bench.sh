@@ -168,8 +168,8 @@ drive() { # drive MODE ARGS...: the driver with the common options
 }
 
 # ---- the bundle: one config.json for all three -------------------------------
-# `runc spec` rather than `rlite spec`: crun 1.8 refuses the ociVersion
-# "1.2.0" that rlite writes ("unknown version specified").  Its namespaces are
+# `runc spec` rather than `rlite spec`: the config every earlier run was
+# measured with (rlite spec's adds a cgroup namespace).  Its namespaces are
 # pid, network, ipc, uts and mount.
 make_bundle() {
 	mkdir -p "$work/bundle" "$work/sleep"

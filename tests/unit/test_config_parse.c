@@ -586,6 +586,39 @@ static void test_bad_configs(void)
 	}
 }
 
+/* Every 1.x the runtime-spec released or tagged, from 1.0.0 to 1.2.x, and
+ * what runc and crun write (runc 1.1: "1.0.2-dev"). */
+static void test_versions(void)
+{
+	static const char *const good[] = {
+	    RL_OCI_VERSION_MIN,
+	    "1.0.1",
+	    "1.0.2",
+	    "1.0.2-dev",
+	    "1.1.0-rc.1",
+	    "1.1.0",
+	    "1.2.0",
+	    "1.2.1",
+	    "1.2.99",
+	    RL_OCI_VERSION,
+	    RL_OCI_VERSION_DEFAULT,
+	};
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		char doc[128];
+		struct rl_error err = {0};
+		struct rl_config *cfg;
+
+		snprintf(doc, sizeof(doc), "{'ociVersion':'%s','root':{'path':'r'}}", good[i]);
+		cfg = parse_q(doc, &err);
+		if (!ok(cfg != NULL, "ociVersion %s accepted", good[i]))
+			printf("#   %s\n", errtext(&err));
+		else
+			is_str(cfg->oci_version, good[i], "ociVersion %s kept as it is", good[i]);
+		rl_config_free(cfg);
+	}
+}
+
 /* The document name is the prefix; *out is untouched on failure. */
 static void test_name_and_out(void)
 {
@@ -1023,6 +1056,7 @@ int main(void)
 	test_good();
 	test_oci_example();
 	test_bad_configs();
+	test_versions();
 	test_name_and_out();
 	test_deep();
 	test_huge();

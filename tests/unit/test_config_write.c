@@ -103,7 +103,7 @@ static const char rich[] =
 
 /* What the default config must contain, compared as JSON values. */
 static const char default_expected[] =
-    "{\"ociVersion\":\"" RL_OCI_VERSION "\","
+    "{\"ociVersion\":\"" RL_OCI_VERSION_DEFAULT "\","
     "\"process\":{\"terminal\":false,\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\"],"
     "\"env\":[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\","
     "\"TERM=xterm\"],\"cwd\":\"/\","
@@ -285,7 +285,7 @@ static void test_default(void)
 
 	if (!ok(cfg && p && cfg->linux_, "default config made"))
 		return;
-	is_str(cfg->oci_version, RL_OCI_VERSION, "ociVersion");
+	is_str(cfg->oci_version, RL_OCI_VERSION_DEFAULT, "ociVersion");
 	ok(!p->terminal, "terminal is false (rlite run is mostly non-interactive)");
 	ok(p->args.n == 1 && p->args.v[1] == NULL, "args are NULL-terminated");
 	ok(p->env.n == 2 && p->env.v[2] == NULL, "env is NULL-terminated");
@@ -305,7 +305,7 @@ static void test_default(void)
 
 	text = roundtrip(cfg, "default");
 	json_same(text, default_expected, "default");
-	ok(text && strstr(text, "{\n  \"ociVersion\": \"" RL_OCI_VERSION "\",\n  \"process\": {\n"
+	ok(text && strstr(text, "{\n  \"ociVersion\": \"" RL_OCI_VERSION_DEFAULT "\",\n  \"process\": {\n"
 				"    \"terminal\": false,\n"),
 	   "indented by two spaces, ociVersion first");
 	free(text);
