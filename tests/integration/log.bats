@@ -42,6 +42,29 @@ rl_split() {
 	[ "$err" = "rlite: $(jq -r .msg "$RL_TMP/log")" ]
 }
 
+# How the callers read it.  podman (libpod readConmonPipeData) unmarshals
+# the whole per-container log file into one {level, msg, time} object, so a
+# failure must leave exactly one value there.  containerd's shim
+# (getLastRuntimeError) decodes the appended file value by value into
+# {Level, Msg string; Time time.Time} and keeps the last error's Msg: every
+# line must be an object whose time is RFC 3339, or the whole read fails.
+@test "log json: what podman and containerd's shim read from it" {
+	rl_split --root "$RL_TMP/root" --log "$RL_TMP/log" --log-format json state nosuch
+	[ "$status" -ne 0 ]
+	[ "$(jq -s 'length' "$RL_TMP/log")" -eq 1 ]
+	jq -e 'type == "object" and (.level | type) == "string" and
+		(.msg | type) == "string" and (.time | type) == "string"' "$RL_TMP/log"
+	rl_split --root "$RL_TMP/root" --log "$RL_TMP/log" --log-format json kill nosuch KILL
+	[ "$status" -ne 0 ]
+	[ "$(jq -r 'select(.level == "error") | .msg' "$RL_TMP/log" | tail -1)" = "${err#rlite: }" ]
+	now=$(date +%s)
+	while read -r t; do
+		[[ "$t" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$ ]]
+		s=$(date -d "$t" +%s)
+		[ $((now - s)) -ge 0 ] && [ $((now - s)) -lt 60 ]
+	done < <(jq -r .time "$RL_TMP/log")
+}
+
 @test "log json: --log-format=json and --log=FILE forms work the same" {
 	rl_split --root="$RL_TMP/root" --log="$RL_TMP/log" --log-format=json state nosuch
 	[ "$status" -ne 0 ]
