@@ -227,9 +227,11 @@ static void cgroup_links(int dir, const char *name)
 
 	if (!strchr(name, ',') || snprintf(buf, sizeof(buf), "%s", name) >= (int)sizeof(buf))
 		return;
+	/* Best effort, like runc.  The result is looked at all the same: with
+	 * _FORTIFY_SOURCE (Debian's build flags) glibc insists on it. */
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
-		if (strncmp(tok, "name=", 5) != 0)
-			(void)symlinkat(name, dir, tok); /* best effort, like runc */
+		if (strncmp(tok, "name=", 5) != 0 && symlinkat(name, dir, tok) < 0)
+			continue;
 }
 
 /* One hierarchy under the tmpfs at dir, from the container's directory in
