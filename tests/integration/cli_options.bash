@@ -41,6 +41,7 @@ declare -gA CLI_OPTS=(
 
 # The options of command $1, --help and -h included, one a line.
 cli_opts() {
+	# shellcheck disable=SC2086 # the words of the list
 	printf '%s\n' ${CLI_OPTS[$1]} --help -h
 }
 

@@ -9,7 +9,7 @@ load cli_options
 # The options a usage text lists in its option lines ("  --bundle, -b DIR
 # the bundle ..."): the words before the description that start with "-".
 listed_opts() {
-	grep -E '^  +-' <<<"$1" | sed -E 's/^ +//; s/  .*//' | tr ' ,' '\n\n' | grep -E '^-' | sort -u
+	grep -E '^  +-' <<<"$1" | sed -E 's/^ +//; s/  .*//' | tr -s ' ,' '\n' | grep -E '^-' | sort -u
 }
 
 @test "help: rlite --help and -h list every command, on stdout" {
