@@ -35,7 +35,8 @@ static const char exec_usage[] =
     "  --cgroup [CTRL:]PATH    join this existing cgroup below the container's\n"
     "  --ignore-paused         exec into a paused container (the process waits)\n"
     "  --process-label L, --apparmor P\n"
-    "                          refused: rlite applies no SELinux or AppArmor\n"
+    "                          SELinux label, AppArmor profile (refused where\n"
+    "                          the host has no such module)\n"
     "  --help, -h              this text\n";
 
 struct exec_args {

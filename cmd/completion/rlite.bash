@@ -8,7 +8,7 @@
 _rlite_commands="spec run create start exec state kill delete list logs wait pause resume
 update ps events features"
 
-_rlite_globals="--root --log --log-format --debug --systemd-cgroup --cgroup-manager
+_rlite_globals="--root --log --log-format --debug --systemd-cgroup --cgroup-manager --init
 --rootless --criu --no-subreaper --version --help"
 
 # COMPREPLY from compgen ARGS...
@@ -20,11 +20,12 @@ _rlite_reply() {
 _rlite_opts() {
 	case $1 in
 	spec) echo --bundle --force --rootless ;;
-	run) echo --bundle --detach --pid-file --console-socket --no-pivot --preserve-fds \
-		--no-new-keyring --no-init ;;
-	create) echo --bundle --pid-file --console-socket --no-pivot --preserve-fds \
-		--no-new-keyring --no-init ;;
-	exec) echo --process --tty --console-socket --detach --pid-file --cwd --env --user \
+	run) echo --bundle --detach --keep --pid-file --pidfd-socket --console-socket --no-pivot \
+		--preserve-fds --no-new-keyring --no-init ;;
+	create) echo --bundle --pid-file --pidfd-socket --console-socket --no-pivot \
+		--preserve-fds --no-new-keyring --no-init ;;
+	exec) echo --process --tty --console-socket --detach --pid-file --pidfd-socket --cwd \
+		--env --user \
 		--additional-gids --cap --no-new-privs --preserve-fds --cgroup --ignore-paused \
 		--process-label --apparmor ;;
 	kill) echo --all ;;
@@ -53,10 +54,11 @@ _rlite_name() {
 # global option; --rootless only takes true, false or auto).
 _rlite_takes_value() {
 	case $1:$(_rlite_name "$2") in
-	:root | :log | :log-format | :cgroup-manager | :criu | :rootless) return 0 ;;
+	:root | :log | :log-format | :cgroup-manager | :init | :criu | :rootless) return 0 ;;
 	run:bundle | run:b | run:pid-file | run:console-socket | run:preserve-fds) return 0 ;;
 	create:bundle | create:b | create:pid-file | create:console-socket) return 0 ;;
 	create:preserve-fds | spec:bundle | spec:b) return 0 ;;
+	run:pidfd-socket | create:pidfd-socket | exec:pidfd-socket) return 0 ;;
 	exec:process | exec:p | exec:console-socket | exec:pid-file | exec:cwd) return 0 ;;
 	exec:env | exec:e | exec:user | exec:u | exec:additional-gids | exec:g) return 0 ;;
 	exec:cap | exec:c | exec:preserve-fds | exec:cgroup | exec:process-label) return 0 ;;
@@ -75,12 +77,13 @@ _rlite_value() {
 	:root | *:bundle | *:b)
 		_rlite_reply -d -- "$3"
 		compopt -o filenames 2>/dev/null || : ;;
-	:log | :criu | *:pid-file | *:console-socket | exec:process | exec:p | \
+	:log | :criu | *:pid-file | *:pidfd-socket | *:console-socket | exec:process | exec:p | \
 		update:resources | update:r)
 		_rlite_reply -f -- "$3"
 		compopt -o filenames 2>/dev/null || : ;;
 	:log-format) _rlite_reply -W "text json" -- "$3" ;;
 	:cgroup-manager) _rlite_reply -W "cgroupfs systemd disabled" -- "$3" ;;
+	:init) _rlite_reply -W "auto always never" -- "$3" ;;
 	# the value is optional: a command may come instead
 	:rootless) _rlite_reply -W "true false auto $_rlite_commands" -- "$3" ;;
 	list:format | list:f | ps:format | ps:f) _rlite_reply -W "table json" -- "$3" ;;

@@ -7,19 +7,20 @@
 CLI_COMMANDS=(spec run create start exec state kill delete list logs wait pause resume
 	update ps events features)
 
-CLI_GLOBALS=(--root --log --log-format --debug --systemd-cgroup --cgroup-manager --rootless
-	--criu --no-subreaper --version -v --help -h)
+CLI_GLOBALS=(--root --log --log-format --debug --systemd-cgroup --cgroup-manager --init
+	--rootless --criu --no-subreaper --version -v --help -h)
 
 # Each command's options (--help and -h are everyone's); -g: `load` sources
 # this file in a function.
 declare -gA CLI_OPTS=(
 	[spec]="--bundle -b --force --rootless"
-	[run]="--bundle -b --detach -d --pid-file --console-socket --no-pivot --preserve-fds
-		--no-new-keyring --no-init"
-	[create]="--bundle -b --pid-file --console-socket --no-pivot --preserve-fds
-		--no-new-keyring --no-init"
+	[run]="--bundle -b --detach -d --keep --pid-file --pidfd-socket --console-socket
+		--no-pivot --preserve-fds --no-new-keyring --no-init"
+	[create]="--bundle -b --pid-file --pidfd-socket --console-socket --no-pivot
+		--preserve-fds --no-new-keyring --no-init"
 	[start]=""
-	[exec]="--process -p --tty -t --console-socket --detach -d --pid-file --cwd --env -e
+	[exec]="--process -p --tty -t --console-socket --detach -d --pid-file --pidfd-socket
+		--cwd --env -e
 		--user -u --additional-gids -g --cap -c --no-new-privs --preserve-fds --cgroup
 		--ignore-paused --process-label --apparmor"
 	[state]=""

@@ -70,6 +70,10 @@ words() {
 	[ "$reply" = json ]
 	comp --cgroup-manager ""
 	[ "$reply" = "$(words cgroupfs systemd disabled)" ]
+	comp --init ""
+	[ "$reply" = "$(words auto always never)" ]
+	comp --init = a
+	[ "$reply" = "$(words auto always)" ]
 	comp --root "$RL_TMP/"
 	[ "$reply" = "$(words "$RL_TMP/a" "$RL_TMP/b")" ]
 	# --rootless takes a value or not: both are offered
@@ -114,6 +118,11 @@ words() {
 	[ "$reply" = SIGTERM ]
 	comp exec --cap CAP_SYS_AD
 	[ "$reply" = CAP_SYS_ADMIN ]
+	# a socket path is a file name; its value is no ID
+	comp run --pidfd-socket "$RL_TMP/"
+	[ "$reply" = "$(words "$RL_TMP/a" "$RL_TMP/b")" ]
+	comp --root "$RL_TMP/a" exec --pidfd-socket /p ""
+	[ "$reply" = "$(words c1 c2)" ]
 	# an option's value, even one split at "=", is no argument
 	comp --root "$RL_TMP/a" exec --env A = 1 ""
 	[ "$reply" = "$(words c1 c2)" ]
