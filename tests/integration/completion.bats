@@ -18,11 +18,12 @@ setup() {
 	local root id
 	for root in a:c1 a:c2 b:other; do
 		id=${root#*:}
-		mkdir -p -m 0700 "$RL_TMP/${root%%:*}/$id"
+		mkdir -p "$RL_TMP/${root%%:*}/$id"
+		chmod 0700 "$RL_TMP/${root%%:*}" "$RL_TMP/${root%%:*}/$id"
 		printf '{"ociVersion":"1.2.0","id":"%s","status":"stopped","pid":0,"bundle":"/b","rootfs":"/b/r","created":"2026-11-22T02:49:26.123456789Z","owner":"root"}' \
 			"$id" >"$RL_TMP/${root%%:*}/$id/state.json"
 	done
-	# shellcheck source=../../cmd/completion/rlite.bash
+	# shellcheck source-path=SCRIPTDIR/../.. source=cmd/completion/rlite.bash
 	source "$BASH_COMP"
 }
 
@@ -60,7 +61,7 @@ words() {
 	comp --debug ""
 	[ "$reply" = "$(words "${CLI_COMMANDS[@]}")" ]
 	comp --
-	[ "$reply" = "$(words $(printf '%s\n' "${CLI_GLOBALS[@]}" | grep -- '^--'))" ]
+	[ "$reply" = "$(printf '%s\n' "${CLI_GLOBALS[@]}" | grep -- '^--' | sort)" ]
 }
 
 @test "completion: bash offers the values of global options" {
@@ -144,13 +145,13 @@ words() {
 		compinit -u -d $RL_TMP/zcompdump; print -r -- \$_comps[rlite]"
 	[ "$output" = _rlite ]
 	for c in "${CLI_COMMANDS[@]}"; do
-		grep -q "^		$c)\|[ |]$c[ |)]\|'$c:" "$ZSH_COMP" || { echo "zsh: no $c"; false; }
+		grep -q "^		$c)\|[ |]${c}[ |)]\|'$c:" "$ZSH_COMP" || { echo "zsh: no $c"; false; }
 		for o in ${CLI_OPTS[$c]}; do
 			[[ $o == --* ]] || continue
-			grep -qE -- "['{,]$o[]=+,}[]" "$ZSH_COMP" || { echo "zsh: $c $o"; false; }
+			grep -qE -- "['{,]${o}[]=+,}[]" "$ZSH_COMP" || { echo "zsh: $c $o"; false; }
 		done
 	done
 	for o in "${CLI_GLOBALS[@]}"; do
-		grep -qE -- "['{,]$o[]=+,}[]" "$ZSH_COMP" || { echo "zsh: $o"; false; }
+		grep -qE -- "['{,]${o}[]=+,}[]" "$ZSH_COMP" || { echo "zsh: $o"; false; }
 	done
 }

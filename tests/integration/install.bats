@@ -52,7 +52,8 @@ teardown() {
 			man --warnings -E UTF-8 -l -Tutf8 -Z "$L/share/man/man8/$p.8" 2>&1 >/dev/null)
 		[ -z "$w" ] || { echo "$p: $w"; false; }
 	done
-	[ "$(ls "$L/share/man/man8" | wc -l)" -eq $((${#CLI_COMMANDS[@]} + 1)) ]
+	pages=("$L"/share/man/man8/*)
+	[ "${#pages[@]}" -eq $((${#CLI_COMMANDS[@]} + 1)) ]
 }
 
 @test "install: the completions are where bash and zsh look, and work" {

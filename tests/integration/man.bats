@@ -16,6 +16,7 @@ setup_file() {
 
 # The warnings man(1) gives for page $1, as lintian asks for them.
 man_warnings() {
+	# shellcheck disable=SC2069 # stderr to the caller, stdout dropped
 	LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 \
 		man --warnings -E UTF-8 -l -Tutf8 -Z "$1" 2>&1 >/dev/null
 }
@@ -27,8 +28,8 @@ man_text() {
 
 @test "man: a page per command and rlite(8), no other" {
 	want=$( (echo rlite.8; printf 'rlite-%s.8\n' "${CLI_COMMANDS[@]}") | sort)
-	[ "$(cd "$TOP/build/man" && ls | sort)" = "$want" ]
-	[ "$(cd "$TOP/cmd/man" && ls | sed 's/\.scd$//' | sort)" = "$want" ]
+	[ "$(cd "$TOP/build/man" && printf '%s\n' * | sort)" = "$want" ]
+	[ "$(cd "$TOP/cmd/man" && printf '%s\n' * | sed 's/\.scd$//' | sort)" = "$want" ]
 }
 
 @test "man: the warning check catches a broken page" {
