@@ -92,11 +92,19 @@ teardown() {
 	[ "$output" = "in rlite" ]
 }
 
-@test "install: make uninstall removes every file it installed" {
+@test "install: make uninstall from a DESTDIR leaves nothing behind, nor takes more" {
 	cp -a "$DEST" "$RL_TMP/dest"
 	rl_make uninstall DESTDIR="$RL_TMP/dest" >/dev/null
-	[ -z "$(find "$RL_TMP/dest" ! -type d)" ]
-	[ -z "$(find "$RL_TMP/dest" -name '*rlite*')" ]
-	# the shared directories stay
-	[ -d "$RL_TMP/dest/usr/local/bin" ]
+	[ -z "$(find "$RL_TMP/dest" -mindepth 1)" ] || { find "$RL_TMP/dest"; false; }
+	cp -a "$DEST_USR" "$RL_TMP/dest-usr"
+	rl_make uninstall DESTDIR="$RL_TMP/dest-usr" PREFIX=/usr >/dev/null
+	[ -z "$(find "$RL_TMP/dest-usr" -mindepth 1)" ] || { find "$RL_TMP/dest-usr"; false; }
+	# what was there besides rlite stays, and the directories that hold it
+	cp -a "$DEST" "$RL_TMP/shared"
+	mkdir -p "$RL_TMP/shared/usr/local/share/doc/other"
+	touch "$RL_TMP/shared/usr/local/bin/other" "$RL_TMP/shared/usr/local/share/doc/other/README"
+	rl_make uninstall DESTDIR="$RL_TMP/shared" >/dev/null
+	[ "$(cd "$RL_TMP/shared" && find . ! -type d | sort)" = "$(printf '%s\n' \
+		./usr/local/bin/other ./usr/local/share/doc/other/README)" ]
+	[ -z "$(find "$RL_TMP/shared" -name '*rlite*')" ]
 }
