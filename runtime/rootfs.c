@@ -196,25 +196,36 @@ static int bind_entry(struct ctx *c, const struct target *t, const struct rl_mou
 	return bind_finish(c, t, mo, flags, err);
 }
 
-/* An idmapped bind mount: the runtime made it before the clone, as a
- * detached tree (idmount.h), which is attached here like bind_entry's
- * mount, and gets the same flags and propagation. */
-static int idmap_entry(struct ctx *c, const struct target *t, const struct rl_mountopt *mo,
-		       unsigned long flags, int tree, struct rl_error *err)
+/* A detached tree the runtime made before the clone (idmount.h, notify.h)
+ * attached on dest, resolved inside the rootfs as a directory or a file
+ * after the tree's own type.  what names it in the error. */
+static int attach_tree(int rootfd, int tree, const char *what, const char *dest,
+		       struct rl_error *err)
 {
 	_rl_fd_ int dst = -1;
 	struct stat st;
 
 	if (fstat(tree, &st) < 0)
-		return rl_error_set(err, errno, "idmapped mount of \"%s\"", t->src);
-	dst =
-	    rl_safepath_create(c->rootfd, t->dest,
-			       S_ISDIR(st.st_mode) ? RL_SAFEPATH_DIR : RL_SAFEPATH_FILE, 0755, err);
+		return rl_error_set(err, errno, "attach %s on \"%s\"", what, dest);
+	dst = rl_safepath_create(
+	    rootfd, dest, S_ISDIR(st.st_mode) ? RL_SAFEPATH_DIR : RL_SAFEPATH_FILE, 0755, err);
 	if (dst < 0)
 		return -1;
 	if (move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return rl_error_set(err, errno, "attach the idmapped \"%s\" on \"%s\"", t->src,
-				    t->dest);
+		return rl_error_set(err, errno, "attach %s on \"%s\"", what, dest);
+	return 0;
+}
+
+/* An idmapped bind mount: attached like bind_entry's mount would be made,
+ * with the same flags and propagation. */
+static int idmap_entry(struct ctx *c, const struct target *t, const struct rl_mountopt *mo,
+		       unsigned long flags, int tree, struct rl_error *err)
+{
+	char what[PATH_MAX + 32];
+
+	snprintf(what, sizeof(what), "the idmapped \"%s\"", t->src);
+	if (attach_tree(c->rootfd, tree, what, t->dest, err) < 0)
+		return -1;
 	return bind_finish(c, t, mo, flags, err);
 }
 
@@ -596,18 +607,6 @@ static int open_null(struct rl_error *err)
 	return rl_fd_steal(&fd);
 }
 
-/* rl_rootfs_opts.tree on its destination, resolved inside the rootfs. */
-static int attach_tree(int rootfd, int tree, const char *dest, struct rl_error *err)
-{
-	_rl_fd_ int dst = rl_safepath_create(rootfd, dest, RL_SAFEPATH_DIR, 0755, err);
-
-	if (dst < 0)
-		return -1;
-	if (move_mount(tree, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return rl_error_set(err, errno, "mount on \"%s\"", dest);
-	return 0;
-}
-
 int rl_rootfs_prepare(const struct rl_rootfs_opts *o, struct rl_rootfs *r, struct rl_error *err)
 {
 	struct ctx c = {.o = o, .cfg = o->cfg};
@@ -624,7 +623,8 @@ int rl_rootfs_prepare(const struct rl_rootfs_opts *o, struct rl_rootfs *r, struc
 	c.rootfd = r->rootfd;
 	if (mount_all(&c, err) < 0 || rl_dev_setup(r->rootfd, o->cfg, o->in_userns, err) < 0)
 		return -1;
-	if (o->tree >= 0 && attach_tree(r->rootfd, o->tree, o->tree_dest, err) < 0)
+	if (o->tree >= 0 &&
+	    attach_tree(r->rootfd, o->tree, "a runtime mount", o->tree_dest, err) < 0)
 		return -1;
 	return 0;
 }
