@@ -347,15 +347,8 @@ static int child_namespaces(struct rl_launch *c, struct rl_error *err)
 		/* A joined or unshared pid namespace only takes our children
 		 * (pid_namespaces(7)): the container init is our child, and
 		 * we leave it to the runtime, a subreaper. */
-		struct rl_sync_msg m = {.type = RL_SYNC_PID};
-		pid_t pid = fork();
-
-		if (pid < 0)
-			return rl_error_set(err, errno, "fork into the pid namespace");
-		if (pid > 0) {
-			m.pid = pid;
-			_exit(rl_sync_send(c->sync[1], &m) < 0 ? 1 : 0);
-		}
+		if (rl_sync_fork_report(c->sync[1], "fork into the pid namespace", err) < 0)
+			return -1;
 	}
 	return 0;
 }

@@ -416,10 +416,8 @@ static int child_run(struct xc *c, struct rl_error *err)
  * process, forked so that it is in the pid namespace too. */
 static _Noreturn void helper(struct xc *c)
 {
-	struct rl_sync_msg m = {.type = RL_SYNC_PID};
 	struct rl_error e = {0};
 	int r = 0, hint = 0;
-	pid_t pid;
 
 	/* Nothing in the container may ptrace or open /proc/<pid>/exe of a
 	 * copy of the runtime (CVE-2019-5736); execve resets it. */
@@ -437,14 +435,7 @@ static _Noreturn void helper(struct xc *c)
 		rl_sync_send_error(c->sync[1], &e, 0);
 		_exit(1);
 	}
-	pid = fork();
-	if (pid > 0) {
-		m.pid = pid;
-		_exit(rl_sync_send(c->sync[1], &m) < 0 ? 1 : 0);
-	}
-	if (pid < 0)
-		rl_error_set(&e, errno, "fork into the container");
-	else
+	if (rl_sync_fork_report(c->sync[1], "fork into the container", &e) == 0)
 		r = child_run(c, &e);
 	if (r == -127 || r == -126)
 		hint = -r;

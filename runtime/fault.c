@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 static pid_t runtime_pid;
@@ -87,6 +88,25 @@ void rl_fault_point(const char *name)
 	raise(SIGKILL);
 	for (;;)
 		pause();
+}
+
+void rl_fault_delay(const char *name)
+{
+	const char *spec = getenv("RLITE_FAULT_DELAY");
+	size_t n = strlen(name);
+	int saved = errno;
+	struct timespec ts;
+	unsigned long ms;
+
+	if (!spec || strncmp(spec, name, n) != 0 || spec[n] != ':')
+		return;
+	ms = strtoul(spec + n + 1, NULL, 10);
+	note(name);
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	errno = saved;
 }
 
 #else

@@ -13,6 +13,10 @@
  * (when set), so a test can tell that its point was reached and cannot
  * pass by never getting there.
  *
+ * RLITE_FAULT_DELAY=NAME:MS instead makes every process that reaches
+ * NAME sleep MS milliseconds there (noted in RLITE_FAULT_LOG as well):
+ * it opens a race window that only a loaded machine opens by itself.
+ *
  * In the normal build every point compiles to nothing: no environment is
  * read, no code is added. */
 #ifndef RL_RUNTIME_FAULT_H
@@ -26,11 +30,14 @@
  * a container (main, the monitor). */
 void rl_fault_runtime(pid_t pid);
 void rl_fault_point(const char *name);
+void rl_fault_delay(const char *name);
 #define RL_FAULT_RUNTIME(pid) rl_fault_runtime(pid)
 #define RL_FAULT_POINT(name)  rl_fault_point(name)
+#define RL_FAULT_DELAY(name)  rl_fault_delay(name)
 #else
 #define RL_FAULT_RUNTIME(pid) ((void)0)
 #define RL_FAULT_POINT(name)  ((void)0)
+#define RL_FAULT_DELAY(name)  ((void)0)
 #endif
 
 #endif

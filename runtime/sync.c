@@ -9,6 +9,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "runtime/fault.h"
+
 int rl_sync_pair(int fds[2], int min_fd, struct rl_error *err)
 {
 	int sv[2];
@@ -65,6 +67,42 @@ int rl_sync_send_error(int fd, const struct rl_error *e, int hint)
 
 	snprintf(m.text, sizeof(m.text), "%s", e->msg);
 	return rl_sync_send(fd, &m);
+}
+
+int rl_sync_fork_report(int fd, const char *what, struct rl_error *err)
+{
+	struct rl_sync_msg m = {.type = RL_SYNC_PID};
+	int gate[2];
+	ssize_t n;
+	char ok;
+
+	if (pipe2(gate, O_CLOEXEC) < 0)
+		return rl_error_set(err, errno, "%s: pipe", what);
+	m.pid = fork();
+	if (m.pid < 0) {
+		int e = errno;
+
+		close(gate[0]);
+		close(gate[1]);
+		return rl_error_set(err, e, "%s", what);
+	}
+	if (m.pid > 0) {
+		RL_FAULT_DELAY("sync.fork-report");
+		if (rl_sync_send(fd, &m) < 0)
+			_exit(1);
+		/* The gate opens: "sent", then EOF as we exit. */
+		_exit(write(gate[1], "1", 1) == 1 ? 0 : 1);
+	}
+	close(gate[1]);
+	do
+		n = read(gate[0], &ok, 1);
+	while (n < 0 && errno == EINTR);
+	close(gate[0]);
+	/* No "sent": the runtime never learned this pid, and is gone or about
+	 * to fail the create; nothing here could reach it. */
+	if (n != 1)
+		_exit(1);
+	return 0;
 }
 
 int rl_sync_recv(int fd, struct rl_sync_msg *m, struct rl_error *err)

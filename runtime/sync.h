@@ -47,6 +47,14 @@ int rl_sync_recv(int fd, struct rl_sync_msg *m, struct rl_error *err);
  * on another type or on a failure. */
 int rl_sync_expect(int fd, enum rl_sync_type type, struct rl_error *err);
 
+/* Forks into the pid namespace the caller joined or unshared (only its
+ * children enter it).  The parent side sends RL_SYNC_PID with the child's
+ * pid on fd and exits; the child side returns 0, and only once that
+ * message is out: a message of the child's that came first would make the
+ * runtime take the exiting parent for the container's process.  -1 with
+ * err set (what: the step, for the message) if the fork fails. */
+int rl_sync_fork_report(int fd, const char *what, struct rl_error *err);
+
 /* Turns a received RL_SYNC_ERROR into err. */
 void rl_sync_to_error(const struct rl_sync_msg *m, struct rl_error *err);
 

@@ -293,6 +293,47 @@ ft_create_killed_at() {
 	ft_delete_leaves_nothing
 }
 
+# A container that joins a namespace by path and has a pid namespace of its
+# own is set up by a helper that forks the init into it and reports the
+# init's pid.  RLITE_FAULT_DELAY holds the helper between its fork and its
+# report, as a loaded machine can: the init must wait for the report, or the
+# runtime takes the helper for the init (records its pid, which is gone as
+# soon as create exits) and the container is "stopped" before it started.
+@test "a helper slow to report the init's pid: create records the init, exec its process" {
+	RR_NETNS=rl-test-$$-$BATS_TEST_NUMBER
+	ip netns add "$RR_NETNS"
+	rr_jq '.linux.namespaces = [.linux.namespaces[] |
+		if .type == "network" then .path = $p else . end]' --arg p "/var/run/netns/$RR_NETNS"
+	local pid delay="sync.fork-report:400"
+	status=0
+	timeout -k 5 30 env RR_TAG="$RR_ID" RLITE_FAULT_DELAY="$delay" RLITE_FAULT_LOG="$FT_LOG" \
+		"$RLITE_FAULT_BIN" --root "$RR_STATE" create --bundle "$RR_BUNDLE" "$RR_ID" \
+		</dev/null >"$RR_DIR/create.out" 2>&1 || status=$?
+	echo "--- create -> $status: $(cat "$RR_DIR/create.out")"
+	[ "$status" -eq 0 ]
+	grep -q '^sync.fork-report ' "$FT_LOG"
+	run -0 ft_rlite state "$RR_ID"
+	echo "$output"
+	[ "$(jq -r .status <<<"$output")" = created ]
+	pid=$(jq -r .pid <<<"$output")
+	# pid 1 of the container's pid namespace, in the joined network one
+	[ "$(awk '/^NSpid:/ {print $NF}' "/proc/$pid/status")" = 1 ]
+	[ "$(readlink "/proc/$pid/ns/net")" = "$(ip netns exec "$RR_NETNS" readlink /proc/self/ns/net)" ]
+	run -0 ft_rlite start "$RR_ID"
+	[ "$(ft_rlite state "$RR_ID" | jq -r .status)" = running ]
+	status=0
+	timeout -k 5 30 env RLITE_FAULT_DELAY="$delay" RLITE_FAULT_LOG="$FT_LOG" \
+		"$RLITE_FAULT_BIN" --root "$RR_STATE" exec "$RR_ID" sh -c 'echo in; exit 7' \
+		</dev/null >"$RR_DIR/exec.out" 2>&1 || status=$?
+	echo "--- exec -> $status: $(cat "$RR_DIR/exec.out")"
+	# (exec's helper forks in the container's mount namespace, where the
+	# log's path is not: the delay is there, its note is not)
+	[ "$status" -eq 7 ]
+	[ "$(cat "$RR_DIR/exec.out")" = in ]
+	[ "$(ft_rlite state "$RR_ID" | jq -r .status)" = running ]
+	ft_delete_leaves_nothing
+}
+
 # ---- delete ----------------------------------------------------------------
 
 @test "delete killed after stopping, and after emptying the directory: a second one finishes" {
