@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """CRI: what happens to a node over time: containerd restarted while pods
 run (they survive, their status comes back).  Many pods at once are
-many_pods.py, run by `make check-cri-many`."""
+test_many_pods.py."""
 
 from harness import eq, main, suite
 

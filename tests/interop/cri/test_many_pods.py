@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """CRI: many pods started one after the other, then removed, with nothing
-left behind.  A load test of the node: `make check-cri-many` runs it
-(CRI_MANY_PODS, default 50), not `make check`."""
+left behind (CRI_MANY_PODS, default 50).  `make check` runs it with the
+rest of the suite, `make check-cri-many` alone."""
 
 import os
 
