@@ -221,7 +221,13 @@ static int step(struct watch *w, int *status, struct rl_error *err)
 		rl_state_free(st);
 		return from_kernel(w, WHY_DELETED, status, err) < 0 ? -1 : 1;
 	}
-	if (st->status != RL_STATUS_STOPPED) {
+	if (st->status == RL_STATUS_BROKEN || (st->status != RL_STATUS_STOPPED && st->pid <= 0)) {
+		/* No process to watch and no end that anyone will record. */
+		r = rl_error_set(err, 0,
+				 "container %s is %s (its create or start was interrupted): no exit "
+				 "status will come; `rlite delete --force %s` removes it",
+				 w->id, rl_status_name(st->status), w->id);
+	} else if (st->status != RL_STATUS_STOPPED) {
 		r = watch_live(w, st, err);
 	} else if (st->has_exit_status) {
 		*status = st->exit_status;

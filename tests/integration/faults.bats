@@ -191,6 +191,22 @@ ft_create_killed_at() {
 	ft_delete_leaves_nothing
 }
 
+# No end of a broken container will ever be recorded: wait says so at once
+# (with or without an init left), where it used to spin until its timeout.
+@test "wait on a broken container fails at once, naming delete --force" {
+	local point
+	for point in create.reserved create.spawned; do
+		ft_fault "$point" create --bundle "$RR_BUNDLE" "$RR_ID"
+		[ "$status" -eq 137 ]
+		[ "$(ft_rlite state "$RR_ID" | jq -r .status)" = broken ]
+		run -1 --separate-stderr timeout 10 "$RLITE_BIN" --root "$RR_STATE" wait "$RR_ID"
+		echo "$stderr"
+		[[ "$stderr" == *"container $RR_ID is broken"*"delete --force $RR_ID"* ]]
+		ft_delete_leaves_nothing
+		: >"$FT_LOG"
+	done
+}
+
 # ---- start -----------------------------------------------------------------
 
 # Between its mark and the fifo's removal nobody can tell whether the init
