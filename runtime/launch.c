@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/check.h"
 #include "runtime/clone.h"
 #include "runtime/fault.h"
 #include "runtime/idmount.h"
