@@ -1,7 +1,7 @@
 /* The parent side of a launch (runtime/launch.h): cloning the container
- * child (container.c has what it runs), serving its sync channel, and for
+ * child (child.c has what it runs), serving its sync channel, and for
  * `run` forwarding signals, proxying a terminal and waiting for the init.
- * See container.c for the whole sequence. */
+ * See child.c for the whole sequence. */
 #include "runtime/launch.h"
 
 #include <errno.h>
@@ -97,23 +97,6 @@ static int setup_died(struct rl_launch *c, struct rl_error *err)
 				    WTERMSIG(st));
 	return rl_error_set(err, 0, "container init exited with status %d during setup",
 			    rl_proc_status_code(st));
-}
-
-int rl_launch_state_json(const struct rl_launch *l, enum rl_status status, int pid, char **json,
-			 struct rl_error *err)
-{
-	struct rl_state st = {.oci_version = (char *)RL_OCI_VERSION,
-			      .id = (char *)l->o->id,
-			      .status = status,
-			      .pid = pid,
-			      .bundle = l->bundle,
-			      .rootfs = l->rootfs,
-			      .created = (char *)l->created,
-			      .owner = l->owner,
-			      .annotations = l->cfg->annotations};
-	size_t len = 0;
-
-	return rl_state_to_json(&st, false, json, &len, err) < 0 ? -1 : 0;
 }
 
 /* runtime.md "Lifecycle" steps 3-4 (config.md "Prestart", "CreateRuntime
@@ -693,7 +676,7 @@ int rl_launch_spawn(struct rl_launch *c, struct rl_error *err)
 	if (pid < 0)
 		return -1;
 	if (pid == 0)
-		rl_launch_child(c);
+		rl_child_run(c);
 	c->init = pid;
 	if (record_init(c, err) < 0)
 		return -1;

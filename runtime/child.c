@@ -1,9 +1,10 @@
-/* Container lifecycle conductor: building the container, shared by
- * `create` and `run` (create.c drives both; lifecycle.c has the commands
- * that act on an existing container).
+/* The container child (runtime/child.h): what the clone runs inside its
+ * new namespaces, step by step, up to the execve of the process.  The
+ * parent side is launch.c, which create.c drives for `create` and `run`
+ * (lifecycle.c has the commands that act on an existing container).
  *
- * Parent (this process)                 Child (the container init)
- * ---------------------                 --------------------------
+ * Parent (launch.c, create.c)           Child (this file: the container init)
+ * ---------------------------           -------------------------------------
  * validate config, open ns paths
  * idmapped mounts as detached trees     (attached by rootfs.c, idmount.h)
  * block signals, sync socketpair
@@ -36,7 +37,7 @@
  *
  * Everything the child mounted lives in its mount namespace and goes away
  * with it, so tearing down is killing and reaping the child. */
-#include "runtime/container.h"
+#include "runtime/child.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,7 +60,6 @@
 #include "runtime/clone.h"
 #include "runtime/hooks.h"
 #include "runtime/idmount.h"
-#include "runtime/launch.h"
 #include "runtime/netns.h"
 #include "runtime/process.h"
 #include "runtime/procfs.h"
@@ -174,6 +174,25 @@ static bool wants_notify(const struct rl_seccomp *s)
 		if (s->syscalls[i].action == RL_SCMP_ACT_NOTIFY)
 			return true;
 	return false;
+}
+
+/* For the hooks the parent runs (launch.c, create.c) and those the child
+ * runs (child_hooks). */
+int rl_launch_state_json(const struct rl_launch *l, enum rl_status status, int pid, char **json,
+			 struct rl_error *err)
+{
+	struct rl_state st = {.oci_version = (char *)RL_OCI_VERSION,
+			      .id = (char *)l->o->id,
+			      .status = status,
+			      .pid = pid,
+			      .bundle = l->bundle,
+			      .rootfs = l->rootfs,
+			      .created = (char *)l->created,
+			      .owner = l->owner,
+			      .annotations = l->cfg->annotations};
+	size_t len = 0;
+
+	return rl_state_to_json(&st, false, json, &len, err) < 0 ? -1 : 0;
 }
 
 /* Runs the config's hooks of one kind from inside the container, with
@@ -334,7 +353,7 @@ static int child_cgroups(struct rl_launch *c, struct rl_error *err)
 	return child_cgroups_joined(c, err);
 }
 
-/* Late mode (launch.h): the parent makes the cgroups while we mount and
+/* Late mode (child.h): the parent makes the cgroups while we mount and
  * moves us into them; we wait for that only where it matters: the cgroup
  * mount (its view is our cgroup), the cgroup namespace (rooted where we
  * are when we make it) and the shim's fork (the workload must be born
@@ -443,7 +462,7 @@ static int child_setup(struct rl_launch *c, struct rl_error *err)
 	return 0;
 }
 
-_Noreturn void rl_launch_child(struct rl_launch *c)
+_Noreturn void rl_child_run(struct rl_launch *c)
 {
 	/* for a seccomp agent: the filter is loaded once `start` or run has
 	 * released the container, so it is "created" */
