@@ -37,7 +37,7 @@
 #define RL_STATE_FILE "state.json"
 #define RL_STATE_TMP  ".state.json.tmp"
 /* The files rlite keeps in ROOT/ID besides state.json: create's exec fifo
- * (launch.h), the cgroup record (cgroup.h), the mount record
+ * (child.h), the cgroup record (cgroup.h), the mount record
  * (hostmounts.h), the init record and start's mark (below), a detached
  * container's log (monitor.h), and one directory, NOTIFY_SOCKET's
  * (notify.h: "notify", holding "notify.sock").  Nothing else is ever there, which is how delete
