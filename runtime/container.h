@@ -171,22 +171,4 @@ int rl_container_exec(const struct rl_exec_request *r, int *status, struct rl_er
 int rl_exec_process(const struct rl_exec_request *r, struct rl_config *cfg, struct rl_process **out,
 		    struct rl_error *err);
 
-/* Container ids: rl_id_validate. */
-int rl_container_check_id(const char *id, struct rl_error *err);
-
-struct rl_ns_plan;
-/* What `run` refuses before starting anything, naming the field: no
- * process, linux.intelRdt, a bad personality, no mount
- * namespace, hostname without a uts namespace, a sysctl that is not in a
- * namespace of the container's own, ...  Fills *plan from
- * linux.namespaces (runtime/clone.h).  Pure. */
-int rl_container_check_config(const struct rl_config *cfg, struct rl_ns_plan *plan,
-			      struct rl_error *err);
-
-/* A net.* key of linux.sysctl with a network namespace joined by path
- * (NETNS_FD, from rl_ns_open) that is rlite's own, the host's: refused,
- * as the write would change the host's setting. */
-int rl_container_check_sysctl_netns(const struct rl_config *cfg, int netns_fd,
-				    struct rl_error *err);
-
 #endif

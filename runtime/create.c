@@ -1,4 +1,4 @@
-/* create and run: a launch (container.c) plus its record in the state
+/* create and run: a launch (launch.c) plus its record in the state
  * store.
  *
  *   create   reserve the id, make the exec fifo, clone, wait for "ready",

@@ -496,21 +496,16 @@ static void on_signal(void *arg, int sig)
 		c->abort_sig = sig;
 }
 
-static int handle(struct xc *c, const struct rl_sync_msg *m, int *status, struct rl_error *err)
+/* rl_fg_msg_fn: the helper's one message, the process's pid. */
+static int handle(void *arg, const struct rl_sync_msg *m, struct rl_error *err)
 {
+	struct xc *c = arg;
+
 	if (m->type == RL_SYNC_PID) {
 		c->pid = m->pid;
 		waitpid(c->helper, NULL, 0);
 		c->helper = 0;
 		return 0;
-	}
-	if (m->type == RL_SYNC_ERROR) {
-		rl_sync_to_error(m, err);
-		if (m->hint == 127 || m->hint == 126) {
-			*status = m->hint;
-			return -2;
-		}
-		return -1;
 	}
 	return rl_error_set(err, EPROTO, "sync channel: unexpected message %u", m->type);
 }
@@ -518,21 +513,12 @@ static int handle(struct xc *c, const struct rl_sync_msg *m, int *status, struct
 /* Until execve (EOF with the process known), or a failure. */
 static int await(struct xc *c, int *status, struct rl_error *err)
 {
-	for (;;) {
-		struct rl_sync_msg m;
-		int r = rl_fg_recv(c->sync[0], c->sigfd, &c->term, on_signal, c, &c->abort_sig, &m,
-				   status, err);
+	int r = rl_fg_await(c->sync[0], c->sigfd, &c->term, on_signal, handle, c, &c->abort_sig,
+			    status, err);
 
-		if (r < 0)
-			return r;
-		if (r == 0)
-			return c->pid > 0
-				   ? 0
-				   : rl_error_set(err, 0, "exec: the setup died without a word");
-		r = handle(c, &m, status, err);
-		if (r < 0)
-			return r;
-	}
+	if (r == 0 && c->pid <= 0)
+		return rl_error_set(err, 0, "exec: the setup died without a word");
+	return r;
 }
 
 static int prepare(struct xc *c, struct rl_error *err)

@@ -74,7 +74,7 @@ void rl_features_gather(struct rl_features *f)
 	    /* lsm.c applies process.apparmorProfile and process.selinuxLabel
 	     * where the host has the module (features.md: whether the support
 	     * is built in, not whether the host has it); linux.mountLabel is
-	     * refused.  container.c refuses linux.intelRdt. */
+	     * refused.  check.c refuses linux.intelRdt. */
 	    .apparmor = true,
 	    .selinux = true,
 	    .intel_rdt = false,

@@ -57,8 +57,12 @@ void rl_fg_signals(int sigfd, const struct rl_terminal *term, rl_fg_signal_fn fn
 	}
 }
 
-int rl_fg_recv(int sync, int sigfd, const struct rl_terminal *term, rl_fg_signal_fn fn, void *arg,
-	       const int *abort_sig, struct rl_sync_msg *m, int *status, struct rl_error *err)
+/* The next message on the sync channel, with signals forwarded through fn
+ * meanwhile: 1 with *m, 0 on EOF, -1 with err set; -2 once fn has set
+ * *abort_sig, *status 128+signal and err saying so. */
+static int recv_msg(int sync, int sigfd, const struct rl_terminal *term, rl_fg_signal_fn fn,
+		    void *arg, const int *abort_sig, struct rl_sync_msg *m, int *status,
+		    struct rl_error *err)
 {
 	for (;;) {
 		struct pollfd p[2] = {{.fd = sync, .events = POLLIN},
@@ -81,6 +85,30 @@ int rl_fg_recv(int sync, int sigfd, const struct rl_terminal *term, rl_fg_signal
 		}
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
 			return rl_sync_recv(sync, m, err);
+	}
+}
+
+int rl_fg_await(int sync, int sigfd, const struct rl_terminal *term, rl_fg_signal_fn fn,
+		rl_fg_msg_fn on_msg, void *arg, const int *abort_sig, int *status,
+		struct rl_error *err)
+{
+	for (;;) {
+		struct rl_sync_msg m;
+		int r = recv_msg(sync, sigfd, term, fn, arg, abort_sig, &m, status, err);
+
+		if (r <= 0)
+			return r;
+		if (m.type == RL_SYNC_ERROR) {
+			rl_sync_to_error(&m, err);
+			if (m.hint == 127 || m.hint == 126) {
+				*status = m.hint;
+				return -2;
+			}
+			return -1;
+		}
+		r = on_msg(arg, &m, err);
+		if (r != 0)
+			return r;
 	}
 }
 

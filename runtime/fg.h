@@ -29,12 +29,23 @@ typedef void (*rl_fg_signal_fn)(void *arg, int sig);
 void rl_fg_signals(int sigfd, const struct rl_terminal *term, rl_fg_signal_fn fn, void *arg);
 
 struct rl_sync_msg;
-/* The next message on the sync channel of a process being set up, with
- * signals forwarded through fn meanwhile: 1 with *m, 0 on EOF, -1 with err
- * set; -2 once fn has set *abort_sig (a terminating signal during the
- * setup): *status 128+signal, as a shell reports it, and err says so. */
-int rl_fg_recv(int sync, int sigfd, const struct rl_terminal *term, rl_fg_signal_fn fn, void *arg,
-	       const int *abort_sig, struct rl_sync_msg *m, int *status, struct rl_error *err);
+/* What the parent does with one message of the child's (RL_SYNC_ERROR
+ * aside: rl_fg_await handles it): 0 to go on, > 0 once the setup has
+ * come as far as the caller waits for (rl_fg_await returns it), < 0 on a
+ * failure, with err set. */
+typedef int (*rl_fg_msg_fn)(void *arg, const struct rl_sync_msg *m, struct rl_error *err);
+
+/* Serves the sync channel of a process being set up, run's (launch.c) or
+ * exec's (exec.c): each message goes to on_msg, and signals are forwarded
+ * through fn meanwhile (both get arg), until on_msg returns non-zero (its
+ * value), EOF (0) or a failure: -1 with err set, or -2 with *status set and
+ * err saying why, once fn has set *abort_sig (a terminating signal during
+ * the setup: 128+signal, as a shell reports it) or when the child sent an
+ * RL_SYNC_ERROR with the exit status 127 or 126 (the program was not found
+ * / not executable). */
+int rl_fg_await(int sync, int sigfd, const struct rl_terminal *term, rl_fg_signal_fn fn,
+		rl_fg_msg_fn on_msg, void *arg, const int *abort_sig, int *status,
+		struct rl_error *err);
 
 /* Reaps without blocking: 1 once *pid has exited (*pid = 0, *status its
  * code or 128+signal), 0 while it runs, -1 on failure.  any: every child

@@ -1,7 +1,7 @@
 /* The parent side of a launch (runtime/launch.h): cloning the container
- * child (container.c has what it runs), serving its sync channel, and for
+ * child (child.c has what it runs), serving its sync channel, and for
  * `run` forwarding signals, proxying a terminal and waiting for the init.
- * See container.c for the whole sequence. */
+ * See child.c for the whole sequence. */
 #include "runtime/launch.h"
 
 #include <errno.h>
@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/check.h"
 #include "runtime/clone.h"
 #include "runtime/fault.h"
 #include "runtime/idmount.h"
@@ -98,23 +99,6 @@ static int setup_died(struct rl_launch *c, struct rl_error *err)
 			    rl_proc_status_code(st));
 }
 
-int rl_launch_state_json(const struct rl_launch *l, enum rl_status status, int pid, char **json,
-			 struct rl_error *err)
-{
-	struct rl_state st = {.oci_version = (char *)RL_OCI_VERSION,
-			      .id = (char *)l->o->id,
-			      .status = status,
-			      .pid = pid,
-			      .bundle = l->bundle,
-			      .rootfs = l->rootfs,
-			      .created = (char *)l->created,
-			      .owner = l->owner,
-			      .annotations = l->cfg->annotations};
-	size_t len = 0;
-
-	return rl_state_to_json(&st, false, json, &len, err) < 0 ? -1 : 0;
-}
-
 /* runtime.md "Lifecycle" steps 3-4 (config.md "Prestart", "CreateRuntime
  * Hooks"): in the runtime namespace, the deprecated prestart first, as
  * runc.  Status "created": runtime.md "State" defines it as "after step 2
@@ -142,14 +126,12 @@ static int record_init(struct rl_launch *c, struct rl_error *err)
 	uint64_t start = 0;
 
 	if (c->lock.fd < 0 || !c->lock.exclusive)
-		return 1;
+		return 0;
 	if (rl_proc_start_time(c->init, &start, err) < 0)
 		return rl_error_prefix(err, "container init");
-	return rl_state_save_init(&c->lock, c->init, start, err) < 0 ? -1 : 1;
+	return rl_state_save_init(&c->lock, c->init, start, err) < 0 ? -1 : 0;
 }
 
-/* One message from the child.  1: go on, 2: ready, <0: failure (-2: exec
- * lookup failed, *status set). */
 /* The sync message m arrived (fault injection: tests/integration/faults.bats). */
 static void fault_msg(const struct rl_sync_msg *m)
 {
@@ -163,16 +145,20 @@ static void fault_msg(const struct rl_sync_msg *m)
 		RL_FAULT_POINT(names[m->type]);
 }
 
-static int handle_msg(struct rl_launch *c, const struct rl_sync_msg *m, int *status,
-		      struct rl_error *err)
+/* rl_fg_msg_fn: one message from the child.  0: go on, 1: ready, <0:
+ * failure. */
+static int handle_msg(void *arg, const struct rl_sync_msg *m, struct rl_error *err)
 {
+	struct rl_launch *c = arg;
+
+	fault_msg(m);
 	switch (m->type) {
 	case RL_SYNC_USERNS:
 		if (rl_userns_write_maps(c->init, c->cfg->linux_, err) < 0)
 			return -1;
 		if (rl_sync_send_type(c->sync[0], RL_SYNC_GO) < 0)
 			return rl_error_set(err, errno, "sync channel: send");
-		return 1;
+		return 0;
 	case RL_SYNC_PID: {
 		/* The helper forked the init and exits: reap it, the init is
 		 * now ours (we are its subreaper). */
@@ -188,29 +174,22 @@ static int handle_msg(struct rl_launch *c, const struct rl_sync_msg *m, int *sta
 		RL_FAULT_POINT("hooks.ran");
 		if (rl_sync_send_type(c->sync[0], RL_SYNC_GO) < 0)
 			return rl_error_set(err, errno, "sync channel: send");
-		return 1;
+		return 0;
 	case RL_SYNC_NETDEV:
 		/* the sender is the init, in its final network namespace */
 		if (rl_netdev_move(c->cfg->linux_, c->init, err) < 0)
 			return -1;
 		if (rl_sync_send_type(c->sync[0], RL_SYNC_GO) < 0)
 			return rl_error_set(err, errno, "sync channel: send");
-		return 1;
+		return 0;
 	case RL_SYNC_CGROUP:
 		/* rl_launch_cgroups_late moved it before we got here. */
 		if (rl_sync_send_type(c->sync[0], RL_SYNC_GO) < 0)
 			return rl_error_set(err, errno, "sync channel: send");
-		return 1;
+		return 0;
 	case RL_SYNC_READY:
 		c->ready = true;
-		return 2;
-	case RL_SYNC_ERROR:
-		rl_sync_to_error(m, err);
-		if (m->hint == 127 || m->hint == 126) {
-			*status = m->hint;
-			return -2;
-		}
-		return -1;
+		return 1;
 	default:
 		return rl_error_set(err, EPROTO, "sync channel: unexpected message %u", m->type);
 	}
@@ -218,20 +197,12 @@ static int handle_msg(struct rl_launch *c, const struct rl_sync_msg *m, int *sta
 
 int rl_launch_await(struct rl_launch *c, int *status, struct rl_error *err)
 {
-	for (;;) {
-		struct rl_sync_msg m;
-		int r = rl_fg_recv(c->sync[0], c->sigfd, &c->term, on_signal, c, &c->abort_sig, &m,
-				   status, err);
+	int r = rl_fg_await(c->sync[0], c->sigfd, &c->term, on_signal, handle_msg, c, &c->abort_sig,
+			    status, err);
 
-		if (r < 0)
-			return r;
-		if (r == 0)
-			return c->ready ? 0 : setup_died(c, err);
-		fault_msg(&m);
-		r = handle_msg(c, &m, status, err);
-		if (r != 1)
-			return r == 2 ? 1 : r;
-	}
+	if (r == 0)
+		return c->ready ? 0 : setup_died(c, err);
+	return r;
 }
 
 int rl_launch_release(struct rl_launch *c, struct rl_error *err)
@@ -692,7 +663,7 @@ int rl_launch_spawn(struct rl_launch *c, struct rl_error *err)
 	if (pid < 0)
 		return -1;
 	if (pid == 0)
-		rl_launch_child(c);
+		rl_child_run(c);
 	c->init = pid;
 	if (record_init(c, err) < 0)
 		return -1;

@@ -23,7 +23,6 @@
 #include "runtime/fault.h"
 #include "runtime/hooks.h"
 #include "runtime/hostmounts.h"
-#include "runtime/launch.h"
 #include "runtime/log.h"
 #include "runtime/notify.h"
 #include "runtime/monitor.h"

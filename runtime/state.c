@@ -1,4 +1,6 @@
-/* The state store: ROOT/ID/state.json, locking, listing.  See state.h. */
+/* The state store: ids, the root, locking, ROOT/ID/state.json, the init
+ * record, listing.  See state.h; state_dir.c goes through ROOT/ID entry by
+ * entry (delete). */
 #include "state.h"
 
 #include <dirent.h>
@@ -14,13 +16,10 @@
 #include <unistd.h>
 
 #include "spec/config.h"
-#include "runtime/fault.h"
 #include "runtime/procid.h"
 #include "runtime/safepath.h"
 #include "runtime/fds.h"
 
-#define STATE_FILE     "state.json"
-#define STATE_TMP      ".state.json.tmp"
 #define STATE_SIZE_MAX (16 << 20) /* annotations can be big, not this big */
 
 static void freep(void *p)
@@ -269,7 +268,7 @@ static int create_by_rename(const char *root, const char *dir, const struct rl_s
 		rl_error_set(err, errno, "rename \"%s\" to \"%s\"", tmp, dir);
 	}
 	if (fd >= 0)
-		unlinkat(fd, STATE_FILE, 0);
+		unlinkat(fd, RL_STATE_FILE, 0);
 	rmdir(tmp);
 	return r;
 }
@@ -329,18 +328,19 @@ static int write_tmp(int dirfd, const char *dir, const char *text, size_t len, s
 	_rl_fd_ int fd = -1;
 	int r;
 
-	fd = openat(dirfd, STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = openat(dirfd, RL_STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		    0600);
 	if (fd < 0)
-		return rl_error_set(err, errno, "open \"%s/" STATE_TMP "\"", dir);
+		return rl_error_set(err, errno, "open \"%s/" RL_STATE_TMP "\"", dir);
 	if (rl_write_all(fd, text, len) < 0)
-		return rl_error_set(err, errno, "write \"%s/" STATE_TMP "\"", dir);
+		return rl_error_set(err, errno, "write \"%s/" RL_STATE_TMP "\"", dir);
 	/* No fsync: the state describes processes, which do not outlive the
 	 * machine, so there is nothing to recover after a crash (the root is
 	 * normally a tmpfs under /run anyway).  Readers are protected by the
 	 * rename alone; on a disk the fsyncs cost milliseconds per create. */
 	r = close(rl_fd_steal(&fd));
 	if (r < 0)
-		return rl_error_set(err, errno, "close \"%s/" STATE_TMP "\"", dir);
+		return rl_error_set(err, errno, "close \"%s/" RL_STATE_TMP "\"", dir);
 	return 0;
 }
 
@@ -356,13 +356,14 @@ static int save_at(int dirfd, const char *dir, const struct rl_state *st, struct
 	if (rl_state_to_json(st, true, &text, &len, err) < 0)
 		return -1;
 	if (write_tmp(dirfd, dir, text, len, err) < 0) {
-		unlinkat(dirfd, STATE_TMP, 0);
+		unlinkat(dirfd, RL_STATE_TMP, 0);
 		return -1;
 	}
-	if (renameat(dirfd, STATE_TMP, dirfd, STATE_FILE) < 0) {
-		rl_error_set(err, errno, "rename \"%s/" STATE_TMP "\" to \"%s/" STATE_FILE "\"",
-			     dir, dir);
-		unlinkat(dirfd, STATE_TMP, 0);
+	if (renameat(dirfd, RL_STATE_TMP, dirfd, RL_STATE_FILE) < 0) {
+		rl_error_set(err, errno,
+			     "rename \"%s/" RL_STATE_TMP "\" to \"%s/" RL_STATE_FILE "\"", dir,
+			     dir);
+		unlinkat(dirfd, RL_STATE_TMP, 0);
 		return -1;
 	}
 	return 0;
@@ -428,13 +429,13 @@ static int read_all(int fd, char **out, size_t *len)
 static int load_at(int dirfd, const char *dir, struct rl_state **out, struct rl_error *err)
 {
 	_free_ char *text = NULL;
-	_free_ char *name = join(dir, STATE_FILE);
+	_free_ char *name = join(dir, RL_STATE_FILE);
 	_rl_fd_ int fd = -1;
 	size_t len = 0;
 
 	if (!name)
-		return rl_error_set(err, ENOMEM, "%s/" STATE_FILE, dir);
-	fd = openat(dirfd, STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+		return rl_error_set(err, ENOMEM, "%s/" RL_STATE_FILE, dir);
+	fd = openat(dirfd, RL_STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return rl_error_set(err, errno, "open \"%s\"", name);
 	if (read_all(fd, &text, &len) < 0)
@@ -469,8 +470,6 @@ int rl_state_load(const struct rl_state_lock *lock, struct rl_state **out, struc
 
 /* ---- the init record ---------------------------------------------------- */
 
-#define INIT_TMP ".init.tmp"
-
 int rl_state_save_init(const struct rl_state_lock *lock, int pid, uint64_t start_time,
 		       struct rl_error *err)
 {
@@ -480,14 +479,14 @@ int rl_state_save_init(const struct rl_state_lock *lock, int pid, uint64_t start
 
 	if (lock->fd < 0 || !lock->exclusive)
 		return rl_error_set(err, EINVAL, "save the init record: not locked exclusively");
-	fd =
-	    openat(lock->fd, INIT_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = openat(lock->fd, RL_INIT_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		    0600);
 	if (fd < 0)
-		return rl_error_set(err, errno, "open \"%s/" INIT_TMP "\"", lock->dir);
+		return rl_error_set(err, errno, "open \"%s/" RL_INIT_TMP "\"", lock->dir);
 	if (rl_write_all(fd, text, (size_t)len) < 0 || close(rl_fd_steal(&fd)) < 0 ||
-	    renameat(lock->fd, INIT_TMP, lock->fd, RL_INIT_RECORD) < 0) {
+	    renameat(lock->fd, RL_INIT_TMP, lock->fd, RL_INIT_RECORD) < 0) {
 		rl_error_set(err, errno, "write \"%s/" RL_INIT_RECORD "\"", lock->dir);
-		unlinkat(lock->fd, INIT_TMP, 0);
+		unlinkat(lock->fd, RL_INIT_TMP, 0);
 		return -1;
 	}
 	return 0;
@@ -529,166 +528,6 @@ int rl_state_load_init(const struct rl_state_lock *lock, int *pid, uint64_t *sta
 		return -1;
 	buf[n] = '\0';
 	return parse_init(buf, pid, start_time);
-}
-
-/* What rlite ever keeps in ROOT/ID (state.h), with the temporary names
- * of the files it replaces by rename. */
-static const char *const own_names[] = {
-    STATE_FILE,	       STATE_TMP,	RL_EXEC_FIFO,	   RL_INIT_RECORD,
-    INIT_TMP,	       "cgroups",	".cgroups.tmp",	   "hostmounts",
-    ".hostmounts.tmp", "container.log", "container.log.1", RL_START_MARK,
-};
-
-/* The one directory rlite makes in ROOT/ID, and what it holds: NOTIFY_SOCKET's
- * (runtime/notify.h: RL_NOTIFY_DIR, RL_NOTIFY_SOCK). */
-static const char *const notify_names[] = {"notify.sock"};
-#define NOTIFY_DIR "notify"
-
-static bool is_dir_at(int dirfd, const struct dirent *de)
-{
-	struct stat sb;
-
-	if (de->d_type != DT_UNKNOWN)
-		return de->d_type == DT_DIR;
-	return fstatat(dirfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sb.st_mode);
-}
-
-static bool listed(const char *name, const char *const *names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(name, names[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Every entry of dirfd one of names (no directory), or, at the top, the
- * notify directory holding only its own names.  *stranger: the first
- * that is not (a static buffer). */
-static bool only_ours(int dirfd, const char *const *names, size_t n, bool top,
-		      const char **stranger)
-{
-	static char name[256];
-	_closedir_ DIR *d = NULL;
-	struct dirent *de;
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		return false;
-	}
-	while ((de = readdir(d))) {
-		const char *e = de->d_name;
-		bool dir, ours;
-		int sub;
-
-		if (!strcmp(e, ".") || !strcmp(e, ".."))
-			continue;
-		dir = is_dir_at(dirfd, de);
-		ours = !dir && listed(e, names, n);
-		if (!ours && dir && top && !strcmp(e, NOTIFY_DIR)) {
-			sub = openat(dirfd, e, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-			ours = sub >= 0 && only_ours(sub, notify_names,
-						     sizeof(notify_names) / sizeof(notify_names[0]),
-						     false, stranger);
-			if (sub >= 0)
-				close(sub);
-			if (!ours && *stranger)
-				return false;
-		}
-		if (!ours) {
-			snprintf(name, sizeof(name), "%s%s", top ? "" : NOTIFY_DIR "/", e);
-			*stranger = name;
-			return false;
-		}
-	}
-	return true;
-}
-
-bool rl_state_dir_is_ours(const struct rl_state_lock *lock, const char **stranger)
-{
-	*stranger = NULL;
-	return only_ours(lock->fd, own_names, sizeof(own_names) / sizeof(own_names[0]), true,
-			 stranger);
-}
-
-/* ---- removal ------------------------------------------------------------ */
-
-static int empty_dir(int dirfd, const char *dir, bool subdirs, struct rl_error *err);
-
-static int remove_subdir(int dirfd, const char *dir, const char *name, struct rl_error *err)
-{
-	_free_ char *sub = join(dir, name);
-	_rl_fd_ int fd = -1;
-
-	if (!sub)
-		return rl_error_set(err, ENOMEM, "remove \"%s/%s\"", dir, name);
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return rl_error_set(err, errno, "open \"%s\"", sub);
-	if (empty_dir(fd, sub, false, err) < 0)
-		return -1;
-	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0)
-		return rl_error_set(err, errno, "rmdir \"%s\"", sub);
-	return 0;
-}
-
-/* Unlinks every non-directory in dir; with subdirs, also empties and
- * removes its subdirectories (one level: the store never nests deeper, so
- * anything deeper was not put there by rlite and makes rmdir fail). */
-static int empty_dir(int dirfd, const char *dir, bool subdirs, struct rl_error *err)
-{
-	_closedir_ DIR *d = NULL;
-	struct dirent *de;
-	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0 || !(d = fdopendir(fd))) {
-		if (fd >= 0)
-			close(fd);
-		return rl_error_set(err, errno, "open \"%s\"", dir);
-	}
-	while ((errno = 0, de = readdir(d))) {
-		const char *n = de->d_name;
-
-		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0 ||
-		    (subdirs && strcmp(n, STATE_FILE) == 0))
-			continue;
-		/* d_type may be DT_UNKNOWN: unlink answers EISDIR for a dir. */
-		if (de->d_type != DT_DIR && unlinkat(dirfd, n, 0) == 0)
-			continue;
-		if (de->d_type != DT_DIR && errno != EISDIR)
-			return rl_error_set(err, errno, "unlink \"%s/%s\"", dir, n);
-		if (!subdirs) {
-			if (unlinkat(dirfd, n, AT_REMOVEDIR) < 0)
-				return rl_error_set(err, errno, "rmdir \"%s/%s\"", dir, n);
-			continue;
-		}
-		if (remove_subdir(dirfd, dir, n, err) < 0)
-			return -1;
-	}
-	if (errno)
-		return rl_error_set(err, errno, "read directory \"%s\"", dir);
-	return 0;
-}
-
-int rl_state_remove(struct rl_state_lock *lock, struct rl_error *err)
-{
-	if (lock->fd < 0 || !lock->exclusive)
-		return rl_error_set(err, EINVAL, "remove \"%s\": not locked exclusively",
-				    lock->dir ? lock->dir : "");
-	if (empty_dir(lock->fd, lock->dir, true, err) < 0)
-		return -1;
-	RL_FAULT_POINT("delete.emptied");
-	/* state.json last: until here the entry is still a container that
-	 * list shows and delete --force finds, if we are killed. */
-	if (unlinkat(lock->fd, STATE_FILE, 0) < 0 && errno != ENOENT)
-		return rl_error_set(err, errno, "unlink \"%s/" STATE_FILE "\"", lock->dir);
-	/* Still under the lock: whoever waits on it wakes up to a directory
-	 * with nlink 0 and reports the container gone (still_there). */
-	if (rmdir(lock->dir) < 0)
-		return rl_error_set(err, errno, "rmdir \"%s\"", lock->dir);
-	rl_state_unlock(lock);
-	return 0;
 }
 
 /* ---- listing ------------------------------------------------------------ */

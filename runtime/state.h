@@ -13,6 +13,11 @@
  *   - Names under ROOT starting with '.' are the store's own (ids never start
  *     with '.'): reservations in progress.  Listings skip them.
  *
+ *   state.c      ids, the root, locks and reserving an id, state.json,
+ *                the init record, listing, status
+ *   state_dir.c  ROOT/ID entry by entry: what delete --force accepts as
+ *                rlite's own, removal
+ *
  * The pure helpers (rl_id_validate, rl_state_status) are unit-tested with
  * the rest in tests/unit/test_state_store.c. */
 #ifndef RL_RUNTIME_STATE_H
@@ -27,14 +32,19 @@
 
 #define RL_STATE_ROOT_DEFAULT "/run/rlite"
 #define RL_ID_MAX	      1024
+/* state.json, and the name each new one is written under before the
+ * rename that replaces it. */
+#define RL_STATE_FILE "state.json"
+#define RL_STATE_TMP  ".state.json.tmp"
 /* The files rlite keeps in ROOT/ID besides state.json: create's exec fifo
- * (launch.h), the cgroup record (cgroup.h), the mount record
+ * (child.h), the cgroup record (cgroup.h), the mount record
  * (hostmounts.h), the init record and start's mark (below), a detached
  * container's log (monitor.h), and one directory, NOTIFY_SOCKET's
  * (notify.h: "notify", holding "notify.sock").  Nothing else is ever there, which is how delete
  * --force tells a broken container from a directory that is not one. */
 #define RL_EXEC_FIFO   "exec.fifo"
 #define RL_INIT_RECORD "init"
+#define RL_INIT_TMP    ".init.tmp" /* written, then renamed to RL_INIT_RECORD */
 /* Made by start before it releases the init, removed once the state says
  * running: "created" with it still there is a start killed half-way. */
 #define RL_START_MARK "starting"

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # The OCI lifecycle as a caller (conmon, containerd's runc shim) drives it:
-# create -> start -> state -> kill -> delete, the pid file, list, concurrent
+# create -> start -> state -> kill -> delete, the pid file, concurrent
 # creates of one id, error paths that leave nothing behind, and the global
-# flags' spellings (issue 4, GUIDE §4).  Real busybox containers; needs root.
+# flags' spellings (issue 4, GUIDE §4); `list` has list.bats.  Real busybox
+# containers; needs root.
 #
 # Every test has its own --root, bundle and id (run_helpers.bash); teardown
 # deletes the container with --force and kills every process carrying the
@@ -13,6 +14,7 @@
 # shellcheck disable=SC2016
 
 load run_helpers
+load lifecycle_helpers
 
 setup_file() {
 	rr_setup_file
@@ -36,37 +38,6 @@ teardown() {
 		kill -9 "$LC_SLEEPER" 2>/dev/null || true
 	fi
 	rr_teardown
-}
-
-lc_rlite() {
-	"$RLITE_BIN" --root "$RR_STATE" "$@"
-}
-
-# lc_create [CREATE OPTIONS] ID: `rlite create` of the test's bundle.  The container keeps create's stdio: files, not
-# bats' pipes, or the command substitution would wait for the container.
-# Sets status and output (stdout and stderr together).
-lc_create() {
-	status=0
-	timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" create \
-		--bundle "$RR_BUNDLE" "$@" </dev/null >"$RR_DIR/create.out" 2>&1 || status=$?
-	output=$(cat "$RR_DIR/create.out")
-	echo "--- create $* -> $status: $output"
-}
-
-lc_status() {
-	lc_rlite state "${1:-$RR_ID}" | jq -r .status
-}
-
-lc_status_is() {
-	[ "$(lc_status "${2:-$RR_ID}" 2>/dev/null)" = "$1" ]
-}
-
-# lc_wait_status S [ID]: until `state` says S.
-lc_wait_status() {
-	rr_wait_for lc_status_is "$@" || {
-		echo "status is \"$(lc_status "${2:-$RR_ID}" 2>&1)\", not \"$1\""
-		return 1
-	}
 }
 
 # lc_wait_file FILE [LINES]: until FILE has at least LINES lines (default 1).
@@ -557,156 +528,6 @@ lc_only_container() {
 	[ "$status" -eq 0 ]
 	[ -z "$output" ]
 	[ -z "$(ls -A "$RR_STATE")" ]
-}
-
-# ---- list -----------------------------------------------------------------------
-
-@test "list: the runc table, json and -q show every container with its status" {
-	rr_sh 'while [ ! -e /mnt/host/go ]; do sleep 0.05; done'
-	local a=$RR_ID-a b=$RR_ID-b c=$RR_ID-c
-	lc_create "$a"
-	[ "$status" -eq 0 ]
-	lc_create "$b"
-	[ "$status" -eq 0 ]
-	lc_rlite start "$b"
-	rr_sh 'true'
-	lc_create "$c"
-	[ "$status" -eq 0 ]
-	lc_rlite start "$c"
-	lc_wait_status stopped "$c"
-
-	run --separate-stderr lc_rlite list
-	printf '%s\n' "$output"
-	[ "$status" -eq 0 ]
-	[ -z "$stderr" ]
-	[ "${#lines[@]}" -eq 4 ]
-	[ "$(echo "${lines[0]}" | tr -s ' ')" = "ID PID STATUS BUNDLE CREATED OWNER" ]
-	# runc's tabwriter: columns padded with spaces, at least 3 apart
-	[[ "${lines[0]}" =~ ^ID\ {3,}PID\ {3,}STATUS\ {3,}BUNDLE\ {3,}CREATED\ {3,}OWNER$ ]]
-	local id pid want row
-	for id in "$a" "$b" "$c"; do
-		case $id in
-		"$a") want=created ;;
-		"$b") want=running ;;
-		"$c") want=stopped ;;
-		esac
-		pid=$(lc_rlite state "$id" | jq -r .pid)
-		read -r -a row < <(printf '%s\n' "${lines[@]}" | awk -v i="$id" '$1 == i')
-		echo "row of $id: ${row[*]}"
-		[ "${row[0]}" = "$id" ]
-		[ "${row[1]}" = "$pid" ]
-		[ "${row[2]}" = "$want" ]
-		[ "${row[3]}" = "$RR_BUNDLE" ]
-		[ "${row[4]}" = "$(lc_rlite state "$id" | jq -r .created)" ]
-		[ "${row[5]}" = root ]
-	done
-
-	run --separate-stderr lc_rlite list --format json
-	printf '%s\n' "$output"
-	[ "$status" -eq 0 ]
-	[ "$(jq -r 'type' <<<"$output")" = array ]
-	[ "$(jq -r '.[].id' <<<"$output" | sort | tr '\n' ' ')" = "$a $b $c " ]
-	[ "$(jq -r --arg i "$b" '.[] | select(.id == $i) | .status' <<<"$output")" = running ]
-	[ "$(jq -r --arg i "$c" '.[] | select(.id == $i) | .status' <<<"$output")" = stopped ]
-	run lc_rlite list --format=json
-	[ "$(jq -r '.[].id' <<<"$output" | sort | tr '\n' ' ')" = "$a $b $c " ]
-	run lc_rlite list -f json
-	[ "$(jq -r '.[].id' <<<"$output" | sort | tr '\n' ' ')" = "$a $b $c " ]
-
-	run --separate-stderr lc_rlite list -q
-	[ "$status" -eq 0 ]
-	[ "$(printf '%s\n' "$output" | sort | tr '\n' ' ')" = "$a $b $c " ]
-	run lc_rlite list --quiet
-	[ "$(printf '%s\n' "$output" | sort | tr '\n' ' ')" = "$a $b $c " ]
-
-	touch "$LC_HOST/go"
-	local i
-	for i in "$a" "$b" "$c"; do
-		lc_rlite delete --force "$i"
-	done
-	run lc_rlite list --format json
-	[ "$status" -eq 0 ]
-	[ "$(jq -c . <<<"$output")" = "[]" ]
-	run lc_rlite list -q
-	[ -z "$output" ]
-}
-
-@test "list: an entry with a corrupt state.json is reported and skipped" {
-	rr_sh 'exec sleep 30'
-	local good=$RR_ID-good bad=$RR_ID-bad
-	lc_create "$good"
-	[ "$status" -eq 0 ]
-	lc_create "$bad"
-	[ "$status" -eq 0 ]
-	truncate -s 40 "$RR_STATE/$bad/state.json"
-
-	run --separate-stderr lc_rlite list
-	echo "stdout:"; printf '%s\n' "$output"; echo "stderr: $stderr"
-	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"$bad"* ]]
-	[ "${#lines[@]}" -eq 2 ]
-	[ "$(printf '%s\n' "${lines[1]}" | awk '{ print $1 " " $3 }')" = "$good created" ]
-
-	run --separate-stderr lc_rlite list --format json
-	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"$bad"* ]]
-	[ "$(jq -r '.[].id' <<<"$output")" = "$good" ]
-
-	run --separate-stderr lc_rlite list -q
-	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"$bad"* ]]
-	[ "$output" = "$good" ]
-
-	# an empty one (a crash between create and write) too
-	: >"$RR_STATE/$bad/state.json"
-	run --separate-stderr lc_rlite list -q
-	[ "$status" -eq 0 ]
-	[[ "$stderr" == *"$bad"* ]]
-	[ "$output" = "$good" ]
-	# the good one is still fully usable
-	[ "$(lc_status "$good")" = created ]
-	# the bad one: state names its file, delete --force removes it
-	run lc_rlite state "$bad"
-	echo "state: $status $output"
-	[ "$status" -ne 0 ]
-	[[ "$output" == *"$RR_STATE/$bad/state.json"* ]]
-	run lc_rlite delete --force "$bad"
-	echo "delete --force: $status $output"
-	[ "$status" -eq 0 ]
-	[ ! -e "$RR_STATE/$bad" ]
-	run --separate-stderr lc_rlite list -q
-	[ -z "$stderr" ]
-	[ "$output" = "$good" ]
-}
-
-@test "list: never sees a torn entry while another id is created and deleted" {
-	rr_sh 'exec sleep 30'
-	local stable=$RR_ID-stable churn=$RR_ID-churn
-	lc_create "$stable"
-	[ "$status" -eq 0 ]
-	(
-		for _ in $(seq 15); do
-			env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" create --bundle "$RR_BUNDLE" \
-				"$churn" </dev/null >/dev/null 2>&1 || true
-			"$RLITE_BIN" --root "$RR_STATE" delete --force "$churn" >/dev/null 2>&1 || true
-		done
-	) &
-	local churner=$! n=0 rc out
-	while kill -0 "$churner" 2>/dev/null; do
-		n=$((n + 1))
-		rc=0
-		out=$(lc_rlite list --format json 2>"$RR_DIR/list.err") || rc=$?
-		if [ "$rc" -ne 0 ] || [ -s "$RR_DIR/list.err" ] ||
-			! jq -e --arg i "$stable" 'map(.id) | index($i) != null' <<<"$out" >/dev/null; then
-			echo "list $n: exit $rc, stderr: $(cat "$RR_DIR/list.err")"
-			echo "$out"
-			wait "$churner" || true
-			return 1
-		fi
-	done
-	wait "$churner" || true
-	echo "$n listings, all whole"
-	[ "$n" -ge 1 ]
 }
 
 # ---- concurrency ----------------------------------------------------------------

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "runtime/check.h"
 #include "runtime/clone.h"
 #include "runtime/container.h"
 #include "runtime/sync.h"

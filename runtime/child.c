@@ -1,9 +1,10 @@
-/* Container lifecycle conductor: building the container, shared by
- * `create` and `run` (create.c drives both; lifecycle.c has the commands
- * that act on an existing container).
+/* The container child (runtime/child.h): what the clone runs inside its
+ * new namespaces, step by step, up to the execve of the process.  The
+ * parent side is launch.c, which create.c drives for `create` and `run`
+ * (lifecycle.c has the commands that act on an existing container).
  *
- * Parent (this process)                 Child (the container init)
- * ---------------------                 --------------------------
+ * Parent (launch.c, create.c)           Child (this file: the container init)
+ * ---------------------------           -------------------------------------
  * validate config, open ns paths
  * idmapped mounts as detached trees     (attached by rootfs.c, idmount.h)
  * block signals, sync socketpair
@@ -36,7 +37,7 @@
  *
  * Everything the child mounted lives in its mount namespace and goes away
  * with it, so tearing down is killing and reaping the child. */
-#include "runtime/container.h"
+#include "runtime/child.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,7 +60,6 @@
 #include "runtime/clone.h"
 #include "runtime/hooks.h"
 #include "runtime/idmount.h"
-#include "runtime/launch.h"
 #include "runtime/netns.h"
 #include "runtime/process.h"
 #include "runtime/procfs.h"
@@ -70,212 +70,6 @@
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
 #include "runtime/userns.h"
-
-/* ---- validation (pure) ------------------------------------------------ */
-
-int rl_container_check_id(const char *id, struct rl_error *err)
-{
-	return rl_id_validate(id, err);
-}
-
-static int check_userns(const struct rl_linux *lx, const struct rl_ns_plan *plan,
-			struct rl_error *err)
-{
-	char buf[64];
-	size_t nu = lx ? lx->n_uid_mappings : 0, ng = lx ? lx->n_gid_mappings : 0;
-
-	if (plan->present[RL_NS_USER] && !plan->path[RL_NS_USER]) {
-		/* Only the size is of interest here; the real text is written
-		 * by rl_userns_write_maps. */
-		struct rl_error e = {0};
-
-		if (rl_userns_format(lx->uid_mappings, nu, "linux.uidMappings", buf, sizeof(buf),
-				     &e) < 0 &&
-		    e.errnum != E2BIG)
-			return rl_error_set(err, 0, "%s", e.msg);
-		if (rl_userns_format(lx->gid_mappings, ng, "linux.gidMappings", buf, sizeof(buf),
-				     &e) < 0 &&
-		    e.errnum != E2BIG)
-			return rl_error_set(err, 0, "%s", e.msg);
-	} else if (!plan->present[RL_NS_USER] && (nu || ng)) {
-		return rl_error_set(err, 0, "config.json: linux.%s: set without a user namespace",
-				    nu ? "uidMappings" : "gidMappings");
-	}
-	return 0;
-}
-
-/* The namespace a sysctl key belongs to, as runc's validator has it: the
- * System V IPC and POSIX message queue limits are the ipc namespace's,
- * net.* the network namespace's, kernel.domainname (and kernel.hostname,
- * which has its own field) the uts namespace's.  Everything else
- * (vm.*, kernel.pid_max, fs.file-max ...) is the host's: one value for
- * the whole machine.  KEY is looked at as the path write_sysctl (rootfs.c)
- * writes, split into components: a '/' in a key stands for a '.', so
- * "net.//.vm.swappiness" is net/../vm/swappiness, which is no net key but
- * an escape, refused here with any empty, "." or ".." component.
- * Returns the namespace, RL_NS__COUNT for the host's, -1 for a bad key. */
-static int sysctl_namespace(const char *key)
-{
-	static const char *const ipc[] = {"msgmax", "msgmnb", "msgmni", "sem",
-					  "shmall", "shmmax", "shmmni", "shm_rmid_forced"};
-	char comp[3][64];
-	size_t n = 0, len = 0;
-
-	for (const char *k = key;; k++) {
-		if (*k == '.' || *k == '\0') {
-			if (len == 0 || (len == 1 && k[-1] == '/') ||
-			    (len == 2 && k[-1] == '/' && k[-2] == '/'))
-				return -1;
-			if (n < 3) {
-				memcpy(comp[n], k - len, len < 63 ? len : 63);
-				comp[n][len < 63 ? len : 63] = '\0';
-			}
-			n++;
-			len = 0;
-			if (*k == '\0')
-				break;
-			continue;
-		}
-		len++;
-	}
-	if (strcmp(comp[0], "net") == 0 && n >= 2)
-		return RL_NS_NETWORK;
-	if (strcmp(comp[0], "fs") == 0 && n >= 3 && strcmp(comp[1], "mqueue") == 0)
-		return RL_NS_IPC;
-	if (strcmp(comp[0], "kernel") != 0 || n != 2)
-		return RL_NS__COUNT;
-	for (size_t i = 0; i < sizeof(ipc) / sizeof(ipc[0]); i++)
-		if (strcmp(comp[1], ipc[i]) == 0)
-			return RL_NS_IPC;
-	if (strcmp(comp[1], "domainname") == 0 || strcmp(comp[1], "hostname") == 0)
-		return RL_NS_UTS;
-	return RL_NS__COUNT;
-}
-
-/* linux.sysctl (config-linux.md "Sysctl"): a container may set only what
- * its own namespaces hold.  Anything else is the host's setting, which
- * writing from the container would change for every process of the
- * machine; runc refuses the same keys. */
-static int check_sysctls(const struct rl_linux *lx, const struct rl_ns_plan *plan,
-			 struct rl_error *err)
-{
-	for (size_t i = 0; lx && i < lx->sysctl.n; i++) {
-		const char *key = lx->sysctl.keys[i];
-		int ns = sysctl_namespace(key);
-
-		if (ns < 0)
-			return rl_error_set(
-			    err, 0, "config.json: linux.sysctl: \"%s\": not a sysctl name", key);
-		if (ns == RL_NS__COUNT)
-			return rl_error_set(
-			    err, 0,
-			    "config.json: linux.sysctl: \"%s\": not in a namespace of "
-			    "the container (it is the host's setting)",
-			    key);
-		if (!plan->present[ns])
-			return rl_error_set(
-			    err, 0,
-			    "config.json: linux.sysctl: \"%s\": needs the container's "
-			    "own %s namespace (linux.namespaces has no \"%s\")",
-			    key, rl_ns_name(ns), rl_ns_name(ns));
-		if (strcmp(key, "kernel.hostname") == 0)
-			return rl_error_set(
-			    err, 0,
-			    "config.json: linux.sysctl: \"kernel.hostname\": use the "
-			    "hostname field");
-	}
-	return 0;
-}
-
-int rl_container_check_sysctl_netns(const struct rl_config *cfg, int netns_fd, struct rl_error *err)
-{
-	const struct rl_linux *lx = cfg->linux_;
-	struct stat mine, theirs;
-
-	if (netns_fd < 0 || !lx)
-		return 0;
-	for (size_t i = 0; i < lx->sysctl.n; i++) {
-		if (sysctl_namespace(lx->sysctl.keys[i]) != RL_NS_NETWORK)
-			continue;
-		if (fstat(netns_fd, &theirs) < 0 || stat("/proc/self/ns/net", &mine) < 0)
-			return rl_error_set(err, errno, "linux.sysctl: compare network namespaces");
-		if (mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino)
-			return rl_error_set(
-			    err, 0,
-			    "config.json: linux.sysctl: \"%s\": the network namespace "
-			    "joined is the host's",
-			    lx->sysctl.keys[i]);
-		return 0;
-	}
-	return 0;
-}
-
-static int check_linux(const struct rl_config *cfg, const struct rl_ns_plan *plan,
-		       struct rl_error *err)
-{
-	const struct rl_linux *lx = cfg->linux_;
-
-	if (check_sysctls(lx, plan, err) < 0)
-		return -1;
-
-	if (lx && lx->has_intel_rdt)
-		return rl_error_set(err, 0,
-				    "config.json: linux.intelRdt: not supported by rlite "
-				    "(no resctrl support)");
-	if (lx && lx->personality) {
-		const char *d = lx->personality->domain;
-
-		if (!d || (strcmp(d, "LINUX") != 0 && strcmp(d, "LINUX32") != 0))
-			return rl_error_set(err, 0,
-					    "config.json: linux.personality.domain: must "
-					    "be LINUX or LINUX32");
-		if (lx->personality->flags.n)
-			return rl_error_set(err, 0,
-					    "config.json: linux.personality.flags: not "
-					    "supported (runtime-spec defines no flag)");
-	}
-	/* Without a mount namespace of its own the container shares the
-	 * caller's (config-linux.md "Namespaces"; hostmounts.h): a path can
-	 * then not be hidden or made read-only for the container alone, and
-	 * runc refuses these too. */
-	if (!plan->present[RL_NS_MOUNT] && lx && (lx->masked_paths.n || lx->readonly_paths.n))
-		return rl_error_set(err, 0,
-				    "config.json: linux.%s: needs a mount namespace of the "
-				    "container's own (linux.namespaces has no \"mount\")",
-				    lx->masked_paths.n ? "maskedPaths" : "readonlyPaths");
-	if (lx && lx->n_net_devices && !plan->present[RL_NS_NETWORK])
-		return rl_error_set(
-		    err, 0,
-		    "config.json: linux.netDevices: needs a network namespace of the "
-		    "container's own (linux.namespaces has no \"network\")");
-	if ((cfg->hostname || cfg->domainname) && !plan->present[RL_NS_UTS])
-		return rl_error_set(err, 0,
-				    "config.json: %s: cannot be set without a private "
-				    "uts namespace",
-				    cfg->hostname ? "hostname" : "domainname");
-	/* config-linux.md "Offset for Time Namespace": only for a new one;
-	 * offsets of an existing namespace are frozen. */
-	if (lx && (lx->time_boottime.set || lx->time_monotonic.set) && !plan->new_time)
-		return rl_error_set(err, 0,
-				    "config.json: linux.timeOffsets: needs a new time "
-				    "namespace");
-	return check_userns(lx, plan, err);
-}
-
-int rl_container_check_config(const struct rl_config *cfg, struct rl_ns_plan *plan,
-			      struct rl_error *err)
-{
-	if (!cfg->process)
-		return rl_error_set(err, 0, "config.json: process: is required to run a container");
-	/* process.terminal depends on --console-socket and on who waits:
-	 * rl_terminal_mode decides it in rl_launch_prepare. */
-	if (!cfg->has_root || !cfg->root.path || !cfg->root.path[0])
-		return rl_error_set(err, 0, "config.json: root.path: is required");
-	/* Idmapped mounts are checked here, made by the parent (idmount.h). */
-	if (rl_clone_flags(cfg->linux_, plan, err) < 0 || rl_idmount_check(cfg, plan, err) < 0)
-		return -1;
-	return check_linux(cfg, plan, err);
-}
 
 /* ---- the child --------------------------------------------------------- */
 
@@ -373,6 +167,25 @@ static bool wants_notify(const struct rl_seccomp *s)
 		if (s->syscalls[i].action == RL_SCMP_ACT_NOTIFY)
 			return true;
 	return false;
+}
+
+/* For the hooks the parent runs (launch.c, create.c) and those the child
+ * runs (child_hooks). */
+int rl_launch_state_json(const struct rl_launch *l, enum rl_status status, int pid, char **json,
+			 struct rl_error *err)
+{
+	struct rl_state st = {.oci_version = (char *)RL_OCI_VERSION,
+			      .id = (char *)l->o->id,
+			      .status = status,
+			      .pid = pid,
+			      .bundle = l->bundle,
+			      .rootfs = l->rootfs,
+			      .created = (char *)l->created,
+			      .owner = l->owner,
+			      .annotations = l->cfg->annotations};
+	size_t len = 0;
+
+	return rl_state_to_json(&st, false, json, &len, err) < 0 ? -1 : 0;
 }
 
 /* Runs the config's hooks of one kind from inside the container, with
@@ -533,7 +346,7 @@ static int child_cgroups(struct rl_launch *c, struct rl_error *err)
 	return child_cgroups_joined(c, err);
 }
 
-/* Late mode (launch.h): the parent makes the cgroups while we mount and
+/* Late mode (child.h): the parent makes the cgroups while we mount and
  * moves us into them; we wait for that only where it matters: the cgroup
  * mount (its view is our cgroup), the cgroup namespace (rooted where we
  * are when we make it) and the shim's fork (the workload must be born
@@ -642,7 +455,7 @@ static int child_setup(struct rl_launch *c, struct rl_error *err)
 	return 0;
 }
 
-_Noreturn void rl_launch_child(struct rl_launch *c)
+_Noreturn void rl_child_run(struct rl_launch *c)
 {
 	/* for a seccomp agent: the filter is loaded once `start` or run has
 	 * released the container, so it is "created" */
