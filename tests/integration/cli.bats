@@ -103,6 +103,14 @@ teardown() {
 	[[ "$output" == *"true|false|auto"* ]]
 }
 
+@test "--rootless takes true, false or auto only, as runc" {
+	mkdir "$RL_TMP/root"
+	for v in --rootless=maybe "--rootless=" -rootless=yes; do
+		run -1 --separate-stderr rlite --root "$RL_TMP/root" $v list -q
+		[ "$stderr" = "rlite: --rootless: must be true, false or auto, not \"${v#*=}\"" ]
+	done
+}
+
 @test "a global option without its value fails" {
 	run -1 --separate-stderr rlite --root
 	[ "$stderr" = 'rlite: option --root needs a value' ]
