@@ -61,6 +61,14 @@ bool rl_userns_maps_root(const struct rl_idmap *m, size_t n)
 	return false;
 }
 
+bool rl_userns_maps_id(const struct rl_idmap *m, size_t n, uint32_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (id >= m[i].container_id && (uint64_t)id < (uint64_t)m[i].container_id + m[i].size)
+			return true;
+	return false;
+}
+
 /* The whole map must go in a single write(): the kernel accepts a map once
  * and refuses a partial one (user_namespaces(7)); rl_procfs_write makes
  * one.  Through a procfs checked to be one, never a path some mount could
