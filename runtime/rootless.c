@@ -97,3 +97,45 @@ int rl_rootless_cgroup_decide(bool rootless, int errnum, const char *limit, cons
 			    "without a delegated cgroup (%s: %s)",
 			    limit, cause ? cause : "cgroup", strerror(errnum));
 }
+
+/* One line of subid(5) for this user covering [lo, lo+n). */
+static bool line_covers(const char *line, size_t len, const char *name, uint32_t id, uint64_t lo,
+			uint64_t n)
+{
+	char who[256], idtxt[16];
+	unsigned long long start, count;
+	const char *c = memchr(line, ':', len);
+	int used = 0;
+
+	if (!c || (size_t)(c - line) >= sizeof(who))
+		return false;
+	memcpy(who, line, (size_t)(c - line));
+	who[c - line] = '\0';
+	snprintf(idtxt, sizeof(idtxt), "%u", id);
+	if (strcmp(who, name ? name : "") != 0 && strcmp(who, idtxt) != 0)
+		return false;
+	if (sscanf(c + 1, "%llu:%llu%n", &start, &count, &used) != 2 ||
+	    (size_t)(c + 1 - line) + (size_t)used != len)
+		return false;
+	return lo >= start && lo + n <= start + count;
+}
+
+int rl_subid_check(const char *subid, const char *file, const char *name, uint32_t id,
+		   const struct rl_idmap *m, size_t i, const char *what, struct rl_error *err)
+{
+	const char *p = subid ? subid : "";
+
+	if (m->host_id == id && m->size == 1)
+		return 0;
+	while (*p) {
+		size_t len = strcspn(p, "\n");
+
+		if (line_covers(p, len, name, id, m->host_id, m->size))
+			return 0;
+		p += len + (p[len] == '\n');
+	}
+	return rl_error_set(err, 0,
+			    "config.json: %s[%zu]: host ids %u-%llu are not %s's to map (not in %s)",
+			    what, i, m->host_id, (unsigned long long)m->host_id + m->size - 1,
+			    name ? name : "this user", file);
+}

@@ -6,6 +6,7 @@
 #define RL_RUNTIME_ROOTLESS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -54,5 +55,15 @@ int rl_rootless_state_root(uid_t euid, bool in_userns, const char *xdg, const ch
  * for it, which the host's file permissions guard.  Pure. */
 int rl_rootless_cgroup_decide(bool rootless, int errnum, const char *limit, const char *cause,
 			      struct rl_error *err);
+
+#include "spec/config.h"
+
+/* Whether mapping m (index i of the field `what`, "linux.uidMappings")
+ * may be given by newuidmap/newgidmap to user name/id: its host range is
+ * the user's own id, or lies inside one line "name:start:count" (or
+ * "id:start:count") of subid, the text of /etc/subuid or /etc/subgid
+ * (subid(5)).  -1 with err set naming the mapping and the file.  Pure. */
+int rl_subid_check(const char *subid, const char *file, const char *name, uint32_t id,
+		   const struct rl_idmap *m, size_t i, const char *what, struct rl_error *err);
 
 #endif

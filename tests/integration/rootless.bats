@@ -275,3 +275,34 @@ rl_args() {
 	[ "$output" = 'rlite: config.json: mounts[2].options[5]: "gid=5": gid 5 is not mapped in linux.gidMappings' ]
 	[ -z "$(ls -A "$RR_STATE" 2>/dev/null)" ]
 }
+
+@test "more than the user's own id: newuidmap/newgidmap map its subordinate range" {
+	command -v newuidmap >/dev/null || skip "no newuidmap (Debian: uidmap; make deps installs it)"
+	rr_jq '.linux.uidMappings = [{"containerID": 0, "hostID": $u, "size": 1},
+			{"containerID": 1, "hostID": $s, "size": 65536}]
+		| .linux.gidMappings = [{"containerID": 0, "hostID": $g, "size": 1},
+			{"containerID": 1, "hostID": $s, "size": 65536}]
+		| .process.capabilities.bounding += ["CAP_CHOWN"]
+		| .process.capabilities.effective += ["CAP_CHOWN"]
+		| .process.capabilities.permitted += ["CAP_CHOWN"]' \
+		--argjson u "$RL_UID" --argjson g "$RL_GID" --argjson s "$RL_SUB"
+	rl_args '["sh","-c","cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups; touch /tmp/sub; chown 1000:1000 /tmp/sub"]'
+	run -0 rl_as run --bundle "$RR_BUNDLE" "$RR_ID"
+	echo "$output"
+	read -r a b c <<<"${lines[1]}"
+	[ "$a $b $c" = "1 $RL_SUB 65536" ]
+	read -r a b c <<<"${lines[3]}"
+	[ "$a $b $c" = "1 $RL_SUB 65536" ]
+	# newgidmap, not the kernel's unprivileged path: setgroups stays allowed
+	[ "${lines[4]}" = allow ]
+	# the container's uid 1000 is the user's subordinate id 999 places on
+	[ "$(stat -c %u:%g "$RR_BUNDLE/rootfs/tmp/sub")" = "$((RL_SUB + 999)):$((RL_SUB + 999))" ]
+}
+
+@test "a range /etc/subuid does not give the user is refused naming the mapping" {
+	rr_jq '.linux.uidMappings += [{"containerID": 1, "hostID": 100000, "size": 10}]'
+	run -1 rl_as run --bundle "$RR_BUNDLE" "$RR_ID"
+	[ "$output" = "rlite: config.json: linux.uidMappings[1]: host ids 100000-100009 are not $RL_USER's to map (not in /etc/subuid)" ]
+	[ -z "$(ls -A "$RR_STATE")" ]
+	rr_wait_for rr_no_tagged_pids
+}

@@ -89,8 +89,41 @@ static void test_cgroup(void)
 	       "... naming the field and the cgroup");
 }
 
+static void test_subid(void)
+{
+	const char *text = "other:100000:65536\nalice:200000:65536\n1234:400000:10\n";
+	struct rl_idmap own = {0, 1234, 1}, in = {1, 200000, 65536}, out = {1, 100000, 65536},
+			over = {1, 200001, 65536}, by_id = {5, 400000, 10};
+	struct rl_error e = {0};
+
+	is_int(rl_subid_check(text, "/etc/subuid", "alice", 1234, &own, 0, "linux.uidMappings",
+			      &e),
+	       0, "the user's own id needs no range");
+	is_int(rl_subid_check(text, "/etc/subuid", "alice", 1234, &in, 1, "linux.uidMappings", &e),
+	       0, "a range inside alice's line");
+	is_int(rl_subid_check(text, "/etc/subuid", "alice", 1234, &by_id, 1, "linux.uidMappings",
+			      &e),
+	       0, "a range inside the line for her numeric id");
+	is_int(rl_subid_check(text, "/etc/subuid", "alice", 1234, &out, 1, "linux.uidMappings",
+			      &e),
+	       -1, "another user's range: refused");
+	is_str(e.msg,
+	       "config.json: linux.uidMappings[1]: host ids 100000-165535 are not alice's to map "
+	       "(not in /etc/subuid)",
+	       "... naming the mapping, the ids and the file");
+	is_int(rl_subid_check(text, "/etc/subgid", "alice", 1234, &over, 2, "linux.gidMappings",
+			      &e),
+	       -1, "one past the end of her range: refused");
+	is_int(rl_subid_check("", "/etc/subuid", "alice", 1234, &in, 1, "linux.uidMappings", &e),
+	       -1, "an empty file gives nothing");
+	is_int(rl_subid_check("alice:200000\n", "/etc/subuid", "alice", 1234, &in, 1,
+			      "linux.uidMappings", &e),
+	       -1, "a malformed line gives nothing");
+}
+
 int main(void)
 {
+	test_subid();
 	test_parse();
 	test_map();
 	test_resolve();
