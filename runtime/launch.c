@@ -472,6 +472,7 @@ int rl_launch_prepare(struct rl_launch *c, struct rl_error *err)
 	rl_log("debug", "%s: %s shim (%s)", c->o->id, c->shim.enabled ? "a pid-1" : "no", why);
 	c->shim.id = c->o->id;
 	c->shim.dumpable = c->o->rootless && c->plan.present[RL_NS_USER];
+	c->runtime_in_userns = rl_running_in_userns();
 	c->shim.log_fd = rl_log_fd(&c->shim.log_json);
 	/* Decided before anything exists; connected in rl_launch_spawn. */
 	c->term_mode = rl_terminal_mode(c->cfg->process, c->o->console_socket,
