@@ -8,13 +8,14 @@
 
 /* Global flags, given before the subcommand (GUIDE §4). */
 struct rl_globals {
-	const char *root;	/* state directory */
+	const char *root;	/* state directory; the default depends on rootless */
 	const char *log;	/* NULL: stderr only */
 	const char *log_format; /* "text" or "json" */
 	bool debug;
 	bool systemd_cgroup;
 	bool no_cgroups; /* --cgroup-manager disabled */
-	bool rootless;
+	int rootless_mode; /* enum rl_rootless_mode: --rootless */
+	bool rootless;	   /* resolved (runtime/rootless.h) */
 	int init_mode; /* enum rl_init_mode: rlite.conf, then --init */
 	/* Set by a subcommand that returns -1: main prints err and exits with
 	 * this status instead of 1 (run: 127/126 when the program was not

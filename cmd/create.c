@@ -107,6 +107,7 @@ int rl_cmd_create(struct rl_globals *g, int argc, char **argv, struct rl_error *
 	struct rl_run_opts o = {.root = g->root,
 				.systemd_cgroup = g->systemd_cgroup,
 				.no_cgroups = g->no_cgroups,
+				.rootless = g->rootless,
 				.init_mode = g->init_mode};
 	const char *id = NULL;
 	int status = 0, r;

@@ -14,6 +14,7 @@
 #include "runtime/conf.h"
 #include "runtime/fault.h"
 #include "runtime/log.h"
+#include "runtime/rootless.h"
 #include "runtime/shim.h"
 #include "spec/config.h"
 
@@ -48,7 +49,8 @@ static const char usage_text[] =
     "A small OCI container runtime with runc's command line.\n"
     "\n"
     "Global options (before COMMAND; --opt=V and --opt V both work):\n"
-    "  --root DIR              state directory (default /run/rlite)\n"
+    "  --root DIR              state directory (default /run/rlite; rootless:\n"
+    "                          $XDG_RUNTIME_DIR/rlite, or /run/user/UID/rlite)\n"
     "  --log FILE              append errors (and debug lines) to FILE; without\n"
     "                          it they go to stderr\n"
     "  --log-format text|json  format of the --log lines (default text)\n"
@@ -60,7 +62,9 @@ static const char usage_text[] =
     "                          the pid-1 shim (default auto: not when the process\n"
     "                          is an init itself); also init = in rlite.conf\n"
     "  --rootless [true|false|auto]\n"
-    "                          accepted for runc compatibility, not acted on\n"
+    "                          run as an unprivileged user: without a delegated\n"
+    "                          cgroup, no cgroups (default auto: when not root,\n"
+    "                          or root of a user namespace)\n"
     "  --criu PATH             accepted for runc compatibility, not acted on\n"
     "  --no-subreaper          accepted for runc compatibility, not acted on\n"
     "  --version, -v           print the versions of rlite, its commit, the OCI\n"
@@ -188,16 +192,17 @@ static int parse_globals(int argc, char **argv, struct rl_globals *g, struct rl_
 		} else if ((r = rl_opt_value(argc, argv, &i, "criu", &v, err)) != 0) {
 			if (r < 0)
 				return -1;
-		} else if (strncmp(argv[i], "--rootless=", 11) == 0) {
-			/* runc takes --rootless=true|false|auto */
-			g->rootless = strcmp(argv[i] + 11, "false") != 0;
+		} else if (strncmp(argv[i], "--rootless=", 11) == 0 ||
+			   strncmp(argv[i], "-rootless=", 10) == 0) {
+			v = strchr(argv[i], '=') + 1;
+			if ((g->rootless_mode = rl_rootless_parse(v)) < 0)
+				return rl_error_set(
+				    err, 0, "--rootless: must be true, false or auto, not \"%s\"", v);
 		} else if (rl_cmd_flag(argv[i], "rootless")) {
-			g->rootless = true;
+			g->rootless_mode = RL_ROOTLESS_TRUE;
 			/* runc's --rootless takes its value as the next word too */
-			if (i + 1 < argc &&
-			    (!strcmp(argv[i + 1], "true") || !strcmp(argv[i + 1], "false") ||
-			     !strcmp(argv[i + 1], "auto")))
-				g->rootless = strcmp(argv[++i], "false") != 0;
+			if (i + 1 < argc && rl_rootless_parse(argv[i + 1]) >= 0)
+				g->rootless_mode = rl_rootless_parse(argv[++i]);
 		} else if (rl_cmd_flag(argv[i], "debug")) {
 			g->debug = true;
 		} else if (rl_cmd_flag(argv[i], "systemd-cgroup")) {
@@ -221,6 +226,22 @@ static int parse_globals(int argc, char **argv, struct rl_globals *g, struct rl_
 	return i;
 }
 
+/* Rootless or not (--rootless, else as runc decides: rootless.h), and the
+ * state root that goes with it when --root was not given. */
+static int set_rootless(struct rl_globals *g, char *buf, size_t len, struct rl_error *err)
+{
+	bool in_userns = rl_running_in_userns();
+
+	g->rootless = rl_rootless_resolve(g->rootless_mode, geteuid(), in_userns);
+	if (g->root)
+		return 0;
+	if (rl_rootless_state_root(geteuid(), in_userns, getenv("XDG_RUNTIME_DIR"),
+				   getenv("USER"), buf, len, err) < 0)
+		return -1;
+	g->root = buf;
+	return 0;
+}
+
 /* GUIDE §4: a failure is one error line in the log (callers such as conmon
  * read its msg) and the plain message on stderr; success prints nothing. */
 static int fail(const struct rl_globals *g, const struct rl_error *err)
@@ -236,7 +257,8 @@ static int fail(const struct rl_globals *g, const struct rl_error *err)
 
 int main(int argc, char **argv)
 {
-	struct rl_globals g = {.root = "/run/rlite", .log_format = "text"};
+	struct rl_globals g = {.log_format = "text", .rootless_mode = RL_ROOTLESS_AUTO};
+	char root[4096];
 	struct rl_error err = {0};
 	int first, status = -1;
 
@@ -258,6 +280,8 @@ int main(int argc, char **argv)
 		return fail(&g, &err);
 	if (!g.log)
 		rl_log_open(NULL, g.log_format, g.debug, NULL);
+	if (first >= 0 && set_rootless(&g, root, sizeof(root), &err) < 0)
+		first = -1;
 	if (first >= 0 && first >= argc) {
 		print_usage(stderr);
 		return 2;

@@ -52,7 +52,8 @@ int rl_cmd_run(struct rl_globals *g, int argc, char **argv, struct rl_error *err
 	struct run_args a = {.o = {.root = g->root,
 				   .init_mode = g->init_mode,
 				   .systemd_cgroup = g->systemd_cgroup,
-				   .no_cgroups = g->no_cgroups}};
+				   .no_cgroups = g->no_cgroups,
+				   .rootless = g->rootless}};
 	const char *id = NULL;
 	int status = 0, r;
 

@@ -24,7 +24,9 @@ static const char spec_usage[] =
     "Options:\n"
     "  --bundle, -b DIR   the bundle directory (default: the current directory)\n"
     "  --force            overwrite an existing config.json\n"
-    "  --rootless         a config for a non-root user (not supported yet)\n"
+    "  --rootless         a config for a non-root user, as runc's: a user namespace\n"
+    "                     mapping the caller's uid and gid to 0, no network\n"
+    "                     namespace, /sys bound from the host\n"
     "  --help, -h         this text\n";
 
 /* Moves tmp to dst; without force, never over an existing file, even one
@@ -116,11 +118,10 @@ int rl_cmd_spec(struct rl_globals *g, int argc, char **argv, struct rl_error *er
 			return rl_error_set(err, 0, "spec: unexpected argument \"%s\"", argv[i]);
 		}
 	}
-	if (rootless)
-		return rl_error_set(err, 0, "--rootless: not supported yet");
 	if (*bundle == '\0')
 		return rl_error_set(err, 0, "--bundle: must not be empty");
-	cfg = rl_config_default();
+	/* The ids of whoever runs rlite spec, effective ones as runc's. */
+	cfg = rootless ? rl_config_default_rootless(geteuid(), getegid()) : rl_config_default();
 	if (!cfg)
 		return rl_error_set(err, ENOMEM, "spec: default config");
 	if (rl_config_to_json(cfg, &text, &len, err) < 0)

@@ -4,6 +4,8 @@
 #include "runtime/check.h"
 
 #include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -16,9 +18,44 @@ int rl_container_check_id(const char *id, struct rl_error *err)
 	return rl_id_validate(id, err);
 }
 
-static int check_userns(const struct rl_linux *lx, const struct rl_ns_plan *plan,
+/* A mount's uid=N / gid=N (tmpfs, devpts ...) names an id of the new user
+ * namespace, where the kernel refuses one that is not mapped with a bare
+ * EINVAL; say which.  runc's rootless validator checks the same. */
+static int check_mount_ids(const struct rl_config *cfg, struct rl_error *err)
+{
+	const struct rl_linux *lx = cfg->linux_;
+
+	for (size_t i = 0; i < cfg->n_mounts; i++) {
+		const struct rl_strv *o = &cfg->mounts[i].options;
+
+		for (size_t j = 0; j < o->n; j++) {
+			bool uid = strncmp(o->v[j], "uid=", 4) == 0;
+			char *end = NULL;
+			unsigned long id;
+
+			if (!uid && strncmp(o->v[j], "gid=", 4) != 0)
+				continue;
+			errno = 0;
+			id = strtoul(o->v[j] + 4, &end, 10);
+			if (errno || end == o->v[j] + 4 || *end || id > UINT32_MAX)
+				continue; /* not a number: the file system's to judge */
+			if (uid ? rl_userns_maps_id(lx->uid_mappings, lx->n_uid_mappings, (uint32_t)id)
+				: rl_userns_maps_id(lx->gid_mappings, lx->n_gid_mappings, (uint32_t)id))
+				continue;
+			return rl_error_set(err, 0,
+					    "config.json: mounts[%zu].options[%zu]: \"%s\": %s %lu "
+					    "is not mapped in linux.%s",
+					    i, j, o->v[j], uid ? "uid" : "gid", id,
+					    uid ? "uidMappings" : "gidMappings");
+		}
+	}
+	return 0;
+}
+
+static int check_userns(const struct rl_config *cfg, const struct rl_ns_plan *plan,
 			struct rl_error *err)
 {
+	const struct rl_linux *lx = cfg->linux_;
 	char buf[64];
 	size_t nu = lx ? lx->n_uid_mappings : 0, ng = lx ? lx->n_gid_mappings : 0;
 
@@ -35,6 +72,7 @@ static int check_userns(const struct rl_linux *lx, const struct rl_ns_plan *plan
 				     &e) < 0 &&
 		    e.errnum != E2BIG)
 			return rl_error_set(err, 0, "%s", e.msg);
+		return check_mount_ids(cfg, err);
 	} else if (!plan->present[RL_NS_USER] && (nu || ng)) {
 		return rl_error_set(err, 0, "config.json: linux.%s: set without a user namespace",
 				    nu ? "uidMappings" : "gidMappings");
@@ -197,7 +235,7 @@ static int check_linux(const struct rl_config *cfg, const struct rl_ns_plan *pla
 		return rl_error_set(err, 0,
 				    "config.json: linux.timeOffsets: needs a new time "
 				    "namespace");
-	return check_userns(lx, plan, err);
+	return check_userns(cfg, plan, err);
 }
 
 int rl_container_check_config(const struct rl_config *cfg, struct rl_ns_plan *plan,

@@ -375,7 +375,7 @@ static int child_rootfs(struct rl_launch *c, struct rl_error *err)
 				    .rootfs = c->rootfs,
 				    .no_pivot = c->o->no_pivot,
 				    .shared_ns = !c->plan.present[RL_NS_MOUNT],
-				    .in_userns = c->plan.present[RL_NS_USER],
+				    .in_userns = c->plan.present[RL_NS_USER] || c->runtime_in_userns,
 				    .procfd = c->procfd,
 				    .cg = c->cg.n ? &c->cg : &c->cg_own,
 				    .idmap_fds = c->idmap_fds,

@@ -44,6 +44,9 @@ struct rl_launch {
 	const struct rl_run_opts *o;
 	enum rl_launch_mode mode;
 	bool detached; /* run --detach: nobody waits in the foreground */
+	/* rlite itself runs in a user namespace other than the initial one
+	 * (podman's rootless one): mknod is refused there too (dev.c) */
+	bool runtime_in_userns;
 	struct rl_config *cfg;
 	char *bundle;	  /* absolute */
 	char *rootfs;	  /* absolute, symlinks resolved */

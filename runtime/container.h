@@ -29,6 +29,9 @@ struct rl_run_opts {
 	 * (--cgroup-manager disabled) */
 	bool systemd_cgroup;
 	bool no_cgroups;
+	/* rootless (runtime/rootless.h): cgroups only where delegated, the
+	 * shim dumpable so that the user's own exec can join it */
+	bool rootless;
 };
 
 /* run --detach: as rl_container_run up to the release, inside a monitor

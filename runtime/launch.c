@@ -34,6 +34,7 @@
 #include "runtime/state.h"
 #include "runtime/sync.h"
 #include "runtime/terminal.h"
+#include "runtime/rootless.h"
 #include "runtime/userns.h"
 #include "runtime/procid.h"
 
@@ -441,6 +442,8 @@ int rl_launch_prepare(struct rl_launch *c, struct rl_error *err)
 		return -1;
 	rl_log("debug", "%s: %s shim (%s)", c->o->id, c->shim.enabled ? "a pid-1" : "no", why);
 	c->shim.id = c->o->id;
+	c->shim.dumpable = c->o->rootless && c->plan.present[RL_NS_USER];
+	c->runtime_in_userns = rl_running_in_userns();
 	c->shim.log_fd = rl_log_fd(&c->shim.log_json);
 	/* Decided before anything exists; connected in rl_launch_spawn. */
 	c->term_mode = rl_terminal_mode(c->cfg->process, c->o->console_socket,
@@ -449,15 +452,6 @@ int rl_launch_prepare(struct rl_launch *c, struct rl_error *err)
 }
 
 /* ---- cgroups ------------------------------------------------------------ */
-
-static bool wants_resources(const struct rl_config *cfg)
-{
-	const struct rl_resources *r = cfg->linux_ ? cfg->linux_->resources : NULL;
-
-	return r && (r->n_devices || r->has_memory || r->has_cpu || r->pids_limit.set ||
-		     r->has_block_io || r->n_hugepage_limits || r->has_network || r->n_rdma ||
-		     r->unified.n);
-}
 
 static bool memory_set(const struct rl_memory *m)
 {
@@ -566,7 +560,7 @@ int rl_launch_cgroups(struct rl_launch *c, struct rl_error *err)
 	 * the child's mounts.  A grandchild init (a pid namespace joined by
 	 * path) would not follow its parent's move; rootless falls back to
 	 * no cgroups, which the child must know before it mounts. */
-	c->cg_late = c->cg.n && lay.mode != RL_CG_UNIFIED && !c->plan.join_any && geteuid() == 0;
+	c->cg_late = c->cg.n && lay.mode != RL_CG_UNIFIED && !c->plan.join_any && !c->o->rootless;
 	rl_cg_layout_free(&lay);
 	if (r < 0 || !c->cg.n)
 		return r;
@@ -583,16 +577,19 @@ static int make_cgroups(struct rl_launch *c, struct rl_error *err)
 	const struct rl_linux *lx = c->cfg->linux_;
 
 	if (rl_cg_make(&c->cg, err) < 0) {
+		struct rl_error e = {0};
+		int r = rl_rootless_cgroup_decide(c->o->rootless, err->errnum, first_limit(c->cfg),
+						  err->msg, &e);
+
 		/* Rootless without delegation: runc goes on without cgroups
 		 * unless resources were asked for. */
-		if (geteuid() != 0 &&
-		    (err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS) &&
-		    !wants_resources(c->cfg)) {
-			rl_log("debug", "cgroups: %s: going on without", err->msg);
-			rl_cg_free(&c->cg);
-			return rl_cg_save(c->lock.fd, &c->cg, err); /* an empty record */
-		}
-		return -1;
+		if (r < 0)
+			*err = e;
+		if (r <= 0)
+			return -1;
+		rl_log("debug", "cgroups: %s: rootless, going on without", err->msg);
+		rl_cg_free(&c->cg);
+		return rl_cg_save(c->lock.fd, &c->cg, err); /* an empty record */
 	}
 	c->cg_made = true;
 	if (rl_cg_apply(&c->cg, lx ? lx->resources : NULL, c->cfg, err) < 0)

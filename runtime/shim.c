@@ -576,6 +576,16 @@ static int lockdown(struct shim *s, struct prep *p, struct rl_error *err)
 	close_all_but(keep, sizeof(keep) / sizeof(keep[0]));
 	if (drop_caps(err) < 0)
 		return -1;
+	/* Rootless, `rlite exec` runs as the same user without
+	 * CAP_SYS_PTRACE, and the kernel lets it open our /proc/PID/ns/ only
+	 * while we are dumpable (ptrace_may_access: our mm belongs to the
+	 * host's user namespace, not the container's).  Whatever could then
+	 * open or trace us from the container runs as that same host user:
+	 * we hold no fd but our own and CAP_KILL in a namespace the user owns,
+	 * and our exe, the rlite binary, is not writable while it runs
+	 * (ETXTBSY).  With root, nothing needs it: stay non-dumpable. */
+	if (s->o->dumpable)
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return rl_error_set(err, errno, "shim: prctl(PR_SET_NO_NEW_PRIVS)");
 	r = seccomp_load(p->filter);

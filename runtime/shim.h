@@ -70,6 +70,7 @@ struct rl_shim_opts {
 	int log_fd;	   /* the runtime's --log file (O_APPEND), or -1 */
 	bool log_json;	   /* --log-format json */
 	const char *id;	   /* the container id, for the log lines; may be NULL */
+	bool dumpable;	   /* rootless: stay dumpable (shim.c, lockdown) */
 };
 
 /* Whether a container gets the shim (--init, rlite.conf's init): always,

@@ -123,8 +123,11 @@ int rl_state_root_ensure(const char *root, struct rl_error *err)
 		if (c != '/' && c != '\0')
 			continue;
 		*p = '\0';
+		/* A user's default root, /run/user/UID/rlite, lacks its parent
+		 * where no login manager made it: name the root too. */
 		if (mkdir(path, 0700) < 0 && errno != EEXIST)
-			return rl_error_set(err, errno, "mkdir \"%s\"", path);
+			return rl_error_set(err, errno, "state root \"%s\": mkdir \"%s\"", root,
+					    path);
 		*p = c;
 		if (c == '\0')
 			break;

@@ -25,6 +25,9 @@ int rl_userns_format(const struct rl_idmap *m, size_t n, const char *what, char 
  * become root of its new user namespace.  Pure. */
 bool rl_userns_maps_root(const struct rl_idmap *m, size_t n);
 
+/* True when container id `id` is inside the mappings.  Pure. */
+bool rl_userns_maps_id(const struct rl_idmap *m, size_t n, uint32_t id);
+
 /* Parent side: writes /proc/<pid>/uid_map and gid_map from linux.uidMappings
  * and linux.gidMappings for a child that just made a new user namespace.
  * "deny" goes to setgroups first only when the kernel requires it: when

@@ -501,6 +501,11 @@ void rl_process_free(struct rl_process *p);
  * namespaces, noNewPrivileges. */
 struct rl_config *rl_config_default(void);
 
+/* The rootless default (`rlite spec --rootless`, as runc's): a new user
+ * namespace mapping uid and gid (the caller's) to 0, no network namespace,
+ * /sys bound from the host, no uid=/gid= mount options.  Pure. */
+struct rl_config *rl_config_default_rootless(uint32_t uid, uint32_t gid);
+
 void rl_config_free(struct rl_config *cfg);
 
 /* Helpers for cleanup attributes. */

@@ -4,7 +4,15 @@
  * works with the other, with one difference: process.terminal is false,
  * because `rlite run` is mostly used non-interactively (scripts, CI) where
  * there is no terminal to hand over.  Unlike runc, the cgroup namespace is
- * always asked for, whatever the host's cgroup layout. */
+ * always asked for, whatever the host's cgroup layout.
+ *
+ * The rootless default (`rlite spec --rootless`) is runc's (its
+ * specconv.ToRootless): a new user namespace mapping the caller's uid and
+ * gid to 0, and no network namespace (an unprivileged user could only give
+ * it a loopback device); /sys bound recursively from the host, since
+ * sysfs may only be mounted by the owner of the network namespace; no uid=
+ * or gid= mount option, which would name ids the namespace does not map;
+ * no linux.resources (there are none in the default anyway). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -18,6 +26,8 @@
  * frees the partial config once at the end. */
 struct builder {
 	bool ok;
+	bool rootless;
+	uint32_t uid, gid; /* rootless: mapped to 0 */
 };
 
 static char *xdup(struct builder *b, const char *s)
@@ -68,6 +78,21 @@ static const struct {
     {"/sys/fs/cgroup", "cgroup", "cgroup", LIST("nosuid", "noexec", "nodev", "relatime", "ro")},
 };
 
+/* Rootless: runc's replacements. */
+static const struct {
+	const char *destination, *type, *source;
+	const char *const *options;
+} rootless_mounts[] = {
+    {"/proc", "proc", "proc", NULL},
+    {"/dev", "tmpfs", "tmpfs", LIST("nosuid", "strictatime", "mode=755", "size=65536k")},
+    {"/dev/pts", "devpts", "devpts",
+     LIST("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620")},
+    {"/dev/shm", "tmpfs", "shm", LIST("nosuid", "noexec", "nodev", "mode=1777", "size=65536k")},
+    {"/dev/mqueue", "mqueue", "mqueue", LIST("nosuid", "noexec", "nodev")},
+    {"/sys", "none", "/sys", LIST("rbind", "nosuid", "noexec", "nodev", "ro")},
+    {"/sys/fs/cgroup", "cgroup", "cgroup", LIST("nosuid", "noexec", "nodev", "relatime", "ro")},
+};
+
 /* Paths of /proc and /sys that leak host information or give a way out
  * (runc's lists). */
 static const char *const masked_paths[] = {
@@ -91,6 +116,10 @@ static const char *const readonly_paths[] = {
 
 static const enum rl_ns_type default_namespaces[] = {
     RL_NS_PID, RL_NS_NETWORK, RL_NS_IPC, RL_NS_UTS, RL_NS_MOUNT, RL_NS_CGROUP,
+};
+
+static const enum rl_ns_type rootless_namespaces[] = {
+    RL_NS_PID, RL_NS_IPC, RL_NS_UTS, RL_NS_MOUNT, RL_NS_CGROUP, RL_NS_USER,
 };
 
 static struct rl_process *default_process(struct builder *b)
@@ -128,25 +157,47 @@ static struct rl_process *default_process(struct builder *b)
 
 static void default_mount_list(struct builder *b, struct rl_config *cfg)
 {
-	size_t n = sizeof(default_mounts) / sizeof(default_mounts[0]);
+	size_t n = b->rootless ? sizeof(rootless_mounts) / sizeof(rootless_mounts[0])
+			       : sizeof(default_mounts) / sizeof(default_mounts[0]);
 
 	cfg->mounts = zalloc(b, n, sizeof(*cfg->mounts));
 	if (!cfg->mounts)
 		return;
 	for (cfg->n_mounts = 0; cfg->n_mounts < n; cfg->n_mounts++) {
 		struct rl_mount *m = &cfg->mounts[cfg->n_mounts];
+		size_t i = cfg->n_mounts;
+		const char *const *opts =
+		    b->rootless ? rootless_mounts[i].options : default_mounts[i].options;
 
-		m->destination = xdup(b, default_mounts[cfg->n_mounts].destination);
-		m->type = xdup(b, default_mounts[cfg->n_mounts].type);
-		m->source = xdup(b, default_mounts[cfg->n_mounts].source);
-		if (default_mounts[cfg->n_mounts].options)
-			strv(b, &m->options, default_mounts[cfg->n_mounts].options);
+		m->destination = xdup(b, b->rootless ? rootless_mounts[i].destination
+						     : default_mounts[i].destination);
+		m->type = xdup(b, b->rootless ? rootless_mounts[i].type : default_mounts[i].type);
+		m->source =
+		    xdup(b, b->rootless ? rootless_mounts[i].source : default_mounts[i].source);
+		if (opts)
+			strv(b, &m->options, opts);
 	}
+}
+
+/* One line: the caller's id is 0 in the container. */
+static struct rl_idmap *one_map(struct builder *b, uint32_t host_id, size_t *n)
+{
+	struct rl_idmap *m = zalloc(b, 1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	m->container_id = 0;
+	m->host_id = host_id;
+	m->size = 1;
+	*n = 1;
+	return m;
 }
 
 static struct rl_linux *default_linux(struct builder *b)
 {
-	size_t n = sizeof(default_namespaces) / sizeof(default_namespaces[0]);
+	const enum rl_ns_type *ns = b->rootless ? rootless_namespaces : default_namespaces;
+	size_t n = b->rootless ? sizeof(rootless_namespaces) / sizeof(rootless_namespaces[0])
+			       : sizeof(default_namespaces) / sizeof(default_namespaces[0]);
 	struct rl_linux *l = zalloc(b, 1, sizeof(*l));
 
 	if (!l)
@@ -154,31 +205,48 @@ static struct rl_linux *default_linux(struct builder *b)
 	l->namespaces = zalloc(b, n, sizeof(*l->namespaces));
 	if (l->namespaces) {
 		for (l->n_namespaces = 0; l->n_namespaces < n; l->n_namespaces++)
-			l->namespaces[l->n_namespaces].type = default_namespaces[l->n_namespaces];
+			l->namespaces[l->n_namespaces].type = ns[l->n_namespaces];
+	}
+	if (b->rootless) {
+		l->uid_mappings = one_map(b, b->uid, &l->n_uid_mappings);
+		l->gid_mappings = one_map(b, b->gid, &l->n_gid_mappings);
 	}
 	strv(b, &l->masked_paths, masked_paths);
 	strv(b, &l->readonly_paths, readonly_paths);
 	return l;
 }
 
-struct rl_config *rl_config_default(void)
+static struct rl_config *build(struct builder *b)
 {
-	struct builder b = {.ok = true};
-	struct rl_config *cfg = zalloc(&b, 1, sizeof(*cfg));
+	struct rl_config *cfg = zalloc(b, 1, sizeof(*cfg));
 
 	if (!cfg)
 		return NULL;
-	cfg->oci_version = xdup(&b, RL_OCI_VERSION_DEFAULT);
-	cfg->process = default_process(&b);
+	cfg->oci_version = xdup(b, RL_OCI_VERSION_DEFAULT);
+	cfg->process = default_process(b);
 	cfg->has_root = true;
-	cfg->root.path = xdup(&b, "rootfs");
+	cfg->root.path = xdup(b, "rootfs");
 	cfg->root.readonly = true;
-	cfg->hostname = xdup(&b, "rlite");
-	default_mount_list(&b, cfg);
-	cfg->linux_ = default_linux(&b);
-	if (!b.ok) {
+	cfg->hostname = xdup(b, "rlite");
+	default_mount_list(b, cfg);
+	cfg->linux_ = default_linux(b);
+	if (!b->ok) {
 		rl_config_free(cfg);
 		return NULL;
 	}
 	return cfg;
+}
+
+struct rl_config *rl_config_default(void)
+{
+	struct builder b = {.ok = true};
+
+	return build(&b);
+}
+
+struct rl_config *rl_config_default_rootless(uint32_t uid, uint32_t gid)
+{
+	struct builder b = {.ok = true, .rootless = true, .uid = uid, .gid = gid};
+
+	return build(&b);
 }

@@ -103,6 +103,14 @@ teardown() {
 	[[ "$output" == *"true|false|auto"* ]]
 }
 
+@test "--rootless takes true, false or auto only, as runc" {
+	mkdir "$RL_TMP/root"
+	for v in --rootless=maybe "--rootless=" -rootless=yes; do
+		run -1 --separate-stderr rlite --root "$RL_TMP/root" $v list -q
+		[ "$stderr" = "rlite: --rootless: must be true, false or auto, not \"${v#*=}\"" ]
+	done
+}
+
 @test "a global option without its value fails" {
 	run -1 --separate-stderr rlite --root
 	[ "$stderr" = 'rlite: option --root needs a value' ]
@@ -214,11 +222,15 @@ teardown() {
 	[ -z "$(ls -A "$RL_TMP/ro")" ]
 }
 
-@test "spec --rootless is refused for now and writes nothing" {
+@test "spec --rootless writes runc's rootless default for the caller's ids" {
 	cd "$RL_TMP"
-	run -1 --separate-stderr rlite spec --rootless
-	[ "$stderr" = 'rlite: --rootless: not supported yet' ]
-	[ ! -e config.json ]
+	run -0 --separate-stderr rlite spec --rootless
+	[ -z "$output" ] && [ -z "$stderr" ]
+	run -0 jq -c '[.linux.namespaces, .linux.uidMappings, .linux.gidMappings,
+		(.mounts[] | select(.destination == "/sys")),
+		([.mounts[].options // [] | .[] | select(test("^[ug]id="))] | length),
+		(.linux | has("resources"))]' config.json
+	[ "$output" = '[[{"type":"pid"},{"type":"ipc"},{"type":"uts"},{"type":"mount"},{"type":"cgroup"},{"type":"user"}],[{"containerID":0,"hostID":'"$(id -u)"',"size":1}],[{"containerID":0,"hostID":'"$(id -g)"',"size":1}],{"destination":"/sys","type":"none","source":"/sys","options":["rbind","nosuid","noexec","nodev","ro"]},0,false]' ]
 }
 
 @test "spec --help prints its usage to stdout and writes nothing" {

@@ -204,6 +204,27 @@ static void test_check_config(void)
 	f.lx.uid_mappings = f.lx.gid_mappings = &f.map;
 	f.lx.n_uid_mappings = f.lx.n_gid_mappings = 1;
 	is_str(check(&f, &err), "ok", "new user namespace with maps");
+	{
+		/* a mount's gid= names an id of the new namespace */
+		static char *opts[] = {"nosuid", "gid=5", NULL};
+		struct rl_mount m = {.destination = "/dev/pts", .type = "devpts",
+				     .options = {.v = opts, .n = 2}};
+		struct rl_idmap one = {.container_id = 0, .host_id = 1000, .size = 1};
+
+		f.cfg.mounts = &m;
+		f.cfg.n_mounts = 1;
+		is_str(check(&f, &err), "ok", "gid=5 of a mount, mapped");
+		f.lx.gid_mappings = &one;
+		is_str(check(&f, &err),
+		       "config.json: mounts[0].options[1]: \"gid=5\": gid 5 is not mapped in "
+		       "linux.gidMappings",
+		       "gid=5 of a mount, not mapped: refused naming the option");
+		opts[1] = "uid=0";
+		is_str(check(&f, &err), "ok", "uid=0 of a mount, mapped");
+		f.cfg.mounts = NULL;
+		f.cfg.n_mounts = 0;
+		f.lx.gid_mappings = &f.map;
+	}
 	f.lx.n_namespaces--;
 	is_str(check(&f, &err), "config.json: linux.uidMappings: set without a user namespace",
 	       "maps without a user namespace");

@@ -312,6 +312,54 @@ static void test_default(void)
 	rl_config_free(cfg);
 }
 
+static bool has_option(const struct rl_mount *m, const char *prefix)
+{
+	for (size_t i = 0; i < m->options.n; i++)
+		if (strncmp(m->options.v[i], prefix, strlen(prefix)) == 0)
+			return true;
+	return false;
+}
+
+/* runc's rootless default: user namespace with the caller's ids as 0, no
+ * network namespace, /sys bound, no uid=/gid= options. */
+static void test_default_rootless(void)
+{
+	struct rl_config *cfg = rl_config_default_rootless(1234, 5678);
+	const struct rl_linux *l = cfg ? cfg->linux_ : NULL;
+	bool net = false, user = false, ids = false;
+	char *text;
+
+	if (!ok(cfg && l, "rootless default made"))
+		return;
+	for (size_t i = 0; i < l->n_namespaces; i++) {
+		net |= l->namespaces[i].type == RL_NS_NETWORK;
+		user |= l->namespaces[i].type == RL_NS_USER && !l->namespaces[i].path;
+	}
+	ok(user && !net, "a new user namespace, no network namespace");
+	is_int(l->n_namespaces, 6, "six namespaces");
+	ok(l->n_uid_mappings == 1 && l->uid_mappings[0].container_id == 0 &&
+	       l->uid_mappings[0].host_id == 1234 && l->uid_mappings[0].size == 1,
+	   "uid 1234 is 0 inside, one id");
+	ok(l->n_gid_mappings == 1 && l->gid_mappings[0].container_id == 0 &&
+	       l->gid_mappings[0].host_id == 5678 && l->gid_mappings[0].size == 1,
+	   "gid 5678 is 0 inside, one id");
+	is_int(cfg->n_mounts, 7, "seven mounts");
+	is_str(cfg->mounts[5].destination, "/sys", "mounts[5] is /sys");
+	is_str(cfg->mounts[5].source, "/sys", "... bound from the host's /sys");
+	ok(cfg->mounts[5].options.n == 5 && strcmp(cfg->mounts[5].options.v[0], "rbind") == 0 &&
+	       strcmp(cfg->mounts[5].options.v[4], "ro") == 0,
+	   "... rbind, nosuid, noexec, nodev, ro");
+	for (size_t i = 0; i < cfg->n_mounts; i++)
+		ids |= has_option(&cfg->mounts[i], "uid=") || has_option(&cfg->mounts[i], "gid=");
+	ok(!ids, "no uid= or gid= option (devpts' gid=5 is not mapped)");
+	ok(!l->resources, "no resources");
+	text = roundtrip(cfg, "rootless default");
+	ok(text && strstr(text, "\"hostID\": 1234") && strstr(text, "\"type\": \"user\""),
+	   "the JSON has the user namespace and the mapping");
+	free(text);
+	rl_config_free(cfg);
+}
+
 /* The order of the top-level keys in the output. */
 static void test_key_order(const char *text)
 {
@@ -374,6 +422,7 @@ static void test_minimal(void)
 int main(void)
 {
 	test_default();
+	test_default_rootless();
 	test_rich();
 	test_minimal();
 	return done_testing();
