@@ -7,8 +7,8 @@
  * it cannot know about the host (whether blkio has the CFQ or the BFQ
  * files, whether hugetlb has .rsvd files) is left to the applier
  * (cgroup_apply.c), which falls back by file name.  Zero means "not set"
- * where runc reads it that way (cpu shares, quota and period, blkio weight,
- * pids limit), so a config means the same under both runtimes. */
+ * where runc reads it that way (memory sizes, cpu shares, quota and period,
+ * blkio weight), so a config means the same under both runtimes. */
 #include "runtime/cgroup.h"
 
 #include <errno.h>
@@ -236,8 +236,26 @@ static int memory_v2(struct builder *b, const struct rl_memory *m)
 	return 0;
 }
 
-static int plan_memory(struct builder *b, const struct rl_memory *m)
+/* A size of 0 is "not set", as runc reads every memory size, in a config
+ * and in `update` (where 0 leaves a value alone): dockerd's `docker update
+ * --cpus 1` passes memory {limit 0, reservation 0, kernel 0} for the
+ * memory it does not change.  No cgroup can run under a limit of 0 bytes,
+ * so no caller means one. */
+static struct rl_memory memory_sizes_set(const struct rl_memory *m)
 {
+	struct rl_memory n = *m;
+	struct rl_opt_i64 *const sizes[] = {&n.limit, &n.reservation, &n.swap, &n.kernel,
+					    &n.kernel_tcp};
+
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		if (sizes[i]->set && sizes[i]->v == 0)
+			sizes[i]->set = false;
+	return n;
+}
+
+static int plan_memory(struct builder *b, const struct rl_memory *mem)
+{
+	const struct rl_memory set = memory_sizes_set(mem), *m = &set;
 	const char *first =
 	    FIRST_SET({m->limit.set, "memory.limit"}, {m->reservation.set, "memory.reservation"},
 		      {m->swap.set, "memory.swap"}, {m->kernel_tcp.set, "memory.kernelTCP"},

@@ -6,7 +6,8 @@
  * "needs nothing" (the reference is runc's standard_init_linux.go and
  * finalizeNamespace in init_linux.go):
  *
- *   1. build the seccomp filter (and its BPF program), the env,
+ *   1. build the seccomp filter (and its BPF program), the env (HOME
+ *      from the image's /etc/passwd when it has none, read as root),
  *      close-on-exec the fds: no privilege, and every config error
  *      surfaces before anything changes;
  *   2. oomScoreAdj, rlimits, ioPriority, scheduler: lowering oom_score_adj,
@@ -50,6 +51,7 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -58,6 +60,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -185,16 +188,114 @@ int rl_process_lookup(const struct rl_process *p, char **path, struct rl_error *
 	return 0;
 }
 
+/* ---- HOME ------------------------------------------------------------ */
+
+/* One passwd(5) line, "name:password:uid:gid:gecos:home:shell": its home
+ * when its uid is uid and the home fits in size. */
+static bool passwd_line_home(char *line, uint32_t uid, char *home, size_t size)
+{
+	char *f[7], *rest = line, *end = NULL;
+	unsigned long long v;
+
+	for (size_t i = 0; i < 7; i++)
+		if (!(f[i] = strsep(&rest, ":")))
+			return false;
+	if (!f[2][0] || f[2][strspn(f[2], "0123456789")] != '\0')
+		return false;
+	errno = 0;
+	v = strtoull(f[2], &end, 10);
+	if (errno || v != uid || !f[5][0] || strlen(f[5]) >= size)
+		return false;
+	memcpy(home, f[5], strlen(f[5]) + 1);
+	return true;
+}
+
+int rl_passwd_home(int fd, uint32_t uid, char *home, size_t size)
+{
+	char buf[RL_PASSWD_LINE + 1];
+	size_t len = 0, total = 0;
+	bool overlong = false; /* in a line that did not fit: skipped */
+
+	for (;;) {
+		ssize_t r = read(fd, buf + len, RL_PASSWD_LINE - len);
+		char *start = buf, *nl;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0)
+			break;
+		if (r < 0 || (total += (size_t)r) > RL_PASSWD_MAX)
+			return -1;
+		len += (size_t)r;
+		while ((nl = memchr(start, '\n', len - (size_t)(start - buf)))) {
+			*nl = '\0';
+			if (!overlong && passwd_line_home(start, uid, home, size))
+				return 0;
+			overlong = false;
+			start = nl + 1;
+		}
+		len -= (size_t)(start - buf);
+		memmove(buf, start, len);
+		if (len == RL_PASSWD_LINE) {
+			overlong = true;
+			len = 0;
+		}
+	}
+	/* the last line, without a newline */
+	buf[len] = '\0';
+	return len && !overlong && passwd_line_home(buf, uid, home, size) ? 0 : -1;
+}
+
+/* "HOME=..." for a process whose env has no HOME (or an empty one), as
+ * runc and crun set it: the home of process.user.uid in the container's
+ * /etc/passwd, "/" without one.  docker sets no HOME of its own and its
+ * users count on it (`cd ~`, ~/.config).  The file is the image's: found
+ * inside the root (which is the container's by now) without magic links,
+ * a regular file only (no FIFO to block on, no device to open) and not on
+ * a procfs (a symlink to /proc/self/environ would read rlite's own
+ * environment, the caller's), reopened through rlite's procfs, and read up
+ * to RL_PASSWD_MAX bytes.  Whatever fails leaves "/". */
+static void home_env(const struct rl_process *p, int procfd, char *kv, size_t size)
+{
+	struct rl_error ignored = {0};
+	_rl_fd_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_rl_fd_ int path = -1;
+	_rl_fd_ int fd = -1;
+	struct stat st;
+	struct statfs sf;
+
+	snprintf(kv, size, "HOME=/");
+	if (root < 0 || procfd < 0)
+		return;
+	path = rl_safepath_open(root, "/etc/passwd", 0, &ignored);
+	if (path < 0 || fstat(path, &st) < 0 || !S_ISREG(st.st_mode) || fstatfs(path, &sf) < 0 ||
+	    sf.f_type == PROC_SUPER_MAGIC)
+		return;
+	fd = rl_procfs_reopen(procfd, path, O_RDONLY, &ignored);
+	/* it writes only what it found */
+	if (fd >= 0)
+		(void)rl_passwd_home(fd, p->user.uid, kv + 5, size - 5);
+}
+
 /* ---- env ------------------------------------------------------------- */
 
-int rl_process_env(const struct rl_process *p, int n_listen, int pid, char *buf, char ***out,
-		   struct rl_error *err)
+bool rl_process_needs_home(const struct rl_process *p)
 {
-	char **envp = calloc(p->env.n + 3, sizeof(char *));
+	const char *home = env_get(&p->env, "HOME");
+
+	return !home || !*home;
+}
+
+int rl_process_env(const struct rl_process *p, int n_listen, int pid, const char *home, char *buf,
+		   char ***out, struct rl_error *err)
+{
+	char **envp = calloc(p->env.n + 4, sizeof(char *));
 	size_t n = 0;
 
 	if (!envp)
 		return rl_error_set(err, ENOMEM, "process.env");
+	if (home && !rl_process_needs_home(p))
+		home = NULL;
 	for (size_t i = 0; i < p->env.n; i++) {
 		const char *e = p->env.v[i];
 
@@ -202,8 +303,13 @@ int rl_process_env(const struct rl_process *p, int n_listen, int pid, char *buf,
 		if (n_listen > 0 &&
 		    (strncmp(e, "LISTEN_FDS=", 11) == 0 || strncmp(e, "LISTEN_PID=", 11) == 0))
 			continue;
+		/* an empty HOME is replaced, as runc's os.Setenv does */
+		if (home && strncmp(e, "HOME=", 5) == 0)
+			continue;
 		envp[n++] = p->env.v[i];
 	}
+	if (home)
+		envp[n++] = (char *)home;
 	if (n_listen > 0) {
 		/* sd_listen_fds(3) checks LISTEN_PID against getpid(); execve
 		 * keeps the pid, so the caller's pid is the right one (runc
@@ -517,7 +623,8 @@ struct exec_ctx {
 	int listener_fd;	     /* for SCMP_ACT_NOTIFY; -1 when none */
 	struct rl_state agent_state; /* ... and what the agent is told */
 	char listen_env[64];
-	bool cwd_again; /* chdir was denied as root: retry as the user */
+	char home_env[PATH_MAX + 6]; /* "HOME=" and a path */
+	bool cwd_again;		     /* chdir was denied as root: retry as the user */
 };
 
 /* runtime.md "State": the agent runs in the runtime's namespaces, so the
@@ -550,7 +657,10 @@ static int prepare(struct exec_ctx *c, struct rl_error *err)
 		return rl_error_set(err, EINVAL, "preserve-fds: %d", c->o->preserve_fds);
 	if (c->o->seccomp && rl_seccomp_build(c->o->seccomp, &c->filter, err) < 0)
 		return -1;
-	if (rl_process_env(c->p, n_listen, (int)getpid(), c->listen_env, &c->envp, err) < 0)
+	if (rl_process_needs_home(c->p))
+		home_env(c->p, c->o->procfd, c->home_env, sizeof(c->home_env));
+	if (rl_process_env(c->p, n_listen, (int)getpid(), c->home_env[0] ? c->home_env : NULL,
+			   c->listen_env, &c->envp, err) < 0)
 		return -1;
 	/* As runc: socket-activation fds come first (3 .. 3+L-1), the
 	 * --preserve-fds ones right after them. */

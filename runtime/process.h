@@ -41,12 +41,29 @@ struct rl_exec_opts {
  * -127 (not found) or -126 (found, not executable). */
 int rl_process_lookup(const struct rl_process *p, char **path, struct rl_error *err);
 
-/* The environment of the process: exactly process.env, plus LISTEN_FDS=n
- * and LISTEN_PID=pid when n_listen > 0 (socket activation passed through, as
- * runc).  *out is one malloc'd array of pointers into p->env and buf (which
- * must hold 64 bytes); free(*out) only. */
-int rl_process_env(const struct rl_process *p, int n_listen, int pid, char *buf, char ***out,
-		   struct rl_error *err);
+/* True when process.env has no HOME, or an empty one: runc and crun then
+ * set it from the user's passwd entry, and so does rlite. */
+bool rl_process_needs_home(const struct rl_process *p);
+
+/* What rl_passwd_home reads at most: lines (longer ones are skipped) and
+ * the whole file. */
+#define RL_PASSWD_LINE 4096
+#define RL_PASSWD_MAX  (16 << 20)
+
+/* The home directory of uid in the passwd(5) file read from fd: the first
+ * entry with that uid, as getpwuid(3) finds it, copied to home (size
+ * bytes).  0 when found; -1 when no entry has uid, its home is empty or
+ * does not fit, or the file is unreadable. */
+int rl_passwd_home(int fd, uint32_t uid, char *home, size_t size);
+
+/* The environment of the process: exactly process.env, plus home ("HOME=
+ * ...") when it has no HOME or an empty one (which home replaces; NULL:
+ * nothing to add), and LISTEN_FDS=n and LISTEN_PID=pid when n_listen > 0
+ * (socket activation passed through, as runc).  *out is one malloc'd array
+ * of pointers into p->env, home and buf (which must hold 64 bytes);
+ * free(*out) only. */
+int rl_process_env(const struct rl_process *p, int n_listen, int pid, const char *home, char *buf,
+		   char ***out, struct rl_error *err);
 
 /* linux.memoryPolicy against this host's NUMA nodes (/sys): a node it does
  * not have is an error naming the field (relative nodes are not checked:

@@ -301,6 +301,22 @@ hs_cwd_script='echo "CWD=$(pwd)"; cd ../../../../../../..; [ "$(cat etc/hostname
 	done
 }
 
+@test "hostile: an /etc/passwd that is a FIFO or leads to rlite's environ: HOME is /, nothing hangs" {
+	rr_sh 'echo "HOME=$HOME"'
+	rm -f "$HS_ROOTFS/etc/passwd"
+	mkfifo "$HS_ROOTFS/etc/passwd"
+	rr_run
+	[ "$status" -eq 0 ]
+	[ "$output" = HOME=/ ]
+	# /proc/self/environ, read by rlite before the exec, is the caller's
+	# environment: a line of it that looks like root's entry stays out.
+	rm -f "$HS_ROOTFS/etc/passwd"
+	ln -s /proc/self/environ "$HS_ROOTFS/etc/passwd"
+	HS_PW=$'\nroot:x:0:0::/from-the-host:/bin/sh\n' rr_run
+	[ "$status" -eq 0 ]
+	[ "$output" = HOME=/ ]
+}
+
 @test "hostile: a hook gets stdio and its state on stdin, no other fd of rlite" {
 	local kind
 	rr_sh 'true'

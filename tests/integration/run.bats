@@ -356,6 +356,26 @@ run_tagged_sh() {
 	[ "$(rr_line_of Groups | tr -s '\t ' ' ' | sed 's/ $//')" = "10 20" ]
 }
 
+@test "run: HOME from the image's /etc/passwd when process.env has none, as runc sets it" {
+	rr_sh 'echo "HOME=$HOME"'
+	local user want
+	# root and nobody have entries (/root, /nonexistent), 1000 none: "/".
+	for user in '0 /root' '65534 /nonexistent' '1000 /'; do
+		want=${user#* }
+		rr_jq '.process.user = {"uid": ($u | tonumber), "gid": ($u | tonumber)}' --arg u "${user% *}"
+		rr_run
+		[ "$status" -eq 0 ]
+		[ "$output" = "HOME=$want" ]
+	done
+	# An empty HOME is replaced, one set is kept.
+	rr_jq '.process.user = {"uid": 0, "gid": 0} | .process.env += ["HOME="]'
+	rr_run
+	[ "$output" = HOME=/root ]
+	rr_jq '.process.env |= map(select(. != "HOME=")) + ["HOME=/x"]'
+	rr_run
+	[ "$output" = HOME=/x ]
+}
+
 @test "run: the default capabilities, exactly, and no_new_privs" {
 	rr_sh 'grep -E "^(Cap|NoNewPrivs)" /proc/self/status'
 	rr_run
@@ -559,7 +579,8 @@ run_tagged_sh() {
 	rr_jq '.process.args = ["/usr/bin/env"] | .process.env = ["GREETING=from-host-rootfs"]'
 	rr_run
 	[ "$status" -eq 0 ]
-	[ "$output" = "GREETING=from-host-rootfs" ]
+	# HOME is root's home in the rootfs's /etc/passwd, added as runc does.
+	[ "$output" = $'GREETING=from-host-rootfs\nHOME=/root' ]
 }
 
 # ---- compatibility --------------------------------------------------------------

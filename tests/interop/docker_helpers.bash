@@ -231,3 +231,78 @@ dk_status_is() {
 dk_logs_have() {
 	dk logs "$1" 2>&1 | grep -qx -- "$2"
 }
+
+# dk_logs_count CONTAINER LINE N: `docker logs` has the line LINE N times
+# or more.
+dk_logs_count() {
+	[ "$(dk logs "$1" 2>&1 | grep -cx -- "$2")" -ge "$3" ]
+}
+
+# dk_counter_above FILE N: FILE (a counter a container rewrites with
+# rename) holds a number above N.
+dk_counter_above() {
+	local n
+	n=$(cat "$1" 2>/dev/null) || return 1
+	[ "${n:-0}" -gt "$2" ]
+}
+
+# dk_pids_in_ns_of PID: the host pids of every process in PID's pid
+# namespace (PID's container).  One stat for all: this runs next to other
+# suites on a loaded machine, where a readlink per process takes seconds.
+dk_pids_in_ns_of() {
+	local ns
+	ns=$(stat -L -c %i "/proc/$1/ns/pid") || return 1
+	stat -L -c '%i %n' /proc/[0-9]*/ns/pid 2>/dev/null |
+		awk -v ns="$ns" '$1 == ns { split($2, p, "/"); print p[3] }'
+}
+
+# dk_cgroup_v2: true on a cgroup v2 host, where docker gives containers
+# their own cgroup namespace and /sys/fs/cgroup is the container's cgroup;
+# on a v1 or hybrid host (docker 20.10 manages the v1 hierarchies there)
+# each controller's hierarchy is at /sys/fs/cgroup/<controller>, the
+# container's own cgroup bound there.
+dk_cgroup_v2() {
+	[ -f /sys/fs/cgroup/cgroup.controllers ]
+}
+
+# dk_cg_files memory|pids|cpu: where a container reads its limit of that
+# kind (the CPU quota, then its period), one path a line, on this host's
+# layout.
+dk_cg_files() {
+	local g=/sys/fs/cgroup
+	if dk_cgroup_v2; then
+		case $1 in
+		memory) echo "$g/memory.max" ;;
+		pids) echo "$g/pids.max" ;;
+		cpu) echo "$g/cpu.max" ;;
+		esac
+	else
+		case $1 in
+		memory) echo "$g/memory/memory.limit_in_bytes" ;;
+		pids) echo "$g/pids/pids.max" ;;
+		cpu) printf '%s\n' "$g/cpu/cpu.cfs_quota_us" "$g/cpu/cpu.cfs_period_us" ;;
+		esac
+	fi
+}
+
+# dk_need_controller NAME: skips the test, saying why, unless the kernel
+# has the cgroup controller NAME where docker looks for it: on cgroup v2 in
+# the root's cgroup.controllers; on a v1 or hybrid host a v1 hierarchy of
+# its own (/proc/cgroups: enabled, hierarchy not 0; a hybrid host's cgroup2
+# mount, which holds what no v1 hierarchy took, is not docker's).
+dk_need_controller() {
+	if dk_cgroup_v2; then
+		grep -qw -- "$1" /sys/fs/cgroup/cgroup.controllers ||
+			skip "cgroup v2 without the $1 controller (/sys/fs/cgroup/cgroup.controllers)"
+		return 0
+	fi
+	awk -v c="$1" '$1 == c && $2 != 0 && $4 == 1 { ok = 1 } END { exit !ok }' /proc/cgroups ||
+		skip "no cgroup v1 hierarchy with the $1 controller (/proc/cgroups), where docker applies it on this host"
+}
+
+# dk_capsh_decode MASK: " (cap_name,...)" for a capability mask, when capsh
+# is there to name them.
+dk_capsh_decode() {
+	command -v capsh >/dev/null || return 0
+	printf ' (%s)' "$(capsh --decode="$(printf '%x' "$1")" | sed 's/^[^=]*=//')"
+}

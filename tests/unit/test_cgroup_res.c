@@ -135,10 +135,21 @@ static void test_memory(void)
 	       "error: linux.resources.memory.kernel: kernel memory limits are obsolete, Linux no "
 	       "longer enforces them",
 	       "memory.kernel: a limit is refused");
-	is_str(planned("{'memory': {'kernel': 0}}", V2),
+	is_str(planned("{'memory': {'kernel': 100}}", V2),
 	       "error: linux.resources.memory.kernel: kernel memory limits are obsolete, Linux no "
 	       "longer enforces them",
-	       "memory.kernel: 0 too, on v2 as well");
+	       "memory.kernel: on v2 as well");
+	/* What dockerd's `docker update --cpus 1` passes for the memory it
+	 * leaves alone. */
+	is_str(planned("{'memory': {'limit': 0, 'reservation': 0, 'swap': 0, 'kernel': 0,"
+		       " 'kernelTCP': 0}, 'cpu': {'shares': 0, 'quota': 100000, 'period': 100000},"
+		       " 'blockIO': {'weight': 0}}",
+		       V1),
+	       "cpu.cfs_period_us=100000 (swap)\ncpu.cfs_quota_us=100000\n",
+	       "v1: memory sizes of 0 are not set, as runc reads them (docker update)");
+	is_str(
+	    planned("{'memory': {'limit': 0, 'reservation': 0, 'kernel': 0, 'kernelTCP': 0}}", V2),
+	    "", "v2: memory sizes of 0 are not set, kernel and kernelTCP too");
 	is_str(planned("{'memory': {'limit': 4096, 'checkBeforeUpdate': true}}", V1),
 	       "memory.limit_in_bytes=4096\n", "v1: checkBeforeUpdate is the kernel's own rule");
 	is_str(planned("{'memory': {'limit': -1, 'swap': -1, 'reservation': -1, 'kernelTCP': -1,"
@@ -155,8 +166,9 @@ static void test_memory(void)
 	       "v1: limit alone has no swap flag");
 	is_str(planned("{'memory': {'swap': 8192}}", V1), "memory.memsw.limit_in_bytes=8192\n",
 	       "v1: swap alone");
-	is_str(planned("{'memory': {'limit': 0}}", V1), "memory.limit_in_bytes=0\n",
-	       "v1: a limit of 0 is a limit");
+	is_str(planned("{'memory': {'limit': 0, 'swap': 8192}}", V1),
+	       "memory.memsw.limit_in_bytes=8192\n",
+	       "v1: a limit of 0 is no limit (runc's reading)");
 
 	is_str(planned("{'memory': {'limit': 4096, 'reservation': 1024, 'swap': 8192,"
 		       " 'useHierarchy': true}}",

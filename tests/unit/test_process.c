@@ -113,12 +113,12 @@ static void test_env(void)
 	struct rl_error err = {0};
 	char buf[64], **out = NULL;
 
-	is_int(rl_process_env(&p, 0, 42, buf, &out, &err), 0, "env without listen fds");
+	is_int(rl_process_env(&p, 0, 42, NULL, buf, &out, &err), 0, "env without listen fds");
 	ok(out && out[0] == env[0] && out[1] == env[1] && out[2] == env[2] && !out[3],
 	   "exactly process.env");
 	free(out);
 
-	is_int(rl_process_env(&p, 2, 42, buf, &out, &err), 0, "env with listen fds");
+	is_int(rl_process_env(&p, 2, 42, NULL, buf, &out, &err), 0, "env with listen fds");
 	is_str(out[0], "A=1", "first kept");
 	is_str(out[1], "PATH=/bin", "config LISTEN_FDS replaced");
 	is_str(out[2], "LISTEN_FDS=2", "LISTEN_FDS added");
@@ -127,9 +127,96 @@ static void test_env(void)
 	free(out);
 
 	p.env = (struct rl_strv){NULL, 0};
-	is_int(rl_process_env(&p, 0, 1, buf, &out, &err), 0, "empty env");
+	is_int(rl_process_env(&p, 0, 1, NULL, buf, &out, &err), 0, "empty env");
 	ok(out && out[0] == NULL, "empty env is an empty array");
 	free(out);
+}
+
+static void test_env_home(void)
+{
+	char *none[] = {"A=1", NULL}, *empty[] = {"HOME=", "A=1", NULL},
+	     *set[] = {"HOME=/x", "A=1", NULL};
+	struct rl_process p = {.env = {none, 1}};
+	struct rl_error err = {0};
+	char buf[64], **out = NULL;
+
+	ok(rl_process_needs_home(&p), "no HOME: needs one");
+	is_int(rl_process_env(&p, 0, 1, "HOME=/root", buf, &out, &err), 0, "env with a home");
+	is_str(out[0], "A=1", "the config's first");
+	is_str(out[1], "HOME=/root", "HOME added");
+	ok(out[2] == NULL, "terminated");
+	free(out);
+
+	p.env = (struct rl_strv){empty, 2};
+	ok(rl_process_needs_home(&p), "an empty HOME: needs one");
+	is_int(rl_process_env(&p, 0, 1, "HOME=/root", buf, &out, &err), 0, "env, HOME empty");
+	is_str(out[0], "A=1", "the empty HOME dropped");
+	is_str(out[1], "HOME=/root", "HOME added in its place");
+	ok(out[2] == NULL, "no other");
+	free(out);
+
+	p.env = (struct rl_strv){set, 2};
+	ok(!rl_process_needs_home(&p), "HOME set: needs none");
+	is_int(rl_process_env(&p, 0, 1, "HOME=/root", buf, &out, &err), 0, "env, HOME set");
+	ok(out[0] == set[0] && out[1] == set[1] && !out[2], "the config's HOME stays, none added");
+	free(out);
+}
+
+/* rl_passwd_home on text written to a file of dir. */
+static int passwd_home(const char *text, uint32_t uid, char *home, size_t size)
+{
+	char path[300];
+	int fd, r;
+
+	snprintf(path, sizeof(path), "%s/passwd", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
+	    lseek(fd, 0, SEEK_SET) != 0) {
+		perror(path);
+		return -2;
+	}
+	r = rl_passwd_home(fd, uid, home, size);
+	close(fd);
+	return r;
+}
+
+static void test_passwd_home(void)
+{
+	const char *pw = "root:x:0:0:root:/root:/bin/sh\n"
+			 "# not an entry\n"
+			 "short:x:7\n"
+			 "neg:x:-5:0::/neg:/bin/sh\n"
+			 "nohome:x:9:9:::/bin/sh\n"
+			 "u1:x:1000:1000:U One:/home/u1:/bin/sh\n"
+			 "u1b:x:1000:1000::/home/second:/bin/sh\n"
+			 "big:x:4294967296:0::/big:/bin/sh\n"
+			 "last:x:42:42::/home/last:/bin/sh";
+	char home[64], *huge;
+	size_t n = RL_PASSWD_LINE + 100;
+
+	is_int(passwd_home(pw, 0, home, sizeof(home)), 0, "uid 0 found");
+	is_str(home, "/root", "its home");
+	is_int(passwd_home(pw, 1000, home, sizeof(home)), 0, "uid 1000 found");
+	is_str(home, "/home/u1", "the first entry of a uid wins");
+	is_int(passwd_home(pw, 42, home, sizeof(home)), 0, "the last line without a newline");
+	is_str(home, "/home/last", "its home");
+	is_int(passwd_home(pw, 9, home, sizeof(home)), -1, "an empty home is none");
+	is_int(passwd_home(pw, 7, home, sizeof(home)), -1, "a short line is no entry");
+	is_int(passwd_home(pw, 4294967295u, home, sizeof(home)), -1, "no such uid");
+	is_int(passwd_home(pw, 0, home, 5), -1, "a home that does not fit");
+	is_int(passwd_home("", 0, home, sizeof(home)), -1, "an empty file");
+
+	/* A line longer than RL_PASSWD_LINE is skipped whole; the next one
+	 * counts. */
+	huge = malloc(n + 64);
+	if (!huge)
+		return;
+	memset(huge, 'a', n);
+	memcpy(huge, "x:x:5:5::/", 10);
+	snprintf(huge + n, 64, "\nfive:x:5:5::/home/five:\n");
+	is_int(passwd_home(huge, 5, home, sizeof(home)), 0, "after an overlong line");
+	is_str(home, "/home/five", "the next line's home");
+	free(huge);
 }
 
 static void test_listen(void)
@@ -219,6 +306,8 @@ int main(void)
 	}
 	test_lookup();
 	test_env();
+	test_env_home();
+	test_passwd_home();
 	test_listen();
 	test_seccomp_names();
 	test_seccomp_build();
