@@ -282,3 +282,50 @@ eb_exec_exe() {
 	[ "$(grep -c '^caught /proc' "$RR_DIR/catch.out")" = 0 ]
 	eb_unchanged
 }
+
+# ---- when there is no read-only view -----------------------------------------------------
+
+# eb_one_fd CMD...: runs CMD with fds 0-2 only and a limit of 4 fds: the
+# one it may open is /proc/self/exe, then open_tree and memfd_create fail
+# (EMFILE).  For `run`, which has no fd of bats to keep.
+eb_one_fd() {
+	local fds=("/proc/$BASHPID/fd/"*) fd
+	for fd in "${fds[@]##*/}"; do
+		if [ "$fd" -gt 2 ] && [ -e "/proc/$BASHPID/fd/$fd" ]; then
+			eval "exec $fd>&-"
+		fi
+	done
+	ulimit -n 4
+	exec "$@"
+}
+
+@test "exeseal: where neither a read-only mount nor a sealed copy can be made, nothing runs" {
+	eb_copy "$RR_DIR/bin"
+	rr_jq '.process.args = ["touch", "/mnt/host/ran"]'
+	run eb_one_fd env RR_TAG="$RR_ID" "$EB_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" \
+		"$RR_ID" </dev/null
+	echo "$status: $output"
+	[ "$status" -eq 1 ]
+	[[ "$output" == "rlite: cannot keep the rlite binary out of the container's reach (CVE-2019-5736): no read-only mount of it (open_tree: Too many open files), no sealed copy (memfd_create): Too many open files" ]]
+	[ ! -e "$RR_HOST/ran" ]
+	[ ! -e "$RR_STATE/$RR_ID" ]
+}
+
+@test "exeseal: _RLITE_EXESEAL from the caller does not make rlite run unprotected" {
+	eb_copy "$RR_DIR/bin"
+	rr_jq '.process.args = ["true"]'
+	# with rlite's own pid (exec keeps it): "already re-executed", yet the
+	# binary is writable: refused
+	run env RR_TAG="$RR_ID" sh -c 'exec env _RLITE_EXESEAL=$$:rlite "$@"' sh \
+		"$EB_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
+	echo "$status: $output"
+	[ "$status" -eq 1 ]
+	[ "$output" = "rlite: re-executed from a read-only view of its binary, /proc/self/exe is still writable" ]
+	[ ! -e "$RR_STATE/$RR_ID" ]
+	# with another pid: not rlite's own, ignored: rlite re-executes
+	run env RR_TAG="$RR_ID" _RLITE_EXESEAL=1:rlite "$EB_BIN" --root "$RR_STATE" --log "$EB_LOG" \
+		--debug run --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
+	echo "$status: $output"
+	[ "$status" -eq 0 ]
+	grep -q 'running from a read-only mount of its binary' "$EB_LOG"
+}
