@@ -31,6 +31,10 @@ struct rl_command {
 	const char *name;
 	rl_cmd_fn *fn;
 	const char *summary;
+	/* The command puts rlite's own image into a container (the pid-1
+	 * shim, the process of exec on its way in): it first re-executes
+	 * from a read-only view of its binary (runtime/exeseal.h). */
+	bool seal;
 };
 
 rl_cmd_fn rl_cmd_spec;

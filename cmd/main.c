@@ -12,6 +12,7 @@
 
 #include "cmd/cmd.h"
 #include "runtime/conf.h"
+#include "runtime/exeseal.h"
 #include "runtime/fault.h"
 #include "runtime/log.h"
 #include "runtime/rootless.h"
@@ -24,23 +25,24 @@
 #endif
 
 static const struct rl_command commands[] = {
-    {"spec", rl_cmd_spec, "write a default config.json for a bundle"},
-    {"run", rl_cmd_run, "create a container and run its process in the foreground"},
-    {"create", rl_cmd_create, "create a container; its process waits for 'start'"},
-    {"start", rl_cmd_start, "run the process of a created container"},
-    {"exec", rl_cmd_exec, "run one more process in a created or running container"},
-    {"state", rl_cmd_state, "print the state of a container as JSON"},
-    {"kill", rl_cmd_kill, "send a signal to a container's init (or all its processes)"},
-    {"delete", rl_cmd_delete, "remove a stopped container (--force: stop it first)"},
-    {"list", rl_cmd_list, "list the containers under --root"},
-    {"logs", rl_cmd_logs, "print what a detached container wrote (--follow)"},
-    {"wait", rl_cmd_wait, "wait until containers have stopped; print and exit with their status"},
-    {"pause", rl_cmd_pause, "freeze every process of a container"},
-    {"resume", rl_cmd_resume, "thaw a paused container"},
-    {"update", rl_cmd_update, "change the resource limits of a running container"},
-    {"ps", rl_cmd_ps, "show the processes of a container (ps table, or pids as JSON)"},
-    {"events", rl_cmd_events, "print a container's resource stats and OOM kills as JSON"},
-    {"features", rl_cmd_features, "print the OCI features document: what rlite supports"},
+    {"spec", rl_cmd_spec, "write a default config.json for a bundle", false},
+    {"run", rl_cmd_run, "create a container and run its process in the foreground", true},
+    {"create", rl_cmd_create, "create a container; its process waits for 'start'", true},
+    {"start", rl_cmd_start, "run the process of a created container", false},
+    {"exec", rl_cmd_exec, "run one more process in a created or running container", true},
+    {"state", rl_cmd_state, "print the state of a container as JSON", false},
+    {"kill", rl_cmd_kill, "send a signal to a container's init (or all its processes)", false},
+    {"delete", rl_cmd_delete, "remove a stopped container (--force: stop it first)", false},
+    {"list", rl_cmd_list, "list the containers under --root", false},
+    {"logs", rl_cmd_logs, "print what a detached container wrote (--follow)", false},
+    {"wait", rl_cmd_wait, "wait until containers have stopped; print and exit with their status",
+     false},
+    {"pause", rl_cmd_pause, "freeze every process of a container", false},
+    {"resume", rl_cmd_resume, "thaw a paused container", false},
+    {"update", rl_cmd_update, "change the resource limits of a running container", false},
+    {"ps", rl_cmd_ps, "show the processes of a container (ps table, or pids as JSON)", false},
+    {"events", rl_cmd_events, "print a container's resource stats and OOM kills as JSON", false},
+    {"features", rl_cmd_features, "print the OCI features document: what rlite supports", false},
 };
 
 static const char usage_text[] =
@@ -296,7 +298,7 @@ int main(int argc, char **argv)
 			/* runc's words and exit status */
 			g.exit_code = 3;
 			rl_error_set(&err, 0, "No help topic for '%s'", argv[first]);
-		} else {
+		} else if (rl_exeseal(cmd->seal, argv, &err) == 0) {
 			status = cmd->fn(&g, argc - first, argv + first, &err);
 		}
 	}

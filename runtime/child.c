@@ -484,8 +484,10 @@ _Noreturn void rl_child_run(struct rl_launch *c)
 	int r, hint = 0;
 
 	/* Non-dumpable until execve (which resets it): nothing that runs in
-	 * the container may open /proc/<pid>/exe of this copy of the runtime
-	 * and write through it (CVE-2019-5736). */
+	 * the container without CAP_SYS_PTRACE may open /proc/<pid>/exe of
+	 * this copy of the runtime; one with it gets the read-only view the
+	 * runtime runs from, which no reopen writes to (CVE-2019-5736,
+	 * exeseal.h). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	close(c->sync[0]);

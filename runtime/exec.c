@@ -419,8 +419,10 @@ static _Noreturn void helper(struct xc *c)
 	struct rl_error e = {0};
 	int r = 0, hint = 0;
 
-	/* Nothing in the container may ptrace or open /proc/<pid>/exe of a
-	 * copy of the runtime (CVE-2019-5736); execve resets it. */
+	/* Nothing in the container without CAP_SYS_PTRACE may ptrace or open
+	 * /proc/<pid>/exe of a copy of the runtime (CVE-2019-5736); one with
+	 * it gets the read-only view exec runs from (exeseal.h).  execve
+	 * resets it. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	close_fd(&c->sync[0]);

@@ -17,13 +17,15 @@
  *      other CPU, and waits on the pipe only right before the workload's
  *      execve (rl_shim_wait).
  *
- * The shim is a fork of the rlite binary: /proc/1/exe is the host's binary.
- * It is non-dumpable (set by the conductor and kept across fork), so a
- * process in the container without CAP_SYS_PTRACE cannot open /proc/1/exe or
- * /proc/1/fd/<n> at all, and while the shim lives the binary is mapped as
- * its executable, so opening it for writing fails with ETXTBSY even for one
- * that can (CVE-2019-5736).  It keeps only the signalfd (and the log with
- * debug): there is no fd of the host to reach (CVE-2024-21626). */
+ * The shim is a fork of the rlite binary: /proc/1/exe is the host's binary,
+ * through the read-only view that create and run re-executed from
+ * (runtime/exeseal.h).  It is non-dumpable (set by the conductor and kept
+ * across fork), so a process in the container without CAP_SYS_PTRACE cannot
+ * open /proc/1/exe or /proc/1/fd/<n> at all; one that can gets a file no
+ * reopen writes to: ETXTBSY while the shim runs it, EROFS (or a sealed
+ * memfd's EPERM) also once no rlite runs (CVE-2019-5736).  It keeps only
+ * the signalfd (and the log with debug): there is no fd of the host to
+ * reach (CVE-2024-21626). */
 #include "runtime/shim.h"
 
 #include <cap-ng.h>

@@ -228,6 +228,25 @@ rr_jq() {
 	mv "$RR_BUNDLE/config.json.new" "$RR_BUNDLE/config.json"
 }
 
+# rr_all_caps: every capability this kernel knows that the bounding set we
+# run with holds, in all of the container's sets.
+rr_all_caps() {
+	local names=(CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP
+		LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER
+		SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE
+		SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP
+		MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF
+		CHECKPOINT_RESTORE)
+	local caps
+	local bnd c
+	# those in the bounding set we run with (here CAP_SYS_RESOURCE is not)
+	bnd=$((16#$(awk '$1 == "CapBnd:" { print $2 }' /proc/self/status)))
+	caps=$(for c in "${!names[@]}"; do
+		[ $(((bnd >> c) & 1)) = 1 ] && echo "CAP_${names[c]}"
+	done | jq -R . | jq -s .)
+	rr_jq '.process.capabilities = {bounding: $c, effective: $c, permitted: $c}' --argjson c "$caps"
+}
+
 # rr_host_dir: a host directory RR_HOST ($RR_DIR/host, writable by any
 # uid) bind-mounted read-write on /mnt/host in the container, where the
 # workload leaves what the test reads from the host.

@@ -515,24 +515,6 @@ sh_fds_after() {
 		on && (/:$/ || $0 == "done") { exit } on { printf "%s ", $0 }'
 }
 
-# Every capability this kernel knows, in all of the container's sets.
-sh_all_caps() {
-	local names=(CHOWN DAC_OVERRIDE DAC_READ_SEARCH FOWNER FSETID KILL SETGID SETUID SETPCAP
-		LINUX_IMMUTABLE NET_BIND_SERVICE NET_BROADCAST NET_ADMIN NET_RAW IPC_LOCK IPC_OWNER
-		SYS_MODULE SYS_RAWIO SYS_CHROOT SYS_PTRACE SYS_PACCT SYS_ADMIN SYS_BOOT SYS_NICE
-		SYS_RESOURCE SYS_TIME SYS_TTY_CONFIG MKNOD LEASE AUDIT_WRITE AUDIT_CONTROL SETFCAP
-		MAC_OVERRIDE MAC_ADMIN SYSLOG WAKE_ALARM BLOCK_SUSPEND AUDIT_READ PERFMON BPF
-		CHECKPOINT_RESTORE)
-	local caps
-	local bnd c
-	# those in the bounding set we run with (here CAP_SYS_RESOURCE is not)
-	bnd=$((16#$(awk '$1 == "CapBnd:" { print $2 }' /proc/self/status)))
-	caps=$(for c in "${!names[@]}"; do
-		[ $(((bnd >> c) & 1)) = 1 ] && echo "CAP_${names[c]}"
-	done | jq -R . | jq -s .)
-	rr_jq '.process.capabilities = {bounding: $c, effective: $c, permitted: $c}' --argjson c "$caps"
-}
-
 @test "shim: a root process inside cannot open the host binary for writing (default caps)" {
 	local before after
 	before=$(sha256sum <"$RLITE_BIN")
@@ -553,7 +535,7 @@ sh_all_caps() {
 @test "shim: with every capability (CAP_SYS_PTRACE too) the binary is still not writable" {
 	local before after
 	before=$(sha256sum <"$RLITE_BIN")
-	sh_all_caps
+	rr_all_caps
 	rr_sh "$sh_attack"
 	rr_run
 	after=$(sha256sum <"$RLITE_BIN")
