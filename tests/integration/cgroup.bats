@@ -31,7 +31,7 @@ teardown() {
 # ---- placement -----------------------------------------------------------------
 
 @test "cgroup: the container is in its own cgroup on every hierarchy, the default path is its id" {
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	cg_run_d
 	local v m path n=0 ctrls own want
 	# every mounted hierarchy: a directory named after the id, holding the init
@@ -84,7 +84,7 @@ teardown() {
 
 @test "cgroup: an absolute cgroupsPath is used as it is, and the parents it made go with it" {
 	rr_jq '.linux.cgroupsPath = $p' --arg p "/rlt-$RR_ID/inner/$RR_ID-c"
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	cg_run_d
 	local v m path n=0
 	while read -r v m path; do
@@ -100,7 +100,7 @@ teardown() {
 
 @test "cgroup: --systemd-cgroup maps slice:prefix:name to the unit's path" {
 	rr_jq '.linux.cgroupsPath = $p' --arg p "$CG_SLICE-sub.slice:rltest:$RR_ID"
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	cg_run_d --systemd-cgroup
 	local v m path n=0
 	while read -r v m path; do
@@ -127,7 +127,7 @@ teardown() {
 
 @test "cgroup: a cgroup that holds another container's processes is refused" {
 	rr_jq '.linux.cgroupsPath = $p' --arg p "/rlt-$RR_ID-shared"
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	cg_run_d
 	run "$RLITE_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID-b"
 	echo "$output"
@@ -142,7 +142,7 @@ teardown() {
 }
 
 @test "cgroup: --cgroup-manager disabled makes no cgroups" {
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	cg_run_d --cgroup-manager disabled
 	[ ! -e "$RR_STATE/$RR_ID/cgroups" ]
 	cg_none_left
@@ -153,7 +153,7 @@ teardown() {
 
 @test "cgroup: --cgroup-manager disabled refuses a limit it cannot apply" {
 	rr_jq '.linux.resources = {"memory": {}, "pids": {"limit": 5}}'
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	rr_snapshot
 	run timeout "$RR_GUARD" "$RLITE_BIN" --cgroup-manager disabled --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID"
 	echo "$output"
@@ -298,7 +298,7 @@ cg_empty() {
 }
 
 @test "cgroup: ps lists the shim and the workload, as json and as a table" {
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	cg_run_d
 	run cg_rlite ps --format json "$RR_ID"
 	echo "$output"
@@ -331,7 +331,7 @@ cg_empty() {
 	local memf=memory.limit_in_bytes
 	[ "$CG_MEM" = 1 ] || memf=memory.max
 	rr_jq '.linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 50}}'
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	cg_run_d
 	cg_is "$memf" 67108864
 	cg_rlite update --memory 128m --pids-limit 20 --cpu-shares 256 "$RR_ID"
@@ -359,7 +359,7 @@ cg_empty() {
 	cg_need memory "$CG_MEM"
 	cg_need pids "$CG_PIDS"
 	rr_jq '.linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 50}}'
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	cg_run_d
 	run cg_rlite events --stats "$RR_ID"
 	echo "$output"

@@ -62,7 +62,7 @@ teardown() {
 	[ "$res" != '{}' ] || skip "no controller for a container here"
 	echo "linux.resources: $res"
 	rr_jq '.linux.resources = $r' --argjson r "$res"
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	cg_run_d
 	case $CG_MEM in
 	1)
@@ -113,7 +113,7 @@ teardown() {
 	[ "$CG_MEM" = 1 ] || skip "no v1 memory controller here (cgroup v2 has no such files: refused)"
 	rr_jq '.linux.resources.memory = {"limit": 67108864, "disableOOMKiller": true,
 		"useHierarchy": true}'
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	cg_run_d
 	grep -qx 'oom_kill_disable 1' "$(cg_file memory memory.oom_control)"
 	cg_is memory.use_hierarchy 1
@@ -125,7 +125,7 @@ teardown() {
 	cg_has 1 memory.kmem.tcp.limit_in_bytes ||
 		skip "no memory.kmem.tcp.limit_in_bytes for a container here"
 	rr_jq '.linux.resources.memory = {"limit": 67108864, "kernelTCP": 16777216}'
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	cg_run_d
 	cg_is memory.kmem.tcp.limit_in_bytes 16777216
 }
@@ -133,7 +133,7 @@ teardown() {
 @test "cgroup: a memory.kernel limit is refused (obsolete), by run and by update" {
 	# The kernel takes memory.kmem.limit_in_bytes and limits nothing.
 	rr_jq '.linux.resources = {"memory": {"kernel": 1048576}}'
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	rr_snapshot
 	run timeout "$RR_GUARD" "$RLITE_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID"
 	echo "$output"
@@ -156,7 +156,7 @@ teardown() {
 	cg_has 1 cpu.cfs_burst_us || cg_has 2 cpu.max.burst ||
 		skip "no CFS burst here (Linux 5.14 or later with CONFIG_CFS_BANDWIDTH)"
 	rr_jq '.linux.resources.cpu = {"quota": 40000, "period": 100000, "burst": 10000}'
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	cg_run_d
 	if [ "$CG_CFS" = 1 ]; then
 		cg_is cpu.cfs_burst_us 10000
@@ -173,7 +173,7 @@ teardown() {
 	[ "$parent" -ge 10000 ] ||
 		skip "this shell's cpu cgroup has no realtime runtime to give ($parent us)"
 	rr_jq '.linux.resources.cpu = {"realtimePeriod": 1000000, "realtimeRuntime": 10000}'
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	cg_run_d
 	cg_is cpu.rt_period_us 1000000
 	cg_is cpu.rt_runtime_us 10000
@@ -182,7 +182,7 @@ teardown() {
 @test "cgroup: cpu.idle reads back" {
 	cg_has cpu.idle || skip "no cpu.idle here (Linux 5.15 or later)"
 	rr_jq '.linux.resources.cpu = {"idle": 1}'
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	cg_run_d
 	cg_is cpu.idle 1
 }
@@ -200,7 +200,7 @@ teardown() {
 		skip "no controller a unified key can name on cgroup v2 here"
 	fi
 	rr_jq '.linux.resources.unified = {($k): $v}' --arg k "$key" --arg v "$value"
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	cg_run_d
 	[ "$(head -n 1 "$(cg_file "" "$key")")" = "$value" ]
 }
@@ -209,7 +209,7 @@ teardown() {
 	awk '$1 == "net_cls" { c = 1 } $1 == "net_prio" { p = 1 } END { exit !(c && p) }' \
 		/proc/cgroups || skip "no net_cls and net_prio controllers in this kernel (/proc/cgroups)"
 	rr_jq '.linux.resources.network = {"classID": 1048577, "priorities": [{"name": "lo", "priority": 7}]}'
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	if [ -n "$(cg_mount_of net_cls)" ] && [ -n "$(cg_mount_of net_prio)" ]; then
 		# mounted here: rlite finds it like any other
 		cg_run_d
@@ -260,7 +260,7 @@ teardown() {
 	cg_weight_scheduler || skip "no BFQ on this kernel (/sys/block/*/queue/scheduler)"
 	cg_need blkio "$CG_IO"
 	rr_jq '.linux.resources.blockIO = {"weight": 500}'
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	cg_run_d
 	local f
 	if [ "$CG_IO" = 1 ]; then

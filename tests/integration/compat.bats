@@ -159,7 +159,7 @@ cp_crun_run() {
 }
 
 @test "compat: state of a created container has the same keys; the pid file the same format" {
-	rr_sh 'exec sleep 30'
+	rr_sh 'exec sleep 100000'
 	local rt pid keys=()
 	for rt in runc rlite; do
 		cp_create "$rt" --pid-file "$RR_DIR/$rt.pid"
@@ -229,7 +229,7 @@ cp_crun_run() {
 	done
 
 	# SIGKILL from the host to the container's init while `run` waits
-	rr_sh 'exec sleep 30'
+	rr_sh 'exec sleep 100000'
 	local pid
 	for rt in runc rlite; do
 		(
@@ -266,7 +266,7 @@ cp_crun_run() {
 }
 
 @test "compat: error texts callers match on appear in both runtimes' messages" {
-	rr_sh 'exec sleep 30'
+	rr_sh 'exec sleep 100000'
 	local rt id
 	for rt in runc rlite; do
 		id=$(cp_id "$rt")
@@ -323,7 +323,7 @@ cp_crun_run() {
 }
 
 @test "compat: invalid ids: both refuse ../x and a/b; rlite also refuses .hidden" {
-	rr_sh 'exec sleep 30'
+	rr_sh 'exec sleep 100000'
 	local rt id
 	for rt in runc rlite; do
 		for id in ../x a/b; do
@@ -345,7 +345,7 @@ cp_crun_run() {
 }
 
 @test "compat: list prints the same table header and a json array" {
-	rr_sh 'exec sleep 30'
+	rr_sh 'exec sleep 100000'
 	local rt
 	for rt in runc rlite; do
 		cp_create "$rt"
@@ -535,7 +535,7 @@ cp_seccomp() {
 # exec: a running container of each runtime (create + start), then the same
 # exec against both.
 cp_exec_setup() {
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	local rt
 	for rt in runc rlite; do
 		cp_create "$rt"

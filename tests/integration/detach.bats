@@ -178,12 +178,12 @@ rd_wait_gone() {
 
 @test "run -d: the container survives the session that started it" {
 	need_detach
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	# script(1) gives the shell a terminal and a session of its own, like a
 	# login; the shell stays until we hang it up.
 	setsid script -qec "echo \$\$ >'$RR_DIR/sh.pid'; env RR_TAG='$RR_ID' \
 		'$RLITE_BIN' --root '$RR_STATE' run -d --bundle '$RR_BUNDLE' '$RR_ID' \
-		>'$RR_DIR/d.out' 2>&1; echo \$? >'$RR_DIR/d.status'; exec sleep 60" /dev/null \
+		>'$RR_DIR/d.out' 2>&1; echo \$? >'$RR_DIR/d.status'; exec sleep 100000" /dev/null \
 		</dev/null >/dev/null 2>&1 &
 	script_pid=$!
 	rr_wait_for test -s "$RR_DIR/d.status" || true
@@ -208,7 +208,7 @@ rd_wait_gone() {
 
 @test "run -d: delete --force stops the container and its monitor" {
 	need_detach
-	rr_sh 'trap "" TERM; echo up; exec sleep 60'
+	rr_sh 'trap "" TERM; echo up; exec sleep 100000'
 	rd_run_d
 	[ "$status" -eq 0 ]
 	pid=$(rd_rlite state "$RR_ID" | jq -r .pid)

@@ -289,7 +289,7 @@ poststop stopped" ]
 @test "hooks: a failing poststart hook fails start and stops the container" {
 	hk_host poststart 4
 	rr_jq '.hooks = {poststart: [{path: ($d + "/poststart.sh")}]}' --arg d "$HK_DIR"
-	rr_sh 'sleep 30'
+	rr_sh 'sleep 100000'
 	status=0
 	timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" create \
 		--bundle "$RR_BUNDLE" "$RR_ID" </dev/null >"$RR_DIR/create.out" 2>&1 || status=$?

@@ -135,7 +135,7 @@ lc_only_container() {
 
 @test "lifecycle: state lists the config's annotations" {
 	rr_jq '.annotations = {"org.example.a": "1", "org.example.b": "two words"}'
-	rr_sh 'exec sleep 30'
+	rr_sh 'exec sleep 100000'
 	lc_create "$RR_ID"
 	[ "$status" -eq 0 ]
 	run lc_rlite state "$RR_ID"
@@ -296,7 +296,7 @@ lc_only_container() {
 # ---- pid file -------------------------------------------------------------------
 
 @test "pid file: decimal digits without newline, there when create returns, atomic" {
-	rr_sh 'exec sleep 30'
+	rr_sh 'exec sleep 100000'
 	mkdir "$RR_DIR/piddir"
 	lc_create --pid-file "$RR_DIR/piddir/init.pid" "$RR_ID"
 	[ "$status" -eq 0 ]
@@ -396,7 +396,7 @@ lc_only_container() {
 }
 
 @test "kill: a recycled pid is refused, the unrelated process survives, state says stopped" {
-	rr_sh 'exec sleep 30'
+	rr_sh 'exec sleep 100000'
 	lc_create --pid-file "$RR_DIR/pid" "$RR_ID"
 	[ "$status" -eq 0 ]
 	# An unrelated host process takes the place of the init in the state
@@ -475,7 +475,7 @@ lc_only_container() {
 # ---- delete ---------------------------------------------------------------------
 
 @test "delete: a running container needs --force; --force stops and removes it" {
-	rr_sh 'exec sleep 30'
+	rr_sh 'exec sleep 100000'
 	lc_create --pid-file "$RR_DIR/pid" "$RR_ID"
 	[ "$status" -eq 0 ]
 	run lc_rlite start "$RR_ID"
@@ -533,7 +533,7 @@ lc_only_container() {
 # ---- concurrency ----------------------------------------------------------------
 
 @test "create: 20 at once with one id -> exactly one wins" {
-	rr_sh 'exec sleep 30'
+	rr_sh 'exec sleep 100000'
 	local i
 	for i in $(seq 20); do
 		(
@@ -627,7 +627,7 @@ lc_create_fails() {
 }
 
 @test "create fails cleanly: a pid file in a missing directory" {
-	rr_sh 'exec sleep 30'
+	rr_sh 'exec sleep 100000'
 	rr_snapshot
 	status=0
 	env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" create --bundle "$RR_BUNDLE" \
@@ -640,7 +640,7 @@ lc_create_fails() {
 }
 
 @test "create fails cleanly: a duplicate id, the first container untouched" {
-	rr_sh 'exec sleep 30'
+	rr_sh 'exec sleep 100000'
 	lc_create --pid-file "$RR_DIR/pid" "$RR_ID"
 	[ "$status" -eq 0 ]
 	local pid state
@@ -665,7 +665,7 @@ lc_create_fails() {
 # ---- global flags ---------------------------------------------------------------
 
 @test "global flags: --root DIR, --root=DIR and runc's -root DIR reach the same state" {
-	rr_sh 'exec sleep 30'
+	rr_sh 'exec sleep 100000'
 	lc_create "$RR_ID"
 	[ "$status" -eq 0 ]
 	local form

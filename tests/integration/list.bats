@@ -102,7 +102,7 @@ teardown() {
 }
 
 @test "list: an entry with a corrupt state.json is reported and skipped" {
-	rr_sh 'exec sleep 30'
+	rr_sh 'exec sleep 100000'
 	local good=$RR_ID-good bad=$RR_ID-bad
 	lc_create "$good"
 	[ "$status" -eq 0 ]
@@ -150,7 +150,7 @@ teardown() {
 }
 
 @test "list: never sees a torn entry while another id is created and deleted" {
-	rr_sh 'exec sleep 30'
+	rr_sh 'exec sleep 100000'
 	local stable=$RR_ID-stable churn=$RR_ID-churn
 	lc_create "$stable"
 	[ "$status" -eq 0 ]

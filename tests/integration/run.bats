@@ -627,7 +627,7 @@ rr_host_mounts_below() {
 
 @test "run: create, start and delete without a mount namespace: delete removes its mounts" {
 	rr_no_mountns
-	rr_sh 'exec sleep 30'
+	rr_sh 'exec sleep 100000'
 	rr_snapshot
 	# The container keeps create's stdio: a file, not bats' pipe.
 	status=0

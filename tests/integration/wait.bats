@@ -197,7 +197,7 @@ wt_kernel_keeps_exit() {
 }
 
 @test "a signal rlite did not send: named, stopped by itself; exit(143) is no signal" {
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	wt_run_d "$RR_ID"
 	rr_wait_for wt_status_is "$RR_ID" running
 	init=$(wt_field "$RR_ID" pid)
@@ -239,7 +239,7 @@ wt_kernel_keeps_exit() {
 }
 
 @test "wait: no wake-ups while it waits (context switches over 2 s)" {
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	wt_run_d "$RR_ID"
 	rr_wait_for wt_status_is "$RR_ID" running
 	wt_wait_bg w "$RR_ID"
@@ -337,7 +337,7 @@ wt_kernel_keeps_exit() {
 }
 
 @test "wait --timeout: 124 and a message when it expires; 0 does not block" {
-	rr_sh 'exec sleep 60'
+	rr_sh 'exec sleep 100000'
 	wt_run_d "$RR_ID"
 	rr_wait_for wt_status_is "$RR_ID" running
 	t0=$(date +%s%N)
