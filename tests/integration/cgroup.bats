@@ -314,7 +314,7 @@ cg_empty() {
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == *PID* ]]
 	[ "${#lines[@]}" -eq 3 ]
-	[[ "$output" == *"sleep 60"* ]]
+	[[ "$output" == *"sleep 100000"* ]]
 	cg_rlite delete --force "$RR_ID"
 	run cg_rlite ps --format json "$RR_ID"
 	[ "$status" -eq 1 ]

@@ -419,7 +419,7 @@ wt_kernel_keeps_exit() {
 	# login; the shell stays until we hang it up (as in detach.bats).
 	setsid script -qec "echo \$\$ >'$RR_DIR/sh.pid'; env RR_TAG='$RR_ID' \
 		'$RLITE_BIN' --root '$RR_STATE' run -d --bundle '$RR_BUNDLE' '$RR_ID' \
-		>'$RR_DIR/d.out' 2>&1; echo \$? >'$RR_DIR/d.status'; exec sleep 60" /dev/null \
+		>'$RR_DIR/d.out' 2>&1; echo \$? >'$RR_DIR/d.status'; exec sleep 100000" /dev/null \
 		</dev/null >/dev/null 2>&1 &
 	script_pid=$!
 	rr_wait_for eval '[ -s "$RR_DIR/d.status" ]'
