@@ -181,7 +181,9 @@ rd_wait_gone() {
 	rr_sh 'exec sleep 100000'
 	# script(1) gives the shell a terminal and a session of its own, like a
 	# login; the shell stays until we hang it up.
-	setsid script -qec "echo \$\$ >'$RR_DIR/sh.pid'; env RR_TAG='$RR_ID' \
+	# (env: with SIGHUP at its default, also under a caller that ignores
+	# it, as nohup does, which script and the shell would inherit)
+	setsid env --default-signal=HUP script -qec "echo \$\$ >'$RR_DIR/sh.pid'; env RR_TAG='$RR_ID' \
 		'$RLITE_BIN' --root '$RR_STATE' run -d --bundle '$RR_BUNDLE' '$RR_ID' \
 		>'$RR_DIR/d.out' 2>&1; echo \$? >'$RR_DIR/d.status'; exec sleep 100000" /dev/null \
 		</dev/null >/dev/null 2>&1 &
@@ -198,6 +200,11 @@ rd_wait_gone() {
 	# script (the terminal's other side) goes too.
 	kill -HUP -- "-$sh_pid"
 	kill -HUP "$script_pid" 2>/dev/null || true
+	if ! rr_wait_for rr_gone "$script_pid"; then
+		kill -KILL "$script_pid" "$sh_pid" 2>/dev/null || true
+		echo "the hangup did not end the session"
+		return 1
+	fi
 	wait "$script_pid" || true
 	rd_wait_gone "$sh_pid"
 	sleep 1
