@@ -179,16 +179,8 @@ rd_wait_gone() {
 @test "run -d: the container survives the session that started it" {
 	need_detach
 	rr_sh 'exec sleep 100000'
-	# script(1) gives the shell a terminal and a session of its own, like a
-	# login; the shell stays until we hang it up.
-	# (env: with SIGHUP at its default, also under a caller that ignores
-	# it, as nohup does, which script and the shell would inherit)
-	setsid env --default-signal=HUP script -qec "echo \$\$ >'$RR_DIR/sh.pid'; env RR_TAG='$RR_ID' \
-		'$RLITE_BIN' --root '$RR_STATE' run -d --bundle '$RR_BUNDLE' '$RR_ID' \
-		>'$RR_DIR/d.out' 2>&1; echo \$? >'$RR_DIR/d.status'; exec sleep 100000" /dev/null \
-		</dev/null >/dev/null 2>&1 &
-	script_pid=$!
-	rr_wait_for test -s "$RR_DIR/d.status" || true
+	rr_run_d_in_session
+	script_pid=$RR_SCRIPT_PID
 	cat "$RR_DIR/d.out"
 	[ "$(cat "$RR_DIR/d.status")" = 0 ]
 	sh_pid=$(cat "$RR_DIR/sh.pid")
@@ -196,16 +188,7 @@ rd_wait_gone() {
 	mon=$(rd_state_file | jq -r '."rlite.monitorPid"')
 	[ "$(ps -o sid= -p "$mon" | tr -d ' ')" != "$sh_pid" ]
 
-	# Closing the terminal: the session's process group gets SIGHUP, and
-	# script (the terminal's other side) goes too.
-	kill -HUP -- "-$sh_pid"
-	kill -HUP "$script_pid" 2>/dev/null || true
-	if ! rr_wait_for rr_gone "$script_pid"; then
-		kill -KILL "$script_pid" "$sh_pid" 2>/dev/null || true
-		echo "the hangup did not end the session"
-		return 1
-	fi
-	wait "$script_pid" || true
+	rr_hangup_session "$sh_pid" "$script_pid"
 	rd_wait_gone "$sh_pid"
 	sleep 1
 	rd_alive "$pid"

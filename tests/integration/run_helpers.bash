@@ -145,6 +145,37 @@ rr_has_lines() {
 	[ -f "$1" ] && [ "$(wc -l <"$1")" -ge "$2" ]
 }
 
+# rr_run_d_in_session: `rlite run -d` of the test's container from a shell
+# that script(1) gives a terminal and a session of its own, like a login;
+# the shell stays until it is hung up (rr_hangup_session).  SIGHUP starts
+# at its default (env), also under a caller that ignores it, as nohup does,
+# which script and the shell would inherit.  RR_SCRIPT_PID: script; the
+# shell's pid is in RR_DIR/sh.pid, run's output in d.out, its status in
+# d.status (once it returned, or the deadline passed).
+rr_run_d_in_session() {
+	setsid env --default-signal=HUP script -qec "echo \$\$ >'$RR_DIR/sh.pid'; env RR_TAG='$RR_ID' \
+		'$RLITE_BIN' --root '$RR_STATE' run -d --bundle '$RR_BUNDLE' '$RR_ID' \
+		>'$RR_DIR/d.out' 2>&1; echo \$? >'$RR_DIR/d.status'; exec sleep 100000" /dev/null \
+		</dev/null >/dev/null 2>&1 &
+	# shellcheck disable=SC2034 # read by the tests
+	RR_SCRIPT_PID=$!
+	rr_wait_for test -s "$RR_DIR/d.status" || true
+}
+
+# rr_hangup_session SH_PID SCRIPT_PID: closing the terminal: the session's
+# process group gets SIGHUP, and script (the terminal's other side) goes
+# too.  Fails, within the deadline, when the hangup did not end them.
+rr_hangup_session() {
+	kill -HUP -- "-$1"
+	kill -HUP "$2" 2>/dev/null || true
+	if ! rr_wait_for rr_gone "$2"; then
+		kill -KILL "$2" "$1" 2>/dev/null || true
+		echo "the hangup did not end the session"
+		return 1
+	fi
+	wait "$2" || true
+}
+
 # rr_gone PID: PID has exited (gone, or a zombie nobody reaped yet).
 rr_gone() {
 	local st

@@ -415,29 +415,14 @@ wt_kernel_keeps_exit() {
 
 @test "run -d: the container survives a hangup of its session; its end is recorded" {
 	rr_sh 'while [ ! -e /mnt/host/go ]; do sleep 0.05; done; exit 6'
-	# script(1) gives the shell a terminal and a session of its own, like a
-	# login; the shell stays until we hang it up (as in detach.bats).
-	# (env: with SIGHUP at its default, also under a caller that ignores
-	# it, as nohup does, which script and the shell would inherit)
-	setsid env --default-signal=HUP script -qec "echo \$\$ >'$RR_DIR/sh.pid'; env RR_TAG='$RR_ID' \
-		'$RLITE_BIN' --root '$RR_STATE' run -d --bundle '$RR_BUNDLE' '$RR_ID' \
-		>'$RR_DIR/d.out' 2>&1; echo \$? >'$RR_DIR/d.status'; exec sleep 100000" /dev/null \
-		</dev/null >/dev/null 2>&1 &
-	script_pid=$!
-	rr_wait_for eval '[ -s "$RR_DIR/d.status" ]'
+	rr_run_d_in_session
+	script_pid=$RR_SCRIPT_PID
 	cat "$RR_DIR/d.out"
 	[ "$(cat "$RR_DIR/d.status")" = 0 ]
 	sh_pid=$(cat "$RR_DIR/sh.pid")
 	pid=$(wt_field "$RR_ID" pid)
 	mon=$(wt_monitor "$RR_ID")
-	kill -HUP -- "-$sh_pid"
-	kill -HUP "$script_pid" 2>/dev/null || true
-	if ! rr_wait_for rr_gone "$script_pid"; then
-		kill -KILL "$script_pid" "$sh_pid" 2>/dev/null || true
-		echo "the hangup did not end the session"
-		return 1
-	fi
-	wait "$script_pid" || true
+	rr_hangup_session "$sh_pid" "$script_pid"
 	rr_wait_for eval '! wt_alive "$sh_pid"'
 	wt_alive "$pid"
 	wt_alive "$mon"
