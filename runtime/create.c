@@ -264,9 +264,11 @@ static int launch(struct conductor *c, int *status, struct rl_error *err)
 }
 
 /* NOTIFY_SOCKET, once the process runs: the container's READY relayed
- * (or its init ended).  A relay that fails leaves the container running,
+ * (or its init ended), serving fd with on_fd meanwhile (run: the signals;
+ * run -d: the output).  A relay that fails leaves the container running,
  * as runc does (it ignores the error): a warning. */
-static void await_ready(struct conductor *c, pid_t mainpid, bool signals)
+static void await_ready(struct conductor *c, pid_t mainpid, int fd, void (*on_fd)(void *),
+			void *arg)
 {
 	struct rl_error e = {0};
 	int pidfd;
@@ -274,8 +276,7 @@ static void await_ready(struct conductor *c, pid_t mainpid, bool signals)
 	if (c->l.notify.sock_fd < 0)
 		return;
 	pidfd = (int)syscall(SYS_pidfd_open, c->l.init, 0);
-	if (pidfd < 0 || rl_notify_relay(&c->l.notify, pidfd, mainpid, signals ? c->l.sigfd : -1,
-					 signals ? rl_launch_forward_signals : NULL, &c->l, &e) < 0)
+	if (pidfd < 0 || rl_notify_relay(&c->l.notify, pidfd, mainpid, fd, on_fd, arg, &e) < 0)
 		rl_log("warning", "%s", pidfd < 0 ? "NOTIFY_SOCKET: pidfd_open" : e.msg);
 	if (pidfd >= 0)
 		close(pidfd);
@@ -373,7 +374,7 @@ int rl_container_run(const struct rl_run_opts *o, int *status, struct rl_error *
 		rl_launch_wait(&c.l, status, &e); /* reap it: delete follows */
 		return -1;
 	}
-	await_ready(&c, getpid(), true);
+	await_ready(&c, getpid(), c.l.sigfd, rl_launch_forward_signals, &c.l);
 	r = rl_launch_wait(&c.l, status, err);
 	if (r < 0 || !o->keep)
 		return r;
@@ -400,8 +401,8 @@ static int workload_pidfd(const struct rl_launch *l)
  * are the log pipes.  They are put on our fds 1 and 2 only for the clone,
  * so that the monitor holds no write end afterwards and sees EOF when the
  * container's last copy closes. */
-static int detached_create(void *arg, int out_fd, int err_fd, pid_t *init, int *workload,
-			   struct rl_error *err)
+static int detached_create(void *arg, int out_fd, int err_fd, const struct rl_monitor_pump *pump,
+			   pid_t *init, int *workload, struct rl_error *err)
 {
 	struct conductor c __attribute__((cleanup(conductor_cleanup)));
 	int saved[2] = {dup(1), dup(2)}, status = 0, r = -1;
@@ -429,8 +430,9 @@ static int detached_create(void *arg, int out_fd, int err_fd, pid_t *init, int *
 	}
 	if (poststart(&c.l, err) < 0)
 		return -1;
-	/* `run -d` returns once the READY is relayed: before we report */
-	await_ready(&c, c.l.init, false);
+	/* `run -d` returns once the READY is relayed: before we report; what
+	 * the workload writes before it goes on into the log */
+	await_ready(&c, c.l.init, pump->fd, pump->fn, pump->arg);
 	*init = c.l.init;
 	c.l.init = 0;
 	c.l.cg_made = false;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -581,9 +582,44 @@ static void close_keep_fd(int fd, const struct stat *before)
 		close(fd);
 }
 
+/* rl_monitor_pump's fn: the output so far into the log, which opens on
+ * first use (the callback calls it once ROOT/ID exists). */
+static void pump_output(void *arg)
+{
+	struct mon *m = arg;
+
+	if (m->log_fd < 0)
+		log_open(m, 0);
+	if (m->out_r >= 0)
+		pump(m, &m->out_r);
+	if (m->err_r >= 0)
+		pump(m, &m->err_r);
+}
+
+/* One fd readable when either read end is (rl_monitor_pump), above lo. */
+static int pump_fd(const struct mon *m, int lo)
+{
+	int fd = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event ev = {.events = EPOLLIN};
+
+	for (int i = 0; fd >= 0 && i < 2; i++) {
+		ev.data.fd = i ? m->err_r : m->out_r;
+		if (epoll_ctl(fd, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0) {
+			close(fd);
+			return -1;
+		}
+	}
+	if (fd >= 0 && move_above(&fd, lo) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 static int make_container(struct mon *m, struct rl_error *err)
 {
 	int out[2] = {-1, -1}, errp[2] = {-1, -1};
+	struct rl_monitor_pump p = {.fd = -1, .fn = pump_output, .arg = m};
 	struct stat keep = {0};
 	int r;
 
@@ -593,9 +629,17 @@ static int make_container(struct mon *m, struct rl_error *err)
 	    move_above(&out[0], lo) < 0 || move_above(&out[1], lo) < 0 ||
 	    move_above(&errp[0], lo) < 0 || move_above(&errp[1], lo) < 0)
 		return rl_error_set(err, errno, "monitor: pipe");
+	m->out_r = out[0];
+	m->err_r = errp[0];
+	fcntl(m->out_r, F_SETFL, O_NONBLOCK);
+	fcntl(m->err_r, F_SETFL, O_NONBLOCK);
+	p.fd = pump_fd(m, lo);
+	if (p.fd < 0)
+		return rl_error_set(err, errno, "monitor: epoll");
 	if (m->o->keep_fd >= 0)
 		fstat(m->o->keep_fd, &keep);
-	r = m->o->create(m->o->arg, out[1], errp[1], &m->init, &m->work_fd, err);
+	r = m->o->create(m->o->arg, out[1], errp[1], &p, &m->init, &m->work_fd, err);
+	close(p.fd);
 	close(out[1]);
 	close(errp[1]);
 	close_keep_fd(m->o->keep_fd, &keep);
@@ -609,10 +653,6 @@ static int make_container(struct mon *m, struct rl_error *err)
 	for (int fd = 3; fd < lo; fd++)
 		if (fd != m->o->keep_fd)
 			close(fd);
-	m->out_r = out[0];
-	m->err_r = errp[0];
-	fcntl(m->out_r, F_SETFL, O_NONBLOCK);
-	fcntl(m->err_r, F_SETFL, O_NONBLOCK);
 	if (r < 0)
 		return -1;
 	if (m->init <= 0)
@@ -632,7 +672,8 @@ static int settle(struct mon *m, struct rl_error *err)
 	if (chdir("/") < 0) {
 		rl_error_set(err, errno, "monitor: chdir \"/\"");
 	} else {
-		log_open(m, 0);
+		if (m->log_fd < 0)
+			log_open(m, 0);
 		if (m->log_fd < 0)
 			rl_error_set(err, errno, "open \"%s\"", m->log_path);
 		else

@@ -107,6 +107,13 @@
  * failure -1 with err set, and it must have reaped or killed what it
  * forked.  It must not exit the process.
  *
+ * pump: while the callback waits for something the running container
+ * does (its READY, runtime/notify.h), the container's output must go on
+ * flowing, or a workload that writes more than a pipe holds first blocks
+ * and never gets there.  pump->fd polls readable when there is output;
+ * pump->fn(pump->arg) copies what is there into the log.  Only once the
+ * state directory exists (the log may live in it).
+ *
  * *workload starts as RL_MONITOR_NO_WORKLOAD: the init is the workload.
  * When the init is a pid-1 shim in front of it, the callback sets a pidfd
  * of the workload, opened before it could exit (the monitor reads its exit
@@ -114,7 +121,13 @@
  * RL_MONITOR_WORKLOAD_UNKNOWN when it could not open one. */
 #define RL_MONITOR_NO_WORKLOAD	    (-1)
 #define RL_MONITOR_WORKLOAD_UNKNOWN (-2)
-typedef int rl_monitor_create_fn(void *arg, int out_fd, int err_fd, pid_t *init, int *workload,
+struct rl_monitor_pump {
+	int fd;
+	void (*fn)(void *arg);
+	void *arg;
+};
+typedef int rl_monitor_create_fn(void *arg, int out_fd, int err_fd,
+				 const struct rl_monitor_pump *pump, pid_t *init, int *workload,
 				 struct rl_error *err);
 
 struct rl_monitor_opts {

@@ -17,7 +17,9 @@
  * of a pipe, waiting (at most RL_NOTIFY_BARRIER_MS) until the caller closed
  * it (sd_notify_barrier(3)).  An init that dies first ends the wait with
  * nothing sent, as in runc.  Only READY is relayed: STATUS=, WATCHDOG= and
- * later messages of the container are not (runc neither).
+ * later messages of the container are not (runc neither).  While `run -d`
+ * waits, its monitor goes on copying the container's output into the log
+ * (rl_monitor_pump): a workload may write any amount before its READY.
  *
  * The mount is not a mounts[] entry: the state directory is 0700 and a
  * container root in a user namespace cannot traverse it, and a bind of

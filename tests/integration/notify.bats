@@ -98,7 +98,8 @@ NT_READY_ON_GO='echo "$NOTIFY_SOCKET" >/mnt/host/env; env | grep -c ^NOTIFY_SOCK
 	wait
 	echo "start: $status $output"
 	[ "$status" -eq 0 ]
-	[ -e "$RR_HOST/sent" ]
+	# sent is touched after the READY went: it may come after the relay
+	nt_wait_file "$RR_HOST/sent"
 	nt_expect_relay "$pid"
 	# the container's view: the variable, the read-only mount, no fd of ours
 	[ "$(cat "$RR_HOST/env")" = $'/run/notify/notify.sock\n1' ]
@@ -131,9 +132,28 @@ NT_READY_ON_GO='echo "$NOTIFY_SOCKET" >/mnt/host/env; env | grep -c ^NOTIFY_SOCK
 	wait
 	echo "run -d: $status $output"
 	[ "$status" -eq 0 ]
-	[ -e "$RR_HOST/sent" ]
+	# sent is touched after the READY went: it may come after the relay
+	nt_wait_file "$RR_HOST/sent"
 	nt_expect_relay "$(nt_rlite state "$RR_ID" | jq .pid)"
 	[ "$(cat "$RR_HOST/env")" = $'/run/notify/notify.sock\n1' ]
+}
+
+@test "run -d: output beyond a pipe's capacity before the READY goes on into the log" {
+	nt_listen
+	# 256 KiB, four times what a pipe holds: the workload blocks in its
+	# write unless the monitor copies while it waits for the READY
+	rr_sh 'i=0; while [ $i -lt 1024 ]; do printf "%0255d\n" $i; i=$((i + 1)); done
+		sdnotify send READY=1
+		exec sleep 100000'
+	run timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" NOTIFY_SOCKET="$NT_SOCK" \
+		"$RLITE_BIN" --root "$RR_STATE" run -d --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
+	echo "run -d: $status $output"
+	[ "$status" -eq 0 ]
+	nt_expect_relay "$(nt_rlite state "$RR_ID" | jq .pid)"
+	local log=$RR_STATE/$RR_ID/container.log
+	[ "$(wc -c <"$log")" -eq $((1024 * 256)) ]
+	[ "$(head -n 1 "$log")" = "$(printf '%0255d' 0)" ]
+	[ "$(tail -n 1 "$log")" = "$(printf '%0255d' 1023)" ]
 }
 
 @test "run: READY relayed with MAINPID rlite itself, then it waits for the container" {

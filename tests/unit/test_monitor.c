@@ -174,7 +174,8 @@ enum fake_mode {
 	FAKE_SAVE,
 	FAKE_PRESERVE,
 	FAKE_CWD,
-	FAKE_SHIM /* a workload behind the init, which exits as rlite's shim */
+	FAKE_SHIM, /* a workload behind the init, which exits as rlite's shim */
+	FAKE_READY /* floods, then says it is ready; the callback waits for that */
 };
 
 struct fake {
@@ -186,6 +187,7 @@ struct fake {
 	bool gated;
 	struct rl_state_lock *lock; /* FAKE_SAVE: the caller's lock */
 	const char *id;
+	int ready[2]; /* FAKE_READY: the child's word that it is ready */
 };
 
 static const char *gate_path(const char *id)
@@ -219,12 +221,15 @@ static _Noreturn void fake_child(const struct fake *f)
 	if (f->gated && f->mode != FAKE_PRESERVE)
 		gate_wait(f->id);
 	switch (f->mode) {
-	case FAKE_FLOOD: {
+	case FAKE_FLOOD:
+	case FAKE_READY: {
 		FILE *out = fdopen(1, "w");
 
 		for (unsigned i = 0; i < FLOOD_LINES; i++)
 			fprintf(out, "%08u\n", i);
 		fclose(out);
+		if (f->mode == FAKE_READY)
+			(void)!write(f->ready[1], "R", 1);
 		break;
 	}
 	case FAKE_SLEEP:
@@ -258,6 +263,36 @@ static _Noreturn void fake_child(const struct fake *f)
 	_exit(f->exit_code);
 }
 
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* FAKE_READY, as create.c waits for a READY: until the child's word,
+ * serving the output meanwhile (DEADLINE_MS at most). */
+static int fake_await_ready(const struct fake *f, const struct rl_monitor_pump *pump,
+			    struct rl_error *err)
+{
+	int64_t end = now_ms() + DEADLINE_MS;
+	char c;
+
+	while (now_ms() < end) {
+		struct pollfd p[2] = {{.fd = f->ready[0], .events = POLLIN},
+				      {.fd = pump->fd, .events = POLLIN}};
+
+		if (poll(p, 2, 100) < 0 && errno != EINTR)
+			return rl_error_set(err, errno, "poll");
+		if (p[0].revents && read(f->ready[0], &c, 1) == 1)
+			return 0;
+		if (p[1].revents)
+			pump->fn(pump->arg);
+	}
+	return rl_error_set(err, ETIMEDOUT, "the child never said it was ready");
+}
+
 /* FAKE_SAVE: saves the init pid with the caller's lock, through keep_fd. */
 static int fake_save(const struct fake *f, pid_t pid, struct rl_error *err)
 {
@@ -287,16 +322,18 @@ static void fake_workload(pid_t init, int *workload)
 		*workload = RL_MONITOR_WORKLOAD_UNKNOWN;
 }
 
-static int fake_create(void *arg, int out_fd, int err_fd, pid_t *init, int *workload,
-		       struct rl_error *err)
+static int fake_create(void *arg, int out_fd, int err_fd, const struct rl_monitor_pump *pump,
+		       pid_t *init, int *workload, struct rl_error *err)
 {
-	const struct fake *f = arg;
+	struct fake *f = arg;
 	pid_t monitor = getpid(), pid;
 
 	if (f->mode == FAKE_FAIL)
 		return rl_error_set(err, EACCES, "fake create of \"%s\" failed", f->id);
 	if (f->mode == FAKE_CWD && access("rel/state.json", F_OK) < 0)
 		return rl_error_set(err, errno, "create: not in the caller's cwd");
+	if (f->mode == FAKE_READY && pipe2(f->ready, O_CLOEXEC) < 0)
+		return rl_error_set(err, errno, "pipe");
 	pid = fork();
 	if (pid < 0)
 		return rl_error_set(err, errno, "fork");
@@ -313,6 +350,17 @@ static int fake_create(void *arg, int out_fd, int err_fd, pid_t *init, int *work
 	*init = pid;
 	if (f->mode == FAKE_SHIM)
 		fake_workload(pid, workload);
+	if (f->mode == FAKE_READY) {
+		int r = fake_await_ready(f, pump, err);
+
+		close(f->ready[0]);
+		close(f->ready[1]);
+		if (r < 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			return -1;
+		}
+	}
 	if (f->mode == FAKE_SAVE && fake_save(f, pid, err) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -462,6 +510,31 @@ static void test_log_bound(void)
 	}
 	free(cur);
 	free(old);
+}
+
+/* What run -d does with NOTIFY_SOCKET: the callback waits for the
+ * workload's READY, which comes after more output than a pipe holds; the
+ * output is copied meanwhile, so the READY comes, and all of it is kept. */
+static void test_output_while_waiting(void)
+{
+	struct fake f = {.mode = FAKE_READY, .exit_code = 0, .ready = {-1, -1}};
+	const size_t total = (size_t)FLOOD_LINES * 9;
+	struct rl_monitor_info info;
+	struct rl_error err = {0};
+	size_t n = 0;
+	char *text, last[16];
+
+	ok(make_state("ready") == 0, "state made");
+	ok(spawn("ready", &f, total + 1, -1, &info, &err) == 0,
+	   "spawn: the child got past %zu bytes of output to its READY: %s", total, err.msg);
+	is_int(wait_monitor(info.monitor_pid), 0, "monitor exits 0");
+	text = slurp(log_of("ready", ""), &n);
+	ok(text && n == total, "the whole output is in the log (%zu of %zu bytes)", n, total);
+	snprintf(last, sizeof(last), "%08u\n", FLOOD_LINES - 1);
+	ok(text && n == total && memcmp(text, "00000000\n", 9) == 0 &&
+	       memcmp(text + n - 9, last, 9) == 0,
+	   "  from the first line to the last");
+	free(text);
 }
 
 static void test_sigterm(void)
@@ -719,6 +792,7 @@ int main(void)
 	test_exit_recorded();
 	test_create_fails();
 	test_log_bound();
+	test_output_while_waiting();
 	test_sigterm();
 	test_shim_signal();
 	test_lock_held();
