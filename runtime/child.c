@@ -58,6 +58,7 @@
 #include <unistd.h>
 
 #include "runtime/clone.h"
+#include "runtime/fault.h"
 #include "runtime/hooks.h"
 #include "runtime/idmount.h"
 #include "runtime/netns.h"
@@ -412,6 +413,7 @@ static int child_setup(struct rl_launch *c, struct rl_error *err)
 		return -1;
 	if (child_cgroups(c, err) < 0 || child_namespaces(c, err) < 0)
 		return -1;
+	RL_FAULT_DELAY("child.namespaces");
 	/* A fresh anonymous session keyring, so the container does not see
 	 * (or fill) the caller's; ENOSYS: keyrings not built in. */
 	if (!c->o->no_new_keyring &&
@@ -445,6 +447,7 @@ static int child_setup(struct rl_launch *c, struct rl_error *err)
 	}
 	if (child_rootfs(c, err) < 0 || child_cgroups_late(c, err) < 0)
 		return -1;
+	RL_FAULT_DELAY("child.rootfs");
 	if (cfg->linux_ && cfg->linux_->personality) {
 		bool is32 = strcmp(cfg->linux_->personality->domain, "LINUX32") == 0;
 

@@ -14,14 +14,19 @@
  *                                    setns: user first, mnt last
  *                                    fork ------------------>  chroot to the container
  *    <-- PID (host pid) ------------  exit                     root; pty; rl_process_exec:
- *   reap it; the process is ours                               user, caps, seccomp, execve
+ *   reap it; the process is ours                               user, caps, args[0]
  *   (subreaper)
+ *    <-- READY ----------------------------------------------
+ *    --- GO ------------------------------------------------>  seccomp, execve
  *    <-- ERROR, or EOF: execve done ---------------------------
  *   detach: pid file, return
  *   foreground: pid file, forward signals, proxy the pty, wait
  *
  * The helper is needed because setns(CLONE_NEWPID) only moves the children
- * of the caller.  Nothing of the container is reached by a path: the
+ * of the caller.  The process, the helper's child, cannot have the
+ * runtime's death as its parent-death signal; the GO stands for it: a
+ * runtime that died during the set-up never sends it, the channel ends,
+ * and the process exits without its execve.  Nothing of the container is reached by a path: the
  * namespaces and the root are fds of the init taken while a pidfd pinned it
  * (a recycled pid is never joined), /proc accesses go through the host's
  * procfs that rlite verified (procfs.h), and no fd of the runtime survives
@@ -364,6 +369,17 @@ static int open_console(struct xc *c, struct rl_error *err)
 
 /* ---- the process's side ---------------------------------------------------- */
 
+/* rl_exec_opts.before_exec: set up; the runtime's GO (or EOF: it is gone,
+ * and so are we). */
+static int await_go(void *arg, struct rl_error *err)
+{
+	const struct xc *c = arg;
+
+	if (rl_sync_send_type(c->sync[1], RL_SYNC_READY) < 0)
+		return rl_error_set(err, errno, "sync channel: send");
+	return rl_sync_expect(c->sync[1], RL_SYNC_GO, err);
+}
+
 /* In the container's namespaces now: its root, the pty, then the same last
  * steps as the container's own process (process.c). */
 static int child_run(struct xc *c, struct rl_error *err)
@@ -386,7 +402,9 @@ static int child_run(struct xc *c, struct rl_error *err)
 				  .seccomp = lx ? lx->seccomp : NULL,
 				  .memory_policy = lx ? lx->memory_policy : NULL,
 				  .seccomp_listener_fd = c->listener_fd,
-				  .state = &agent};
+				  .state = &agent,
+				  .before_exec = await_go,
+				  .arg = c};
 	_rl_fd_ int root = -1;
 
 	if (fchdir(c->rootfd) < 0 || chroot(".") < 0 || chdir("/") < 0)
@@ -498,7 +516,8 @@ static void on_signal(void *arg, int sig)
 		c->abort_sig = sig;
 }
 
-/* rl_fg_msg_fn: the helper's one message, the process's pid. */
+/* rl_fg_msg_fn: the helper's one message, the process's pid; then the
+ * process's READY, answered with the GO to its execve. */
 static int handle(void *arg, const struct rl_sync_msg *m, struct rl_error *err)
 {
 	struct xc *c = arg;
@@ -507,6 +526,13 @@ static int handle(void *arg, const struct rl_sync_msg *m, struct rl_error *err)
 		c->pid = m->pid;
 		waitpid(c->helper, NULL, 0);
 		c->helper = 0;
+		return 0;
+	}
+	if (m->type == RL_SYNC_READY && c->pid > 0) {
+		RL_FAULT_POINT("exec.ready");
+		/* EPIPE: it died meanwhile; EOF follows */
+		if (rl_sync_send_type(c->sync[0], RL_SYNC_GO) < 0 && errno != EPIPE)
+			return rl_error_set(err, errno, "sync channel: send");
 		return 0;
 	}
 	return rl_error_set(err, EPROTO, "sync channel: unexpected message %u", m->type);

@@ -7,20 +7,47 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 static pid_t runtime_pid;
 static unsigned hits;
+/* RLITE_FAULT_LOG, opened by the runtime: a container child after its
+ * pivot_root (or chroot) no longer reaches the path, but has this copy. */
+static int log_fd = -1;
+static struct stat log_st;
+
+static bool log_kept(void)
+{
+	struct stat st;
+
+	return log_fd >= 0 && fstat(log_fd, &st) == 0 && st.st_dev == log_st.st_dev &&
+	       st.st_ino == log_st.st_ino;
+}
 
 void rl_fault_runtime(pid_t pid)
 {
+	const char *log = getenv("RLITE_FAULT_LOG");
+	int fd;
+
 	runtime_pid = pid;
+	if (!log)
+		return;
+	fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return;
+	if (log_kept())
+		close(log_fd);
+	log_fd = fd;
+	if (fstat(fd, &log_st) < 0)
+		log_fd = -1;
 }
 
 /* "NAME" or "NAME@N": does this hit of name match? */
@@ -46,6 +73,8 @@ static void note(const char *name)
 		return;
 	len = snprintf(line, sizeof(line), "%s %d\n", name, (int)getpid());
 	fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd < 0 && log_kept())
+		fd = dup(log_fd);
 	if (fd < 0)
 		return;
 	if (write(fd, line, (size_t)len) < 0)

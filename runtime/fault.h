@@ -11,11 +11,17 @@
  * and goes on, so the child meets the runtime's death where it would.
  * Before the signal, "NAME PID" is appended to the file RLITE_FAULT_LOG
  * (when set), so a test can tell that its point was reached and cannot
- * pass by never getting there.
+ * pass by never getting there.  A container child past its pivot_root
+ * writes to the copy of the file the runtime opened (PID is then its pid
+ * in the container's namespace).
  *
  * RLITE_FAULT_DELAY=NAME:MS instead makes every process that reaches
  * NAME sleep MS milliseconds there (noted in RLITE_FAULT_LOG as well):
- * it opens a race window that only a loaded machine opens by itself.
+ * it opens a race window that only a loaded machine opens by itself, or
+ * holds the container child at a step of its set-up (the points
+ * child.namespaces, child.mount, child.rootfs, process.ready) while a test kills the runtime from outside: a pid
+ * namespace of the container's own hides the runtime from the child, so
+ * the child cannot kill it as RLITE_FAULT would.
  *
  * In the normal build every point compiles to nothing: no environment is
  * read, no code is added. */

@@ -729,10 +729,10 @@ static _Noreturn void monitor_main(const struct rl_monitor_opts *o, int report)
 			.work_fd = RL_MONITOR_NO_WORKLOAD};
 	struct rl_error e = {0};
 
-	RL_FAULT_RUNTIME(getpid()); /* the monitor is the runtime from here */
 	m.log_max = o->log_max ? o->log_max : RL_MONITOR_LOG_MAX;
 	if (paths(&m, &e) < 0 || daemonize(o, report, &e) < 0)
 		report_error(report, &e);
+	RL_FAULT_RUNTIME(getpid()); /* the monitor is the runtime from here */
 	RL_FAULT_POINT("monitor.daemonized");
 	report_line(report, "pid %d", (int)getpid());
 	if (make_container(&m, &e) < 0 || settle(&m, &e) < 0)

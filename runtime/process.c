@@ -65,6 +65,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "fault.h"
 #include "fds.h"
 #include "lsm.h"
 #include "procfs.h"
@@ -734,6 +735,7 @@ int rl_process_exec(const struct rl_exec_opts *o, struct rl_error *err)
 	rc = rl_process_lookup(c.p, &path, err);
 	if (rc < 0)
 		return rc;
+	RL_FAULT_DELAY("process.ready");
 	if (o->before_exec) {
 		rc = o->before_exec(o->arg, err);
 		if (rc < 0)

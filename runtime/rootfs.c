@@ -32,6 +32,7 @@
 
 #include "copyup.h"
 #include "dev.h"
+#include "fault.h"
 #include "mountopt.h"
 #include "procfs.h"
 #include "safepath.h"
@@ -474,6 +475,7 @@ static int mount_all(struct ctx *c, struct rl_error *err)
 	size_t i;
 
 	for (i = 0; i < c->cfg->n_mounts; i++) {
+		RL_FAULT_DELAY("child.mount");
 		if (!c->cfg->mounts[i].destination)
 			return rl_error_set(err, 0, "mounts[%zu]: no destination", i);
 		if (mount_entry(c, i, err) < 0)

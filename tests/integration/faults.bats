@@ -136,6 +136,45 @@ ft_assert_nothing_left() {
 	fi
 }
 
+# ft_runtime_pids: the runtime's processes, the tagged ones in our pid
+# namespace (the command, a monitor, exec's helper); a container's own are
+# in a namespace of their own.
+ft_runtime_pids() {
+	local ns p
+	ns=$(readlink /proc/self/ns/pid)
+	for p in $(rr_tagged_pids); do
+		[ "$(readlink "/proc/$p/ns/pid" 2>/dev/null)" = "$ns" ] && echo "$p"
+	done
+	return 0
+}
+
+# ft_tagged_are PIDS: the tagged processes are PIDS ("" none; else sorted,
+# each followed by a space).
+ft_tagged_are() {
+	[ "$(rr_tagged_pids | sort | tr '\n' ' ')" = "$1" ]
+}
+
+# ft_hold POINT MS COMMAND...: the fault build runs `rlite --root R COMMAND`
+# in the background, the container child held MS ms at POINT
+# (RLITE_FAULT_DELAY); once it is there, every process of the runtime is
+# SIGKILLed from here, as if the runtime died while its child was at that
+# step.  (The child cannot do it: its pid namespace hides the runtime.)
+ft_hold() {
+	local point=$1 ms=$2 bg pids
+	shift 2
+	env RR_TAG="$RR_ID" RLITE_FAULT_DELAY="$point:$ms" RLITE_FAULT_LOG="$FT_LOG" \
+		"$RLITE_FAULT_BIN" --root "$RR_STATE" "$@" </dev/null >"$RR_DIR/fault.out" 2>&1 &
+	bg=$!
+	rr_wait_for grep -q "^$point " "$FT_LOG"
+	pids=$(ft_runtime_pids)
+	echo "--- held at $point: $*; killing the runtime: $pids"
+	[ -n "$pids" ]
+	# shellcheck disable=SC2086 # one pid per word
+	kill -9 $pids
+	wait "$bg" || true
+	cat "$RR_DIR/fault.out"
+}
+
 # ---- create ----------------------------------------------------------------
 
 ft_create_killed_at() {
@@ -173,6 +212,35 @@ ft_create_killed_at() {
 @test "create killed between its createRuntime hook and the answer" {
 	rr_jq '.hooks.createRuntime = [{"path": "/bin/true"}]'
 	ft_create_killed_at hooks.ran broken
+}
+
+# The child, held at a step of its set-up while create is killed, dies with
+# it (its parent-death signal); the container is listed broken, and
+# delete --force leaves nothing.
+ft_create_held_at() {
+	ft_hold "$1" 10000 create --bundle "$RR_BUNDLE" "$RR_ID"
+	rr_wait_for ft_tagged_are ""
+	local entry
+	entry=$(ft_listed)
+	echo "listed: $entry"
+	[ "$(jq -r .status <<<"$entry")" = broken ]
+	ft_delete_leaves_nothing
+}
+
+@test "create killed while its child is in its namespaces, before any mount" {
+	ft_create_held_at child.namespaces
+}
+
+@test "create killed while its child mounts the config's mounts" {
+	ft_create_held_at child.mount
+}
+
+@test "create killed once its child pivoted into the rootfs" {
+	ft_create_held_at child.rootfs
+}
+
+@test "create killed while the process is about to say ready (user and caps applied)" {
+	ft_create_held_at process.ready
 }
 
 @test "create killed once recorded, before the pid file: created, delete --force cleans up" {
@@ -288,18 +356,49 @@ ft_create_killed_at() {
 	ft_delete_leaves_nothing
 }
 
+@test "run -d: command and monitor killed while the child mounts; delete cleans up" {
+	ft_hold child.mount 10000 run --detach --bundle "$RR_BUNDLE" "$RR_ID"
+	rr_wait_for ft_tagged_are ""
+	[ "$(jq -r .status <<<"$(ft_listed)")" = broken ]
+	ft_delete_leaves_nothing
+}
+
 # ---- exec ------------------------------------------------------------------
 
-# The container goes on, untouched, and delete --force still removes all.
-# (Not asserted: that a process whose exec was killed during its setup
-# never starts.  Today it does: it is forked from the helper, which exits,
-# so it cannot have the parent-death signal; issue 15 keeps this open.)
+# ft_exec_never_ran BEFORE: exec's helper and process (tagged until their
+# execve) are gone, leaving the tagged processes BEFORE (the container's
+# pid-1 shim), and the process never ran: no `sleep 99` in the container.
+ft_exec_never_ran() {
+	rr_wait_for ft_tagged_are "$1"
+	run -0 ft_rlite ps "$RR_ID"
+	echo "$output"
+	if grep -q 'sleep 99' <<<"$output"; then
+		echo "the process ran"
+		return 1
+	fi
+	[ "$(ft_rlite state "$RR_ID" | jq -r .status)" = running ]
+}
+
+# An exec killed during the set-up of its process: the process never runs
+# (it is the helper's child and cannot have the runtime's death as its
+# parent-death signal; it waits for the runtime's GO, which never comes).
+# Killed once the process runs, the process goes on.  The container stays
+# untouched throughout, and delete --force still removes all.
 @test "exec killed while its process is set up, and once it runs: the container is untouched" {
 	ft_create
 	run -0 ft_rlite start "$RR_ID"
+	local before
+	before=$(rr_tagged_pids | sort | tr '\n' ' ')
 	jq -n '{args: ["sleep", "99"], cwd: "/", env: ["PATH=/bin:/usr/bin"]}' >"$RR_DIR/p.json"
 	ft_fault exec.spawned exec --process "$RR_DIR/p.json" "$RR_ID"
 	[ "$status" -eq 137 ]
+	ft_exec_never_ran "$before"
+	ft_fault exec.ready exec --process "$RR_DIR/p.json" "$RR_ID"
+	[ "$status" -eq 137 ]
+	ft_exec_never_ran "$before"
+	# held for less than ft_exec_never_ran waits, more than the kill takes
+	ft_hold process.ready 10000 exec --process "$RR_DIR/p.json" "$RR_ID"
+	ft_exec_never_ran "$before"
 	ft_fault exec.started exec --process "$RR_DIR/p.json" "$RR_ID"
 	[ "$status" -eq 137 ]
 	[ "$(ft_rlite state "$RR_ID" | jq -r .status)" = running ]
