@@ -11,47 +11,17 @@
 # the state lives ($XDG_RUNTIME_DIR/rlite, /run/user/UID/rlite, never
 # /run/rlite), that no cgroup is made without delegation, and that nothing
 # is left behind.  Skips come from the kernel's own files
-# (rr_userns_reason, rl_unpriv_userns_reason).
+# (rl_unpriv_userns_reason).  The user and its ranges: rootless_helpers.bash.
 
 # jq filters and container scripts are in single quotes on purpose.
 # shellcheck disable=SC2016
 
 load run_helpers
-
-# rl_unpriv_userns_reason: why an unprivileged user gets no user namespace
-# here, or nothing.
-rl_unpriv_userns_reason() {
-	local why f
-	why=$(rr_userns_reason)
-	if [ -n "$why" ]; then
-		echo "$why"
-		return
-	fi
-	# Debian's and Ubuntu's switch, and Ubuntu's AppArmor restriction
-	f=/proc/sys/kernel/unprivileged_userns_clone
-	if [ -r $f ] && [ "$(cat $f)" = 0 ]; then
-		echo "unprivileged user namespaces are disabled ($f = 0)"
-	fi
-	f=/proc/sys/kernel/apparmor_restrict_unprivileged_userns
-	if [ -r $f ] && [ "$(cat $f)" = 1 ]; then
-		echo "AppArmor restricts unprivileged user namespaces ($f = 1)"
-	fi
-}
+load rootless_helpers
 
 setup_file() {
 	rr_setup_file
-	RL_USER=rlrootless$$
-	# Subordinate ids far above what useradd hands out (SUB_UID_MAX),
-	# different for every run of this file.
-	RL_SUB=$((2000000000 + ($$ % 10000) * 65536))
-	export RL_USER RL_SUB
-	# No automatic range: the test gives its own.
-	useradd -M -N -g nogroup -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$RL_USER"
-	usermod --add-subuids "$RL_SUB-$((RL_SUB + 65535))" \
-		--add-subgids "$RL_SUB-$((RL_SUB + 65535))" "$RL_USER"
-	RL_UID=$(id -u "$RL_USER")
-	RL_GID=$(id -g "$RL_USER")
-	export RL_UID RL_GID
+	rl_user_add rlrootless
 	mkdir "$RR_BASE/bin"
 	install -m 0755 "$RLITE_BIN" "$RR_BASE/bin/rlite"
 	RL_BIN=$RR_BASE/bin/rlite
@@ -59,14 +29,7 @@ setup_file() {
 }
 
 teardown_file() {
-	if [ -n "${RL_USER:-}" ] && id "$RL_USER" >/dev/null 2>&1; then
-		pkill -KILL -u "$RL_USER" 2>/dev/null || true
-		userdel "$RL_USER" 2>/dev/null || true
-	fi
-	# userdel removes the user's ranges; make sure.
-	if [ -n "${RL_USER:-}" ]; then
-		sed -i "/^$RL_USER:/d" /etc/subuid /etc/subgid
-	fi
+	rl_user_del
 	rr_teardown_file
 }
 

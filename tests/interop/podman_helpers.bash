@@ -52,7 +52,11 @@ pm_setup_file() {
 # own (a file next to the container, which podman reads the error from
 # and removes with the container); the runtime takes the last --log, so
 # the wrapper copies what it wrote there into PM_LOG as well.
+# PM_RUNTIME_CMD, when set, is run instead of the runtime with the file's
+# --root (podman_rootless.bats: a copy the user can reach, and the
+# runtime's own rootless state root).
 pm_write_runtime() {
+	local cmd=${PM_RUNTIME_CMD:-"$IO_RUNTIME_BIN --root $PM_DIR/state"}
 	cat >"$PM_RUNTIME" <<-EOF
 		#!/bin/sh
 		echo "\$*" >>$PM_CALLS
@@ -63,7 +67,7 @@ pm_write_runtime() {
 			prev=\$a
 		done
 		size=\$(stat -c %s "\$log" 2>/dev/null || echo 0)
-		$IO_RUNTIME_BIN --root $PM_DIR/state --log $PM_LOG --log-format json "\$@"
+		$cmd --log $PM_LOG --log-format json "\$@"
 		rc=\$?
 		[ -n "\$log" ] && [ -f "\$log" ] && tail -c +\$((size + 1)) "\$log" >>$PM_LOG
 		exit \$rc
