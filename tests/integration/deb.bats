@@ -39,7 +39,7 @@ teardown() {
 	run ! grep -E '^E: ' "$DEB_LOG"
 }
 
-@test "deb: the control fields: name, version, the libraries it links" {
+@test "deb: the control fields: name, version, the libraries it links; purge's script" {
 	[ -f "$DEB" ]
 	[ "$(dpkg-deb -f "$DEB" Package)" = rlite ]
 	v=$("$RLITE_BIN" --version | sed -n 's/^rlite version //p')
@@ -50,6 +50,10 @@ teardown() {
 	for lib in libc6 libcap-ng0 libmount1 libseccomp2 libyajl2; do
 		[[ "$deps" == *"$lib "* ]] || { echo "no $lib"; false; }
 	done
+	# purge removes the state directory rlite made (tests/fresh/deb-install
+	# runs it)
+	run -0 dpkg-deb -I "$DEB" postrm
+	[[ "$output" == *"rmdir --ignore-fail-on-non-empty /run/rlite"* ]]
 }
 
 @test "deb: the binary, a man page per command, completions, tools, docs" {
