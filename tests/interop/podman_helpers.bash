@@ -178,20 +178,23 @@ pm_setup() {
 	PM_CALLS_MARK=$(wc -l <"$PM_CALLS")
 }
 
-# After a failure: podman's view, the runtime's calls and --log lines of
-# the test; then every container of the test is removed, and the test
-# fails unless that left nothing (pm_all_leftovers).
+# pm_teardown [PODMAN LEFTOVERS]: after a failure, podman's view, the
+# runtime's calls and --log lines of the test; then every container of the
+# test is removed, and the test fails unless that left nothing.  PODMAN is
+# the command podman goes through (pm), LEFTOVERS what says what is left
+# (pm_all_leftovers).
 pm_teardown() {
+	local podman=${1:-pm} leftovers=${2:-pm_all_leftovers}
 	if [ -z "${BATS_TEST_COMPLETED:-}" ]; then
 		echo "--- podman ps -a:"
-		pm ps -a 2>&1 || true
+		"$podman" ps -a 2>&1 || true
 		echo "--- $INTEROP_RUNTIME called during the test:"
 		tail -n +"$((PM_CALLS_MARK + 1))" "$PM_CALLS"
 		echo "--- $INTEROP_RUNTIME --log lines during the test:"
 		io_log_since "$PM_LOG"
 	fi
-	pm rm -af -t 0 >/dev/null 2>&1 || true
-	io_assert_clean pm_all_leftovers
+	"$podman" rm -af -t 0 >/dev/null 2>&1 || true
+	io_assert_clean "$leftovers"
 }
 
 # pm_all_leftovers: what is left of any container of the file: podman's

@@ -82,16 +82,7 @@ setup() {
 
 teardown() {
 	[ -z "$PL_WHY" ] || return 0
-	if [ -z "${BATS_TEST_COMPLETED:-}" ]; then
-		echo "--- podman ps -a:"
-		pl ps -a 2>&1 || true
-		echo "--- $INTEROP_RUNTIME called during the test:"
-		tail -n +"$((PM_CALLS_MARK + 1))" "$PM_CALLS"
-		echo "--- $INTEROP_RUNTIME --log lines during the test:"
-		io_log_since "$PM_LOG"
-	fi
-	pl rm -af -t 0 >/dev/null 2>&1 || true
-	io_assert_clean pl_leftovers
+	pm_teardown pl pl_leftovers
 }
 
 # pl ARGS...: podman as the user, with the file's flags (pm_flags) and its
