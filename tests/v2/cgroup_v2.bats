@@ -33,7 +33,14 @@ setup() {
 }
 
 teardown() {
+	if [ -n "${V2_USER:-}" ]; then
+		pkill -KILL -u "$V2_USER" 2>/dev/null || true
+	fi
 	cg_teardown
+	if [ -n "${V2_USER:-}" ]; then
+		userdel "$V2_USER" 2>/dev/null || true
+		sed -i "/^$V2_USER:/d" /etc/subuid /etc/subgid
+	fi
 }
 
 # v2_dir: the container's cgroup2 directory (of its init, CG_PID).
@@ -403,4 +410,58 @@ v2_daemon() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(sort -n "$(v2_dir)/cgroup.procs" | jq -sc .)" ]
 	[ "$(jq length <<<"$output")" -eq 3 ]
+}
+
+# ---- rootless -------------------------------------------------------------------
+
+# v2_as ARGS...: rlite ARGS as the test's user, from its delegated cgroup
+# (root moves the shell there first, as systemd starts a user's session in
+# its user@.service).
+v2_as() {
+	timeout -k 5 "$RR_GUARD" sh -c 'echo $$ >"$1/cgroup.procs" && u=$2 && shift 2 &&
+		exec runuser -u "$u" -- "$@"' sh "$V2_DELEG/$RR_ID-sh" "$V2_USER" \
+		env XDG_RUNTIME_DIR="$V2_XDG" RR_TAG="$RR_ID" "$RR_BASE/bin/rlite" "$@" </dev/null
+}
+
+@test "v2: rootless in a delegated subtree: the user's container gets its cgroup and its limits" {
+	rr_userns_reason | grep . && skip "$(rr_userns_reason)"
+	V2_USER=rlv2u$$
+	local sub=$((2000000000 + ($$ % 10000) * 65536))
+	useradd -M -N -g nogroup -s /bin/sh -K SUB_UID_COUNT=0 -K SUB_GID_COUNT=0 "$V2_USER"
+	usermod --add-subuids "$sub-$((sub + 65535))" --add-subgids "$sub-$((sub + 65535))" "$V2_USER"
+	mkdir -p "$RR_BASE/bin"
+	install -m 0755 "$RLITE_BIN" "$RR_BASE/bin/rlite"
+	# the delegation systemd makes for a user (Delegate=yes): the directory
+	# and its cgroup.procs, cgroup.subtree_control and cgroup.threads are
+	# the user's; its session runs in a leaf below it
+	V2_DELEG=$CG/lane/deleg-$RR_ID
+	mkdir -p "$V2_DELEG/$RR_ID-sh"
+	chown "$V2_USER:" "$V2_DELEG" "$V2_DELEG"/cgroup.{procs,subtree_control,threads} \
+		"$V2_DELEG/$RR_ID-sh" "$V2_DELEG/$RR_ID-sh"/cgroup.{procs,subtree_control,threads}
+	V2_XDG=$RR_DIR/xdg
+	RR_STATE=$V2_XDG/rlite
+	mkdir -m 0700 "$V2_XDG"
+	chown -R "$V2_USER:" "$RR_BUNDLE" "$V2_XDG"
+	rm "$RR_BUNDLE/config.json"
+	runuser -u "$V2_USER" -- "$RR_BASE/bin/rlite" spec --rootless --bundle "$RR_BUNDLE"
+	rr_jq '.process.env += ["RR_TAG=" + $tag] | .root.readonly = false
+		| .linux.resources = {"memory": {"limit": 33554432}, "pids": {"limit": 20}}
+		| .process.args = ["sh", "-c", "cat /proc/self/cgroup >/tmp/cg; exec sleep 100000"]' \
+		--arg tag "$RR_ID"
+	v2_as run -d --bundle "$RR_BUNDLE" "$RR_ID"
+	CG_PID=$(v2_as state "$RR_ID" | jq -r .pid)
+	[ "$CG_PID" -gt 0 ]
+	[ "$(cat "/proc/$CG_PID/cgroup")" = "0::/lane/deleg-$RR_ID/$RR_ID" ]
+	[ "$(stat -c %U "$V2_DELEG/$RR_ID")" = "$V2_USER" ]
+	v2_is memory.max 33554432
+	v2_is pids.max 20
+	grep -qw memory "$V2_DELEG/cgroup.subtree_control"
+	# pause and kill --all through the user's own cgroup files
+	v2_as pause "$RR_ID"
+	rr_wait_for grep -qx 'frozen 1' "$V2_DELEG/$RR_ID/cgroup.events"
+	v2_as resume "$RR_ID"
+	v2_as kill --all "$RR_ID" KILL
+	rr_wait_for grep -qx 'populated 0' "$V2_DELEG/$RR_ID/cgroup.events"
+	v2_as delete --force "$RR_ID"
+	[ ! -e "$V2_DELEG/$RR_ID" ]
 }
