@@ -191,10 +191,13 @@ static bool has_word(const char *list, const char *word)
 /* v2: a controller works in a directory only when its parent lists it in
  * cgroup.subtree_control; enable what each level offers, top-down.  A
  * level that cannot (it holds processes) is left: a resource that then
- * has no file fails by name when it is written. */
+ * has no file fails by name when it is written.  One write per
+ * controller: a write of several is all or nothing, and in a delegated
+ * subtree an unprivileged user may enable some and not others (cpuset
+ * fails there with EIO on Linux 6.1), which must not cost it the rest. */
 static void v2_enable(const struct rl_cg_dir *d)
 {
-	char dir[PATH_MAX], path[PATH_MAX], ctrls[512], on[512], want[600];
+	char dir[PATH_MAX], path[PATH_MAX], ctrls[512], on[512], want[64];
 	size_t len = strlen(d->mount);
 
 	snprintf(dir, sizeof(dir), "%s%s", d->mount, d->path);
@@ -207,16 +210,14 @@ static void v2_enable(const struct rl_cg_dir *d)
 			snprintf(path, sizeof(path), "%s/cgroup.subtree_control", dir);
 			if (rl_cg_read_path(path, on, sizeof(on)) < 0)
 				on[0] = '\0';
-			want[0] = '\0';
 			/* Only what is not on yet: a write takes the cgroup lock
 			 * and rebinds, even when it changes nothing. */
 			for (char *t = strtok_r(ctrls, " \n", &save_p); t;
 			     t = strtok_r(NULL, " \n", &save_p))
-				if (!has_word(on, t))
-					snprintf(want + strlen(want), sizeof(want) - strlen(want),
-						 "+%s ", t);
-			if (want[0])
-				rl_cg_write_path(path, want);
+				if (!has_word(on, t)) {
+					snprintf(want, sizeof(want), "+%s", t);
+					rl_cg_write_path(path, want);
+				}
 		}
 		*slash = save;
 	}

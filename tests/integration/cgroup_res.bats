@@ -221,6 +221,10 @@ teardown() {
 	fi
 	[ "$(awk '$1 == "net_cls" { print $2 }' /proc/cgroups)" = 0 ] ||
 		skip "net_cls is in a hierarchy that is not mounted here"
+	# (cgroup_no_v1=all, or a list naming them: no v1 mount of them at all)
+	if grep -Eq '(^| )cgroup_no_v1=([^ ]*,)?(all|net_cls|net_prio)(,| |$)' /proc/cmdline; then
+		skip "v1 net_cls/net_prio are disabled on the kernel command line (cgroup_no_v1)"
+	fi
 	# Not mounted on this host: mounted here in a private mount namespace,
 	# which rlite then finds in its mount table like any other.
 	mkdir -p "$RR_DIR/netcg"
