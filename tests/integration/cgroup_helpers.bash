@@ -300,3 +300,12 @@ cg_fails_with() {
 	cg_none_left
 }
 
+# `rlite events` (its pid in CG_EVENTS) is listening: it opened its timer,
+# which it does once the OOM notification is set up.
+cg_events_ready() {
+	local fd
+	for fd in "/proc/$CG_EVENTS/fd/"*; do
+		[ "$(readlink "$fd" 2>/dev/null)" = 'anon_inode:[timerfd]' ] && return 0
+	done
+	return 1
+}

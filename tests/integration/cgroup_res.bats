@@ -387,16 +387,6 @@ cg_oom_memory() {
 	fi
 }
 
-# events is listening: it opened its timer, which it does once the OOM
-# notification is set up.
-cg_events_ready() {
-	local fd
-	for fd in "/proc/$CG_EVENTS/fd/"*; do
-		[ "$(readlink "$fd" 2>/dev/null)" = 'anon_inode:[timerfd]' ] && return 0
-	done
-	return 1
-}
-
 @test "cgroup: a memory hog is OOM-killed (137) and events reports the oom" {
 	cg_oom_memory
 	rr_sh 'while [ ! -e /mnt/host/go ]; do sleep 0.05; done

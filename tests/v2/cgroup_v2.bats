@@ -63,16 +63,6 @@ v2_key() {
 	awk -v k="$2" '$1 == k { print $2; exit }' "$(v2_dir)/$1"
 }
 
-# events is listening: it opened its timer, which it does once the OOM
-# notification is set up (as in cgroup_res.bats).
-v2_events_ready() {
-	local fd
-	for fd in "/proc/$CG_EVENTS/fd/"*; do
-		[ "$(readlink "$fd" 2>/dev/null)" = 'anon_inode:[timerfd]' ] && return 0
-	done
-	return 1
-}
-
 # The guest's disk, MAJ:MIN, given to the container as /dev/vda.
 v2_disk() {
 	[ -b /dev/vda ] || skip "no /dev/vda in this guest"
@@ -110,7 +100,7 @@ v2_disk() {
 	[ "$(v2_key memory.events oom_kill)" = 0 ]
 	"$RLITE_BIN" --root "$RR_STATE" events "$RR_ID" >"$RR_DIR/events" 2>&1 &
 	CG_EVENTS=$!
-	rr_wait_for v2_events_ready
+	rr_wait_for cg_events_ready
 	touch "$CG_HOST/go"
 	rr_wait_for rr_gone "$CG_EVENTS"
 	wait "$CG_EVENTS" || true
