@@ -205,7 +205,11 @@ cg_counter_above() {
 	cg_rlite pause "$RR_ID"
 	[ "$(cg_rlite state "$RR_ID" | jq -r .status)" = paused ]
 	[ "$(cg_rlite list --format json | jq -r '.[0].status')" = paused ]
-	cg_frozen
+	# pause returned once the kernel said frozen; on cgroup v2 a frozen task
+	# woken by a signal (a child's SIGCHLD from its exit) leaves and
+	# re-enters the frozen state, and cgroup.events says "frozen 0" for
+	# that moment: what the kernel settles on is asserted
+	rr_wait_for cg_frozen
 	# frozen, it does not move, however long one looks
 	local a b
 	a=$(cat "$CG_HOST/n")
@@ -217,7 +221,7 @@ cg_counter_above() {
 	[[ "$output" == *"is paused, not running"* ]]
 	cg_rlite resume "$RR_ID"
 	[ "$(cg_rlite state "$RR_ID" | jq -r .status)" = running ]
-	cg_thawed
+	rr_wait_for cg_thawed
 	rr_wait_for cg_counter_above "$b"
 	# delete --force of a paused container does not hang on the frozen init
 	cg_rlite pause "$RR_ID"
