@@ -30,10 +30,15 @@ setup() {
 	CG_HOST=$RR_HOST
 	CG_EVENTS=
 	CG_SLICE=rlt$$s$BATS_TEST_NUMBER
+	V2_IOCOST=
 }
 
 teardown() {
 	cg_teardown
+	# iocost, enabled on the guest's disk by the weightDevice test
+	if [ -n "${V2_IOCOST:-}" ]; then
+		echo "$V2_IOCOST enable=0" >$CG/io.cost.qos || true
+	fi
 }
 
 # v2_dir: the container's cgroup2 directory (of its init, CG_PID).
@@ -54,6 +59,16 @@ v2_is() {
 # v2_key FILE KEY: the value of "KEY VALUE" in the container's FILE.
 v2_key() {
 	awk -v k="$2" '$1 == k { print $2; exit }' "$(v2_dir)/$1"
+}
+
+# The guest's disk, MAJ:MIN, given to the container as /dev/vda.
+v2_disk() {
+	[ -b /dev/vda ] || skip "no /dev/vda in this guest"
+	V2_MAJ=$(($(stat -c %t /dev/vda | sed 's/^/0x/')))
+	V2_MIN=$(($(stat -c %T /dev/vda | sed 's/^/0x/')))
+	rr_jq '.linux.devices += [{"path": "/dev/vda", "type": "b", "major": $M, "minor": $m,
+				   "fileMode": 432, "uid": 0, "gid": 0}]' \
+		--argjson M "$V2_MAJ" --argjson m "$V2_MIN"
 }
 
 # v2_ctrl NAME: the guest offers the controller to the tests' cgroups.
@@ -182,6 +197,31 @@ v2_update() {
 	[ -z "$(ls /sys/class/infiniband 2>/dev/null)" ] || skip "the guest has an RDMA device"
 	rr_jq '.linux.resources.rdma = {"rlnodev0": {"hcaHandles": 2, "hcaObjects": 10}}'
 	cg_fails_with 'linux.resources.rdma."rlnodev0": cgroup rdma.max: write "rlnodev0 hca_handle=2 hca_object=10": '
+}
+
+# ---- io -------------------------------------------------------------------------
+
+@test "v2: blockIO.weightDevice: io.weight \"MAJ:MIN W\" on the guest's disk, with iocost on it" {
+	v2_disk
+	[ -e $CG/io.cost.qos ] || skip "no io.cost.qos in this guest (CONFIG_BLK_CGROUP_IOCOST)"
+	[ ! -e $CG/lane/bats/io.bfq.weight ] || skip "BFQ in this guest: io.bfq.weight, not io.weight"
+	rr_jq '.linux.resources.blockIO = {"weightDevice": [{"major": $M, "minor": $m, "weight": 500}]}' \
+		--argjson M "$V2_MAJ" --argjson m "$V2_MIN"
+	rr_sh 'exec sleep 100000'
+	cat $CG/io.cost.qos
+	# a per-device io.weight is iocost's: on a disk iocost has never
+	# controlled (no line in io.cost.qos) the kernel refuses it
+	if ! grep -q "^$V2_MAJ:$V2_MIN " $CG/io.cost.qos; then
+		cg_fails_with "rlite: linux.resources.blockIO.weightDevice[0].weight: no BFQ, and iocost does not control device $V2_MAJ:$V2_MIN (the root cgroup's io.cost.qos): cgroup io.weight: write \"$V2_MAJ:$V2_MIN 4950\": Operation not supported"
+	fi
+	V2_IOCOST=$V2_MAJ:$V2_MIN
+	echo "$V2_IOCOST enable=1" >$CG/io.cost.qos
+	cat $CG/io.cost.qos
+	cg_run_d
+	cat "$(v2_dir)/io.weight"
+	# the v1 weight 500 on io.weight's scale, 1 + 490 * 9999 / 990
+	[ "$(v2_key io.weight "$V2_MAJ:$V2_MIN")" = 4950 ]
+	[ "$(v2_key io.weight default)" = 100 ]
 }
 
 # ---- unified --------------------------------------------------------------------
