@@ -210,10 +210,10 @@ v2_update() {
 	rr_sh 'exec sleep 100000'
 	cat $CG/io.cost.qos
 	# a per-device io.weight is iocost's: on a disk iocost has never
-	# controlled (no line in io.cost.qos) the kernel refuses it
-	if ! grep -q "^$V2_MAJ:$V2_MIN " $CG/io.cost.qos; then
-		cg_fails_with "rlite: linux.resources.blockIO.weightDevice[0].weight: no BFQ, and iocost does not control device $V2_MAJ:$V2_MIN (the root cgroup's io.cost.qos): cgroup io.weight: write \"$V2_MAJ:$V2_MIN 4950\": Operation not supported"
-	fi
+	# controlled (a fresh guest: no line in io.cost.qos) the kernel refuses it
+	run grep -q "^$V2_MAJ:$V2_MIN " $CG/io.cost.qos
+	[ "$status" -eq 1 ]
+	cg_fails_with "rlite: linux.resources.blockIO.weightDevice[0].weight: no BFQ, and iocost does not control device $V2_MAJ:$V2_MIN (the root cgroup's io.cost.qos): cgroup io.weight: write \"$V2_MAJ:$V2_MIN 4950\": Operation not supported"
 	V2_IOCOST=$V2_MAJ:$V2_MIN
 	echo "$V2_IOCOST enable=1" >$CG/io.cost.qos
 	cat $CG/io.cost.qos
