@@ -198,19 +198,33 @@ static int write_one(const struct rl_cg_dir *d, const struct rl_cg_write *w, con
 static int write_error(const struct rl_cg_dir *d, const struct rl_cg_write *w, const char *file,
 		       int e, struct rl_error *err)
 {
-	char why[300];
-	const char *sp = strchr(w->value, ' ');
+	char why[300], conv[128];
+	const char *v = w->value, *sp = strchr(v, ' ');
 
 	if (e == ENOENT)
 		return rl_error_set(err, 0, "%s: %s", w->field,
 				    missing_reason(d, w, why, sizeof(why)));
+	/* the io.weight fallback wrote the weight on its own scale */
+	if (strcmp(w->file, "io.bfq.weight") == 0 && strcmp(file, "io.weight") == 0) {
+		io_weight_value(w->value, conv, sizeof(conv));
+		v = conv;
+		sp = strchr(v, ' ');
+	}
 	/* BFQ refuses a weight for a device whose queue it does not
 	 * schedule (blkg_conf_prep): say so, the errno alone does not. */
 	if (e == EOPNOTSUPP && strstr(file, "bfq.weight") && sp)
 		return rl_error_set(
 		    err, e, "%s: BFQ does not schedule device %.*s: cgroup %s: write \"%s\"",
-		    w->field, (int)(sp - w->value), w->value, file, w->value);
-	return rl_error_set(err, e, "%s: cgroup %s: write \"%s\"", w->field, file, w->value);
+		    w->field, (int)(sp - v), v, file, v);
+	/* Without BFQ a device's weight goes to io.weight, which takes one
+	 * only for a disk iocost controls: its policy is on the disk's queue
+	 * once the root's io.cost.qos names it (blkg_conf_prep). */
+	if (e == EOPNOTSUPP && strcmp(file, "io.weight") == 0 && sp)
+		return rl_error_set(err, e,
+				    "%s: no BFQ, and iocost does not control device %.*s (the "
+				    "root cgroup's io.cost.qos): cgroup %s: write \"%s\"",
+				    w->field, (int)(sp - v), v, file, v);
+	return rl_error_set(err, e, "%s: cgroup %s: write \"%s\"", w->field, file, v);
 }
 
 /* memory.checkBeforeUpdate (config-linux.md "Memory"): on v2 a memory.max
