@@ -98,6 +98,13 @@ rr_teardown() {
 	if [ -d "$RR_STATE" ]; then
 		timeout "$RR_DEADLINE" "$RLITE_BIN" --root "$RR_STATE" delete --force "$RR_ID" \
 			>/dev/null 2>&1 || true
+		# a test's other containers ($RR_ID-good, ...): their cgroups go
+		# with them, not after a kill their processes may not have died of
+		local id
+		for id in $("$RLITE_BIN" --root "$RR_STATE" list -q 2>/dev/null); do
+			timeout "$RR_DEADLINE" "$RLITE_BIN" --root "$RR_STATE" delete --force "$id" \
+				>/dev/null 2>&1 || true
+		done
 	fi
 	rr_kill_tagged
 	# cgroups named after the container (cgroupsPath defaults to its id)
