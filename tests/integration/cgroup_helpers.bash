@@ -300,6 +300,20 @@ cg_fails_with() {
 	cg_none_left
 }
 
+# cg_events_across_go: `rlite events` of the container from before its
+# workload is let go (CG_HOST/go, which the workload waits for) until the
+# container ends; what it printed is in RR_DIR/events (and shown).
+cg_events_across_go() {
+	"$RLITE_BIN" --root "$RR_STATE" events "$RR_ID" >"$RR_DIR/events" 2>&1 &
+	CG_EVENTS=$!
+	rr_wait_for cg_events_ready
+	touch "$CG_HOST/go"
+	rr_wait_for rr_gone "$CG_EVENTS"
+	wait "$CG_EVENTS" || true
+	CG_EVENTS=
+	cat "$RR_DIR/events"
+}
+
 # `rlite events` (its pid in CG_EVENTS) is listening: it opened its timer,
 # which it does once the OOM notification is set up.
 cg_events_ready() {

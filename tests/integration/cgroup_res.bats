@@ -392,14 +392,7 @@ cg_oom_memory() {
 	rr_sh 'while [ ! -e /mnt/host/go ]; do sleep 0.05; done
 		exec dd if=/dev/zero of=/dev/null bs=128M count=1'
 	cg_run_d
-	"$RLITE_BIN" --root "$RR_STATE" events "$RR_ID" >"$RR_DIR/events" 2>&1 &
-	CG_EVENTS=$!
-	rr_wait_for cg_events_ready
-	touch "$CG_HOST/go"
-	rr_wait_for rr_gone "$CG_EVENTS"
-	wait "$CG_EVENTS" || true
-	CG_EVENTS=
-	cat "$RR_DIR/events"
+	cg_events_across_go
 	grep -q '"type":"oom"' "$RR_DIR/events"
 	grep -q "\"id\":\"$RR_ID\"" "$RR_DIR/events"
 	# the monitor records the init's status once it has it

@@ -10,10 +10,7 @@
 # jq filters and container scripts are in single quotes on purpose.
 # shellcheck disable=SC2016
 
-load ../integration/run_helpers
-load ../integration/cgroup_helpers
-
-CG=/sys/fs/cgroup
+load v2_helpers
 
 setup_file() {
 	rr_setup_file
@@ -24,12 +21,7 @@ teardown_file() {
 }
 
 setup() {
-	[ "$(stat -f -c %T $CG)" = cgroup2fs ] || skip "not the v2 lane's guest: $CG is no cgroup2"
-	rr_setup
-	rr_host_dir
-	CG_HOST=$RR_HOST
-	CG_EVENTS=
-	CG_SLICE=rlt$$s$BATS_TEST_NUMBER
+	v2_setup
 }
 
 teardown() {
@@ -43,36 +35,6 @@ teardown() {
 	fi
 }
 
-# v2_dir: the container's cgroup2 directory (of its init, CG_PID).
-v2_dir() {
-	echo "$CG$(cg_path_of "$CG_PID" "")"
-}
-
-# v2_is FILE VALUE: the container's FILE holds VALUE (its first line).
-v2_is() {
-	local got
-	got=$(head -n 1 "$(v2_dir)/$1")
-	[ "$got" = "$2" ] || {
-		echo "$1: \"$got\", not \"$2\""
-		return 1
-	}
-}
-
-# v2_key FILE KEY: the value of "KEY VALUE" in the container's FILE.
-v2_key() {
-	awk -v k="$2" '$1 == k { print $2; exit }' "$(v2_dir)/$1"
-}
-
-# The guest's disk, MAJ:MIN, given to the container as /dev/vda.
-v2_disk() {
-	[ -b /dev/vda ] || skip "no /dev/vda in this guest"
-	V2_MAJ=$(($(stat -c %t /dev/vda | sed 's/^/0x/')))
-	V2_MIN=$(($(stat -c %T /dev/vda | sed 's/^/0x/')))
-	rr_jq '.linux.devices += [{"path": "/dev/vda", "type": "b", "major": $M, "minor": $m,
-				   "fileMode": 432, "uid": 0, "gid": 0}]' \
-		--argjson M "$V2_MAJ" --argjson m "$V2_MIN"
-}
-
 # ---- the machine ----------------------------------------------------------------
 
 @test "v2: the guest is a pure cgroup v2 machine with every controller enabled" {
@@ -82,7 +44,7 @@ v2_disk() {
 	grep -q 'cgroup_no_v1=all' /proc/cmdline
 	local c
 	for c in cpuset cpu io memory pids; do
-		grep -qw "$c" $CG/lane/cgroup.subtree_control
+		grep -qw "$c" "$CG/lane/cgroup.subtree_control"
 	done
 	[ "$(cat /proc/self/cgroup)" = "0::/lane/bats" ]
 }
@@ -98,14 +60,7 @@ v2_disk() {
 	dir=$(v2_dir)
 	v2_is memory.max 33554432
 	[ "$(v2_key memory.events oom_kill)" = 0 ]
-	"$RLITE_BIN" --root "$RR_STATE" events "$RR_ID" >"$RR_DIR/events" 2>&1 &
-	CG_EVENTS=$!
-	rr_wait_for cg_events_ready
-	touch "$CG_HOST/go"
-	rr_wait_for rr_gone "$CG_EVENTS"
-	wait "$CG_EVENTS" || true
-	CG_EVENTS=
-	cat "$RR_DIR/events"
+	cg_events_across_go
 	[ "$(jq -rs 'map(select(.type == "oom")) | .[0].id' "$RR_DIR/events")" = "$RR_ID" ]
 	rr_wait_for cg_status_is stopped
 	rr_wait_for grep -q '"rlite.exitStatus": *137' "$RR_STATE/$RR_ID/state.json"
@@ -227,38 +182,36 @@ v2_disk() {
 	rr_wait_for test "$(cat "$CG_HOST/n")" -gt "$b"
 }
 
-# A daemon that left the init (no pid namespace, setsid): only the cgroup
-# knows it.
+# v2_daemon: a container runs (run -d) with a daemon that left its init
+# (no pid namespace, setsid), which only the cgroup knows; its pid in
+# V2_DAEMON.
 v2_daemon() {
 	rr_jq '.linux.namespaces |= map(select(.type != "pid"))'
 	rr_sh 'setsid sh -c "sleep 1000 & echo \$! >/mnt/host/daemon" </dev/null >/dev/null 2>&1 &
 		exec sleep 1000'
+	cg_run_d
+	rr_wait_for test -s "$CG_HOST/daemon"
+	V2_DAEMON=$(cat "$CG_HOST/daemon")
 }
 
 @test "v2: kill --all empties the cgroup (cgroup.kill), a daemon included" {
 	v2_daemon
-	cg_run_d
-	rr_wait_for test -s "$CG_HOST/daemon"
-	local d dir
-	d=$(cat "$CG_HOST/daemon")
+	local dir
 	dir=$(v2_dir)
-	grep -qx "$d" "$dir/cgroup.procs"
+	grep -qx "$V2_DAEMON" "$dir/cgroup.procs"
 	cg_rlite kill --all "$RR_ID" KILL
 	rr_wait_for grep -qx 'populated 0' "$dir/cgroup.events"
-	rr_wait_for rr_gone "$d"
+	rr_wait_for rr_gone "$V2_DAEMON"
 	cg_rlite delete "$RR_ID"
 	[ ! -d "$dir" ]
 }
 
 @test "v2: delete --force of a running container kills its daemon and removes the cgroup" {
 	v2_daemon
-	cg_run_d
-	rr_wait_for test -s "$CG_HOST/daemon"
-	local d dir
-	d=$(cat "$CG_HOST/daemon")
+	local dir
 	dir=$(v2_dir)
 	cg_rlite delete --force "$RR_ID"
-	rr_gone "$d"
+	rr_gone "$V2_DAEMON"
 	[ ! -d "$dir" ]
 	cg_none_left
 }

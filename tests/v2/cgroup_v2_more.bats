@@ -10,10 +10,7 @@
 # CG_* variables set here are cgroup_helpers'.
 # shellcheck disable=SC2016,SC2034
 
-load ../integration/run_helpers
-load ../integration/cgroup_helpers
-
-CG=/sys/fs/cgroup
+load v2_helpers
 
 setup_file() {
 	rr_setup_file
@@ -24,12 +21,7 @@ teardown_file() {
 }
 
 setup() {
-	[ "$(stat -f -c %T $CG)" = cgroup2fs ] || skip "not the v2 lane's guest: $CG is no cgroup2"
-	rr_setup
-	rr_host_dir
-	CG_HOST=$RR_HOST
-	CG_EVENTS=
-	CG_SLICE=rlt$$s$BATS_TEST_NUMBER
+	v2_setup
 	V2_IOCOST=
 }
 
@@ -37,43 +29,13 @@ teardown() {
 	cg_teardown
 	# iocost, enabled on the guest's disk by the weightDevice test
 	if [ -n "${V2_IOCOST:-}" ]; then
-		echo "$V2_IOCOST enable=0" >$CG/io.cost.qos || true
+		echo "$V2_IOCOST enable=0" >"$CG/io.cost.qos" || true
 	fi
-}
-
-# v2_dir: the container's cgroup2 directory (of its init, CG_PID).
-v2_dir() {
-	echo "$CG$(cg_path_of "$CG_PID" "")"
-}
-
-# v2_is FILE VALUE: the container's FILE holds VALUE (its first line).
-v2_is() {
-	local got
-	got=$(head -n 1 "$(v2_dir)/$1")
-	[ "$got" = "$2" ] || {
-		echo "$1: \"$got\", not \"$2\""
-		return 1
-	}
-}
-
-# v2_key FILE KEY: the value of "KEY VALUE" in the container's FILE.
-v2_key() {
-	awk -v k="$2" '$1 == k { print $2; exit }' "$(v2_dir)/$1"
-}
-
-# The guest's disk, MAJ:MIN, given to the container as /dev/vda.
-v2_disk() {
-	[ -b /dev/vda ] || skip "no /dev/vda in this guest"
-	V2_MAJ=$(($(stat -c %t /dev/vda | sed 's/^/0x/')))
-	V2_MIN=$(($(stat -c %T /dev/vda | sed 's/^/0x/')))
-	rr_jq '.linux.devices += [{"path": "/dev/vda", "type": "b", "major": $M, "minor": $m,
-				   "fileMode": 432, "uid": 0, "gid": 0}]' \
-		--argjson M "$V2_MAJ" --argjson m "$V2_MIN"
 }
 
 # v2_ctrl NAME: the guest offers the controller to the tests' cgroups.
 v2_ctrl() {
-	grep -qw "$1" $CG/lane/cgroup.subtree_control
+	grep -qw "$1" "$CG/lane/cgroup.subtree_control"
 }
 
 # v2_status FILE KEY: the value of "KEY:<tab>VALUE" in a /proc/PID/status
@@ -119,7 +81,7 @@ v2_update() {
 # ---- cpu, cpuset ----------------------------------------------------------------
 
 @test "v2: cpu.max.burst is the kernel's, at run and after update" {
-	[ -e $CG/lane/bats/cpu.max.burst ] || skip "no cpu.max.burst in this guest (Linux 5.14 or later)"
+	[ -e "$CG/lane/bats/cpu.max.burst" ] || skip "no cpu.max.burst in this guest (Linux 5.14 or later)"
 	rr_jq '.linux.resources.cpu = {"quota": 40000, "period": 100000, "burst": 10000}'
 	rr_sh 'exec sleep 100000'
 	cg_run_d
@@ -131,7 +93,7 @@ v2_update() {
 }
 
 @test "v2: cpu.idle is the kernel's, at run and after update" {
-	[ -e $CG/lane/bats/cpu.idle ] || skip "no cpu.idle in this guest (Linux 5.15 or later)"
+	[ -e "$CG/lane/bats/cpu.idle" ] || skip "no cpu.idle in this guest (Linux 5.15 or later)"
 	rr_jq '.linux.resources.cpu = {"idle": 1}'
 	rr_sh 'exec sleep 100000'
 	cg_run_d
@@ -203,20 +165,20 @@ v2_update() {
 
 @test "v2: blockIO.weightDevice: io.weight \"MAJ:MIN W\" on the guest's disk, with iocost on it" {
 	v2_disk
-	[ -e $CG/io.cost.qos ] || skip "no io.cost.qos in this guest (CONFIG_BLK_CGROUP_IOCOST)"
-	[ ! -e $CG/lane/bats/io.bfq.weight ] || skip "BFQ in this guest: io.bfq.weight, not io.weight"
+	[ -e "$CG/io.cost.qos" ] || skip "no io.cost.qos in this guest (CONFIG_BLK_CGROUP_IOCOST)"
+	[ ! -e "$CG/lane/bats/io.bfq.weight" ] || skip "BFQ in this guest: io.bfq.weight, not io.weight"
 	rr_jq '.linux.resources.blockIO = {"weightDevice": [{"major": $M, "minor": $m, "weight": 500}]}' \
 		--argjson M "$V2_MAJ" --argjson m "$V2_MIN"
 	rr_sh 'exec sleep 100000'
-	cat $CG/io.cost.qos
+	cat "$CG/io.cost.qos"
 	# a per-device io.weight is iocost's: on a disk iocost has never
 	# controlled (a fresh guest: no line in io.cost.qos) the kernel refuses it
-	run grep -q "^$V2_MAJ:$V2_MIN " $CG/io.cost.qos
+	run grep -q "^$V2_MAJ:$V2_MIN " "$CG/io.cost.qos"
 	[ "$status" -eq 1 ]
 	cg_fails_with "rlite: linux.resources.blockIO.weightDevice[0].weight: no BFQ, and iocost does not control device $V2_MAJ:$V2_MIN (the root cgroup's io.cost.qos): cgroup io.weight: write \"$V2_MAJ:$V2_MIN 4950\": Operation not supported"
 	V2_IOCOST=$V2_MAJ:$V2_MIN
-	echo "$V2_IOCOST enable=1" >$CG/io.cost.qos
-	cat $CG/io.cost.qos
+	echo "$V2_IOCOST enable=1" >"$CG/io.cost.qos"
+	cat "$CG/io.cost.qos"
 	cg_run_d
 	cat "$(v2_dir)/io.weight"
 	# the v1 weight 500 on io.weight's scale, 1 + 490 * 9999 / 990
