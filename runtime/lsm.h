@@ -26,7 +26,8 @@ int rl_lsm_check(const struct rl_config *cfg, struct rl_error *err);
 /* Before the caller's before_exec (process.c): the labels the process
  * gets at its execve, through rlite's own procfs (procfs.h):
  * "exec PROFILE" into attr/apparmor/exec (attr/exec on older kernels), the
- * SELinux label into attr/exec. */
+ * SELinux label into attr/exec.  A profile the kernel does not have is
+ * "process.apparmorProfile: "P": the profile is not loaded". */
 int rl_lsm_apply(int procfd, const struct rl_process *p, struct rl_error *err);
 
 #endif
