@@ -23,7 +23,8 @@
  *                                        as pid 1, the reaper of shim.c]
  *                                       rl_process_exec: rlimits, cwd, user,
  *                                       caps, early seccomp, args[0] lookup,
- *                                       then its before_exec (child_ready):
+ *                                       LSM label, then its before_exec
+ *                                       (child_ready):
  *                       <-- READY ----
  *   run: record state   --- GO ------>  run: released over the channel
  *   create: record state, exit          create: open exec.fifo for writing,

@@ -168,7 +168,8 @@ struct rl_exec_request {
  * executable, as rl_container_run. */
 int rl_container_exec(const struct rl_exec_request *r, int *status, struct rl_error *err);
 
-/* The process an exec runs: process_file loaded, or cfg's process (taken
+/* The process an exec runs: process_file loaded, with cfg's AppArmor
+ * profile and SELinux label where it sets none, or cfg's process (taken
  * out of cfg) with r's args and flags applied as runc applies them.  Pure
  * but for reading process_file.  rl_process_free(*out). */
 int rl_exec_process(const struct rl_exec_request *r, struct rl_config *cfg, struct rl_process **out,

@@ -173,14 +173,37 @@ static int apply_flags(const struct rl_exec_request *r, struct rl_process *p, st
 	return 0;
 }
 
+/* A label the file leaves out is the container's, as in runc
+ * (newInitConfig): leaving the field out must not take the process out of
+ * the container's confinement. */
+static int inherit_label(char **field, const char *ctr, struct rl_error *err)
+{
+	if ((*field && (*field)[0]) || !ctr || !ctr[0])
+		return 0;
+	free(*field);
+	*field = strdup(ctr);
+	return *field ? 0 : rl_error_set(err, ENOMEM, "exec: process labels");
+}
+
+static int inherit_labels(struct rl_process *p, const struct rl_process *ctr, struct rl_error *err)
+{
+	if (!ctr)
+		return 0;
+	if (inherit_label(&p->apparmor_profile, ctr->apparmor_profile, err) < 0 ||
+	    inherit_label(&p->selinux_label, ctr->selinux_label, err) < 0)
+		return -1;
+	return 0;
+}
+
 int rl_exec_process(const struct rl_exec_request *r, struct rl_config *cfg, struct rl_process **out,
 		    struct rl_error *err)
 {
 	struct rl_process *p = NULL;
 
 	if (r->process_file) {
-		/* The file as it is (runc's reading); the flags that would
-		 * change it are for the command-line form, but --tty. */
+		/* The file as it is (runc's reading), but for the labels it
+		 * leaves out; the flags that would change it are for the
+		 * command-line form, but --tty. */
 		if (r->n_args)
 			return rl_error_set(err, 0, "exec: a command and --process \"%s\" together",
 					    r->process_file);
@@ -188,6 +211,10 @@ int rl_exec_process(const struct rl_exec_request *r, struct rl_config *cfg, stru
 			return -1;
 		if (r->tty)
 			p->terminal = true;
+		if (inherit_labels(p, cfg->process, err) < 0) {
+			rl_process_free(p);
+			return -1;
+		}
 	} else {
 		if (!r->n_args)
 			return rl_error_set(err, 0,

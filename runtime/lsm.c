@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "runtime/procfs.h"
+#include "runtime/safepath.h"
 
 bool rl_lsm_apparmor(void)
 {
@@ -70,20 +71,44 @@ static int write_attr(int procfd, const char *file, const char *text, const char
 	return 0;
 }
 
+/* "exec PROFILE" into attr/apparmor/exec (Linux 5.8, so that a stacked
+ * module does not share the file), into attr/exec only where that file does
+ * not exist: the write to an existing one fails with ENOENT as well when
+ * the profile is not loaded, and that must not read as a missing file. */
+static int apparmor_exec(int procfd, const char *profile, struct rl_error *err)
+{
+	const char *file = "self/attr/apparmor/exec";
+	_rl_fd_ int fd = rl_procfs_openat(procfd, file, O_WRONLY, err);
+	char text[4096];
+	int n = snprintf(text, sizeof(text), "exec %s", profile);
+	ssize_t w;
+
+	if (fd < 0 && err->errnum == ENOENT) {
+		file = "self/attr/exec";
+		fd = rl_procfs_openat(procfd, file, O_WRONLY, err);
+	}
+	if (fd < 0)
+		return rl_error_prefix(err, "process.apparmorProfile");
+	if (n < 0 || (size_t)n >= sizeof(text))
+		return rl_error_set(err, ENAMETOOLONG, "process.apparmorProfile");
+	do
+		w = write(fd, text, (size_t)n);
+	while (w < 0 && errno == EINTR);
+	if (w < 0 && errno == ENOENT)
+		return rl_error_set(
+		    err, 0, "process.apparmorProfile: \"%s\": the profile is not loaded", profile);
+	if (w != n)
+		return rl_error_set(err, w < 0 ? errno : EIO,
+				    "process.apparmorProfile: \"%s\": write /proc/%s", profile,
+				    file);
+	return 0;
+}
+
 int rl_lsm_apply(int procfd, const struct rl_process *p, struct rl_error *err)
 {
-	char text[4096];
-
-	if (set(p->apparmor_profile) && strcmp(p->apparmor_profile, "unconfined") != 0) {
-		struct rl_error e = {0};
-
-		snprintf(text, sizeof(text), "exec %s", p->apparmor_profile);
-		/* attr/apparmor/ since Linux 5.8, so that a stacked module
-		 * does not share the file; attr/exec before. */
-		if (rl_procfs_write(procfd, "self/attr/apparmor/exec", text, &e) < 0 &&
-		    write_attr(procfd, "self/attr/exec", text, "process.apparmorProfile", err) < 0)
-			return -1;
-	}
+	if (set(p->apparmor_profile) && strcmp(p->apparmor_profile, "unconfined") != 0 &&
+	    apparmor_exec(procfd, p->apparmor_profile, err) < 0)
+		return -1;
 	if (set(p->selinux_label) &&
 	    write_attr(procfd, "self/attr/exec", p->selinux_label, "process.selinuxLabel", err) < 0)
 		return -1;

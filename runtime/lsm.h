@@ -23,10 +23,11 @@ bool rl_lsm_selinux(void);
 int rl_lsm_check_process(const struct rl_process *p, const char *prefix, struct rl_error *err);
 int rl_lsm_check(const struct rl_config *cfg, struct rl_error *err);
 
-/* Right before execve (before the seccomp filter): the labels the process
+/* Before the caller's before_exec (process.c): the labels the process
  * gets at its execve, through rlite's own procfs (procfs.h):
  * "exec PROFILE" into attr/apparmor/exec (attr/exec on older kernels), the
- * SELinux label into attr/exec. */
+ * SELinux label into attr/exec.  A profile the kernel does not have is
+ * "process.apparmorProfile: "P": the profile is not loaded". */
 int rl_lsm_apply(int procfd, const struct rl_process *p, struct rl_error *err);
 
 #endif

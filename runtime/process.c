@@ -22,9 +22,12 @@
  *      the capability sets as given, ambient last; with a filter and
  *      noNewPrivileges false, CAP_SYS_ADMIN stays effective as well
  *      (below);
- *   7. umask, and args[0] resolved as the container user; then the
- *      caller's before_exec (the conductor reports "ready", waits to be
- *      started, runs the startContainer hooks);
+ *   7. umask, and args[0] resolved as the container user; the AppArmor
+ *      profile or SELinux label for the execve (lsm.h), so that one the
+ *      kernel refuses fails create, not start; then the caller's
+ *      before_exec (the conductor reports "ready", waits to be started,
+ *      runs the startContainer hooks, which get the label too, as in
+ *      runc);
  *   8. the seccomp filter, loaded last: one seccomp(2) call;
  *   9. execve.
  *
@@ -735,15 +738,15 @@ int rl_process_exec(const struct rl_exec_opts *o, struct rl_error *err)
 	rc = rl_process_lookup(c.p, &path, err);
 	if (rc < 0)
 		return rc;
+	/* The labels take effect at execve (lsm.h). */
+	if (rl_lsm_apply(o->procfd, c.p, err) < 0)
+		return -1;
 	RL_FAULT_DELAY("process.ready");
 	if (o->before_exec) {
 		rc = o->before_exec(o->arg, err);
 		if (rc < 0)
 			return rc;
 	}
-	/* The labels take effect at execve (lsm.h). */
-	if (rl_lsm_apply(o->procfd, c.p, err) < 0)
-		return -1;
 	/* Steps 8 and 9: from here on, nothing but execve. */
 	if (filter && rl_seccomp_install(filter, c.listener_fd, &c.agent_state, err) < 0)
 		return -1;
