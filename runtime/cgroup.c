@@ -238,7 +238,7 @@ static char *first_missing(char *dir, size_t mount_len, int created)
 }
 
 /* mkdir -p of one directory, counting the components it made. */
-static int make_one(struct rl_cg_dir *d, struct rl_error *err)
+static int make_one(struct rl_cg_dir *d, bool adopted, struct rl_error *err)
 {
 	char dir[PATH_MAX];
 	size_t len = strlen(d->mount);
@@ -266,7 +266,7 @@ static int make_one(struct rl_cg_dir *d, struct rl_error *err)
 	/* The count of rl_cg_prepare stays: a level someone else made
 	 * between the two is one this container asked for too. */
 	d->created = made > d->created ? made : d->created;
-	if (!made && refuse_in_use(d, err) < 0)
+	if (!made && !adopted && refuse_in_use(d, err) < 0)
 		return -1;
 	if (d->v2)
 		v2_enable(d);
@@ -322,10 +322,17 @@ int rl_cg_prepare(struct rl_cgroup *cg, struct rl_error *err)
 	return 0;
 }
 
+void rl_cg_adopt(struct rl_cgroup *cg)
+{
+	for (size_t i = 0; i < cg->n; i++)
+		cg->d[i].created = missing(&cg->d[i]);
+	cg->adopted = true;
+}
+
 int rl_cg_make(struct rl_cgroup *cg, struct rl_error *err)
 {
 	for (size_t i = 0; i < cg->n; i++) {
-		if (make_one(&cg->d[i], err) < 0) {
+		if (make_one(&cg->d[i], cg->adopted, err) < 0) {
 			unmake(cg, i + 1);
 			return -1;
 		}

@@ -102,6 +102,9 @@ struct rl_cg_dir {
 struct rl_cgroup {
 	struct rl_cg_dir *d;
 	size_t n;
+	/* a systemd unit's (rl_cg_adopt): directories that exist, with
+	 * rlite itself in them, are the unit's, not someone else's */
+	bool adopted;
 };
 
 /* How linux.cgroupsPath becomes a path:
@@ -126,6 +129,12 @@ int rl_cg_resolve(const struct rl_cg_layout *l, const char *cgroups_path, const 
 int rl_cg_own(const struct rl_cg_layout *l, struct rl_cgroup *out, struct rl_error *err);
 
 /* The path of a "slice:prefix:name" in the systemd tree (see above). */
+/* "slice:prefix:name" as systemd's names: the slice ("" -> "system.slice")
+ * and the unit ("prefix-name.scope", "name.scope" without a prefix, or the
+ * name itself when it ends in ".slice").  slice: NAME_MAX + 1 bytes, unit:
+ * 2 * NAME_MAX + 16. */
+int rl_cg_systemd_names(const char *spec, char *slice, size_t slicesz, char *unit, size_t unitsz,
+			struct rl_error *err);
 int rl_cg_systemd_path(const char *spec, char *out, size_t outsz, struct rl_error *err);
 
 /* A cgroup file, read whole into buf (NUL-terminated, at most len-1
@@ -146,6 +155,11 @@ bool rl_cg_clean_path(const char *p);
 const char *rl_cg_dir_path(const struct rl_cg_dir *d, const char *file, char *buf, size_t len);
 /* The directory holding controller c (RL_CG_CORE: the v2 one), or NULL. */
 const struct rl_cg_dir *rl_cg_find(const struct rl_cgroup *cg, enum rl_cg_ctrl c);
+
+/* After systemd made the directories of a unit (--systemd-cgroup): what
+ * exists now is systemd's, not ours to remove (created recounted), and
+ * rl_cg_make does not refuse them for holding processes. */
+void rl_cg_adopt(struct rl_cgroup *cg);
 
 /* Makes every directory (parents as needed, recording how many it made),
  * enables the v2 controllers along the way, gives new v1 cpuset

@@ -318,30 +318,39 @@ static int expand_slice(const char *slice, char *out, size_t outsz, struct rl_er
 	return 0;
 }
 
-int rl_cg_systemd_path(const char *spec, char *out, size_t outsz, struct rl_error *err)
+int rl_cg_systemd_names(const char *spec, char *slice, size_t slicesz, char *unit, size_t unitsz,
+			struct rl_error *err)
 {
 	const char *c1 = strchr(spec, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-	char slice[NAME_MAX + 1], unit[2 * NAME_MAX + 16];
 	size_t len;
 
 	if (!c1 || !c2 || strchr(c2 + 1, ':') || !c2[1])
 		return rl_error_set(
 		    err, 0, "\"%s\": expected \"slice:prefix:name\" for systemd cgroups", spec);
-	if ((size_t)(c1 - spec) > NAME_MAX || (size_t)(c2 - c1 - 1) > NAME_MAX)
+	if ((size_t)(c1 - spec) > NAME_MAX || (size_t)(c2 - c1 - 1) > NAME_MAX ||
+	    slicesz < NAME_MAX + 1 || unitsz < 2 * NAME_MAX + 16)
 		return rl_error_set(err, ENAMETOOLONG, "\"%s\"", spec);
-	snprintf(slice, sizeof(slice), "%.*s", (int)(c1 - spec), spec);
+	snprintf(slice, slicesz, "%.*s", (int)(c1 - spec), spec);
 	if (!slice[0])
-		snprintf(slice, sizeof(slice), "system.slice");
-	if (expand_slice(slice, out, outsz, err) < 0)
-		return -1;
+		snprintf(slice, slicesz, "system.slice");
 	len = strlen(c2 + 1);
 	/* A name that is a slice is the unit itself; otherwise a scope. */
 	if (len > 6 && strcmp(c2 + 1 + len - 6, ".slice") == 0)
-		snprintf(unit, sizeof(unit), "%s", c2 + 1);
+		snprintf(unit, unitsz, "%s", c2 + 1);
 	else if (c2 > c1 + 1)
-		snprintf(unit, sizeof(unit), "%.*s-%s.scope", (int)(c2 - c1 - 1), c1 + 1, c2 + 1);
+		snprintf(unit, unitsz, "%.*s-%s.scope", (int)(c2 - c1 - 1), c1 + 1, c2 + 1);
 	else
-		snprintf(unit, sizeof(unit), "%s.scope", c2 + 1);
+		snprintf(unit, unitsz, "%s.scope", c2 + 1);
+	return 0;
+}
+
+int rl_cg_systemd_path(const char *spec, char *out, size_t outsz, struct rl_error *err)
+{
+	char slice[NAME_MAX + 1], unit[2 * NAME_MAX + 16];
+
+	if (rl_cg_systemd_names(spec, slice, sizeof(slice), unit, sizeof(unit), err) < 0 ||
+	    expand_slice(slice, out, outsz, err) < 0)
+		return -1;
 	return append_clean(out, outsz, unit, err) < 0 ? rl_error_prefix(err, "\"%s\"", spec) : 0;
 }
 

@@ -93,6 +93,11 @@ struct rl_launch {
 	 * that needs them.  v2 alone: made before, CLONE_INTO_CGROUP. */
 	bool cg_late;
 	bool cg_joined;	 /* child: in its cgroups */
+	/* --systemd-cgroup: the unit (systemd.h), once asked for; sd_inside:
+	 * rlite itself is the new scope's first process, until the clone
+	 * has put the child there too */
+	char sd_unit[2 * 255 + 16];
+	bool sd_inside;
 	int shim_ready;	 /* workload: the shim lockdown pipe (rl_shim_wait), or -1 */
 	int procfd;	 /* child: rlite's own procfs (procfs.h), or -1 */
 	int host_procfd; /* child, for a seccomp agent: the runtime's /proc, or -1 */

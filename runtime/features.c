@@ -63,12 +63,12 @@ void rl_features_gather(struct rl_features *f)
 	    .seccomp_arch = rl_seccomp_arch_supported,
 	    .seccomp_flag = rl_seccomp_flag_supported,
 	    /* cgroup_layout.c drives v1, v2 and hybrid hierarchies and
-	     * cgroup_res.c writes rdma.max on both.  --systemd-cgroup only
-	     * spells cgroupsPath the way systemd would: rlite has no D-Bus
-	     * client and registers no unit, so it is no systemd manager. */
+	     * cgroup_res.c writes rdma.max on both.  --systemd-cgroup starts
+	     * a transient unit of the system manager (systemd.c); a user's
+	     * manager (rootless) is refused. */
 	    .cgroup_v1 = true,
 	    .cgroup_v2 = true,
-	    .cgroup_systemd = false,
+	    .cgroup_systemd = true,
 	    .cgroup_systemd_user = false,
 	    .cgroup_rdma = true,
 	    /* lsm.c applies process.apparmorProfile and process.selinuxLabel

@@ -33,6 +33,7 @@
 #include "runtime/safepath.h"
 #include "runtime/state.h"
 #include "runtime/sync.h"
+#include "runtime/systemd.h"
 #include "runtime/terminal.h"
 #include "runtime/rootless.h"
 #include "runtime/userns.h"
@@ -525,6 +526,55 @@ static int open_for_child(struct rl_launch *c, struct rl_error *err)
 
 static int make_cgroups(struct rl_launch *c, struct rl_error *err);
 
+/* --systemd-cgroup: the cgroup is a transient unit of systemd's, started
+ * with rlite itself as a scope's first process (a scope cannot be empty,
+ * and systemd names processes by pid in its own pid namespace, which the
+ * container's init is not in); the clone puts the child there too, and
+ * rlite leaves again (leave_scope).  Recorded first, for delete --force. */
+static int systemd_unit(struct rl_launch *c, bool v2, struct rl_error *err)
+{
+	const struct rl_linux *lx = c->cfg->linux_;
+	const char *path = lx && lx->cgroups_path && lx->cgroups_path[0] ? lx->cgroups_path : NULL;
+	char def[300], slice[NAME_MAX + 1];
+	struct rl_systemd_unit u = {.id = c->o->id, .v2 = v2, .res = lx ? lx->resources : NULL};
+
+	if (c->o->rootless)
+		return rl_error_set(err, 0,
+				    "--systemd-cgroup: rootless, a user's own systemd manager "
+				    "is not supported");
+	snprintf(def, sizeof(def), "system.slice:rlite:%s", c->o->id);
+	if (rl_cg_systemd_names(path ? path : def, slice, sizeof(slice), c->sd_unit,
+				sizeof(c->sd_unit), err) < 0)
+		return rl_error_prefix(err, "linux.cgroupsPath");
+	u.unit = c->sd_unit;
+	u.slice = slice;
+	/* a slice is made empty; the child joins it the cgroupfs way */
+	if (!strstr(c->sd_unit, ".slice") || strcmp(strrchr(c->sd_unit, '.'), ".slice") != 0)
+		u.pid = getpid();
+	if (rl_systemd_record_save(c->lock.fd, c->sd_unit, err) < 0)
+		return -1;
+	if (rl_systemd_start(&u, err) < 0) {
+		c->sd_unit[0] = '\0';
+		return -1;
+	}
+	c->sd_inside = u.pid != 0;
+	c->cg_made = true; /* systemd made them: removed with the unit on failure */
+	rl_cg_adopt(&c->cg);
+	return rl_cg_save(c->lock.fd, &c->cg, err);
+}
+
+/* Back to the cgroups rlite came from, so that it and what it starts
+ * later (hooks, the monitor) are not counted in the container's. */
+static int leave_scope(struct rl_launch *c, struct rl_error *err)
+{
+	if (!c->sd_inside)
+		return 0;
+	if (rl_cg_move(&c->cg_own, getpid(), err) < 0)
+		return rl_error_prefix(err, "--systemd-cgroup: leave the unit's cgroup");
+	c->sd_inside = false;
+	return 0;
+}
+
 static bool has_cgroup_mount(const struct rl_config *cfg)
 {
 	for (size_t i = 0; i < cfg->n_mounts; i++)
@@ -537,6 +587,7 @@ int rl_launch_cgroups(struct rl_launch *c, struct rl_error *err)
 {
 	const struct rl_linux *lx = c->cfg->linux_;
 	struct rl_cg_layout lay;
+	bool v2;
 	int r;
 
 	/* Without cgroups a limit would be left out without a word: refused,
@@ -561,12 +612,14 @@ int rl_launch_cgroups(struct rl_launch *c, struct rl_error *err)
 	 * path) would not follow its parent's move; rootless falls back to
 	 * no cgroups, which the child must know before it mounts. */
 	c->cg_late = c->cg.n && lay.mode != RL_CG_UNIFIED && !c->plan.join_any && !c->o->rootless;
+	v2 = lay.mode == RL_CG_UNIFIED;
 	rl_cg_layout_free(&lay);
 	if (r < 0 || !c->cg.n)
 		return r;
 	/* Recorded first: a runtime killed from here on leaves what `delete
 	 * --force` needs to find and remove the directories. */
-	if (rl_cg_prepare(&c->cg, err) < 0 || rl_cg_save(c->lock.fd, &c->cg, err) < 0)
+	if (rl_cg_prepare(&c->cg, err) < 0 || rl_cg_save(c->lock.fd, &c->cg, err) < 0 ||
+	    (c->o->systemd_cgroup && systemd_unit(c, v2, err) < 0))
 		return -1;
 	return c->cg_late ? 0 : make_cgroups(c, err);
 }
@@ -608,10 +661,17 @@ void rl_launch_cgroups_remove(struct rl_launch *c)
 {
 	struct rl_error e = {0};
 
+	/* out of the scope first: stopping it kills what is inside */
+	if (leave_scope(c, &e) < 0)
+		rl_log("warning", "%s", e.msg);
+	e = (struct rl_error){0};
 	if (!c->cg_made)
 		return;
 	close_cg_fds(c);
 	if (rl_cg_kill(&c->cg, SIGKILL, &e) < 0 || rl_cg_remove(&c->cg, 2000, &e) < 0)
+		rl_log("warning", "%s", e.msg);
+	e = (struct rl_error){0};
+	if (c->sd_unit[0] && rl_systemd_stop(c->sd_unit, &e) < 0)
 		rl_log("warning", "%s", e.msg);
 	c->cg_made = false;
 }
@@ -662,7 +722,7 @@ int rl_launch_spawn(struct rl_launch *c, struct rl_error *err)
 	if (pid == 0)
 		rl_child_run(c);
 	c->init = pid;
-	if (record_init(c, err) < 0)
+	if (record_init(c, err) < 0 || leave_scope(c, err) < 0)
 		return -1;
 	close_cg_fds(c);
 	close(c->sync[1]);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "runtime/cgroup.h"
+#include "runtime/systemd.h"
 #include "runtime/fault.h"
 #include "runtime/hooks.h"
 #include "runtime/hostmounts.h"
@@ -685,12 +686,24 @@ static int stop_and_remove(const struct rl_state_lock *lock, const struct rl_sta
 {
 	_cg_free_ struct rl_cgroup cg = {0};
 
+	char unit[2 * NAME_MAX + 16];
+
 	if (rl_cg_load(lock->fd, &cg, err) < 0 || rl_cg_kill(&cg, SIGKILL, err) < 0 ||
 	    (st && kill_and_wait(st, err) < 0))
 		return -1;
 	/* Without a mount namespace of its own, what it mounted is in ours. */
-	if (rl_hostmounts_undo(lock->fd, err) < 0)
+	if (rl_hostmounts_undo(lock->fd, err) < 0 ||
+	    rl_systemd_record_load(lock->fd, unit, sizeof(unit), err) < 0)
 		return -1;
+	/* --systemd-cgroup: the unit goes (a scope whose processes died is
+	 * gone already); systemd unreachable now: its directories are still
+	 * removed, with a warning */
+	if (unit[0]) {
+		struct rl_error e = {0};
+
+		if (rl_systemd_stop(unit, &e) < 0)
+			rl_log("warning", "%s", e.msg);
+	}
 	return rl_cg_remove(&cg, CGROUP_WAIT_MS, err);
 }
 

@@ -15,6 +15,7 @@
 #include "runtime/fault.h"
 #include "runtime/fds.h"
 #include "runtime/safepath.h"
+#include "runtime/systemd.h"
 
 static void freep(void *p)
 {
@@ -44,6 +45,7 @@ static const char *const own_names[] = {
     RL_STATE_FILE,     RL_STATE_TMP,	RL_EXEC_FIFO,	   RL_INIT_RECORD,
     RL_INIT_TMP,       "cgroups",	".cgroups.tmp",	   "hostmounts",
     ".hostmounts.tmp", "container.log", "container.log.1", RL_START_MARK,
+    RL_SYSTEMD_RECORD, RL_SYSTEMD_RECORD_TMP,
 };
 
 /* The one directory rlite makes in ROOT/ID, and what it holds: NOTIFY_SOCKET's

@@ -110,12 +110,12 @@ fq() {
 	fq -e '.mountOptions | all(contains("=") | not)'
 }
 
-@test "features: AppArmor and SELinux process labels are built in; Intel RDT and systemd are not" {
+@test "features: AppArmor, SELinux and systemd's system manager are built in; Intel RDT and a user's manager are not" {
 	# features.md: built in, whatever the host has (lsm.c refuses a label
-	# the host cannot apply)
+	# the host cannot apply, systemd.c a host without systemd)
 	fq -e '.linux | .apparmor.enabled == true and .selinux.enabled == true
 		and .intelRdt.enabled == false'
-	fq -e '.linux.cgroup | .v1 and .v2 and .rdma and .systemd == false
+	fq -e '.linux.cgroup | .v1 and .v2 and .rdma and .systemd == true
 		and .systemdUser == false'
 }
 

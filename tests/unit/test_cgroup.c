@@ -211,6 +211,29 @@ static void test_systemd_path(void)
 	   "no escape through the name");
 }
 
+/* The names StartTransientUnit gets (runtime/systemd.c). */
+static void test_systemd_names(void)
+{
+	struct rl_error e = {0};
+	char slice[NAME_MAX + 1], unit[2 * NAME_MAX + 16];
+
+	ok(rl_cg_systemd_names("kubepods-besteffort.slice:cri-containerd:ab", slice,
+			       sizeof(slice), unit, sizeof(unit), &e) == 0,
+	   "kubelet form");
+	is_str(slice, "kubepods-besteffort.slice", "the slice as given");
+	is_str(unit, "cri-containerd-ab.scope", "the unit: prefix-name.scope");
+	rl_cg_systemd_names("::x", slice, sizeof(slice), unit, sizeof(unit), &e);
+	is_str(slice, "system.slice", "empty slice: system.slice");
+	is_str(unit, "x.scope", "empty prefix: name.scope");
+	rl_cg_systemd_names("machine.slice:p:pod1.slice", slice, sizeof(slice), unit,
+			    sizeof(unit), &e);
+	is_str(unit, "pod1.slice", "a name that is a slice is the unit");
+	ok(rl_cg_systemd_names("a:b", slice, sizeof(slice), unit, sizeof(unit), &e) < 0,
+	   "two fields are refused");
+	ok(rl_cg_systemd_names("a:b:c", slice, 8, unit, sizeof(unit), &e) < 0,
+	   "a buffer too small is refused, not overrun");
+}
+
 static void layout_of(struct rl_cg_layout *l)
 {
 	struct rl_error e = {0};
@@ -530,6 +553,7 @@ int main(void)
 	test_layout_hybrid();
 	test_layout_unified();
 	test_systemd_path();
+	test_systemd_names();
 	test_resolve();
 	test_resolve_v2_parent();
 	test_make_remove();
