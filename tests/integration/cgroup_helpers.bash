@@ -147,7 +147,7 @@ cg_none_left() {
 cg_probe() {
 	local b=$RR_BASE/probe id=probe-$$x pid v m path
 	mkdir -p "$b"
-	"$RR_TOOLS/busybox-rootfs" --cache "$RR_BASE/cache" "$b/rootfs"
+	"$RR_TOOLS/busybox-rootfs" --cache "$RR_CACHE" "$b/rootfs"
 	"$RLITE_BIN" spec --bundle "$b"
 	jq '.process.args = ["sleep", "600"] | .process.env += ["RR_TAG=" + $t]' --arg t "$id" \
 		"$b/config.json" >"$b/config.new"

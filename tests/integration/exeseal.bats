@@ -88,7 +88,7 @@ eb_second() {
 	local b=$RR_DIR/second
 	mkdir -p "$b"
 	chmod 0755 "$b"
-	"$RR_TOOLS/busybox-rootfs" --cache "$RR_BASE/cache" "$b/rootfs"
+	"$RR_TOOLS/busybox-rootfs" --cache "$RR_CACHE" "$b/rootfs"
 	cp "$RL_HELPERS/hostbin" "$b/rootfs/bin/"
 	jq '.process.args = $ARGS.positional' "$RR_BUNDLE/config.json" --args "$@" >"$b/config.json"
 	RR_BUNDLE=$b rr_all_caps

@@ -39,8 +39,12 @@ rr_setup_file() {
 	fi
 	RR_BASE=$(mktemp -d /tmp/rlite-run.XXXXXX)
 	chmod 0755 "$RR_BASE"
-	export RR_BASE
-	"$RR_TOOLS/busybox-rootfs" "$RR_BASE/cache"
+	# The busybox rootfs each test copies: built once per file, or once
+	# for every file where RR_ROOTFS_CACHE names a shared one (the v2
+	# lane's guest, where building it costs minutes).
+	RR_CACHE=${RR_ROOTFS_CACHE:-$RR_BASE/cache}
+	export RR_BASE RR_CACHE
+	"$RR_TOOLS/busybox-rootfs" --cache "$RR_CACHE" "$RR_BASE/rootfs"
 }
 
 rr_teardown_file() {
@@ -71,7 +75,7 @@ rr_setup() {
 	RR_HOST_TARGET=
 	mkdir -p "$RR_BUNDLE" "$RR_STATE"
 	chmod 0755 "$RR_DIR" "$RR_BUNDLE"
-	"$RR_TOOLS/busybox-rootfs" --cache "$RR_BASE/cache" "$RR_BUNDLE/rootfs"
+	"$RR_TOOLS/busybox-rootfs" --cache "$RR_CACHE" "$RR_BUNDLE/rootfs"
 	"$RLITE_BIN" spec --bundle "$RR_BUNDLE"
 	# The tag finds the container's processes from the host at teardown.
 	rr_jq '.process.env += ["RR_TAG=" + $tag]' --arg tag "$RR_ID"

@@ -21,7 +21,7 @@ setup_file() {
 	local caps
 	caps=$("$RLITE_BIN" spec --bundle "$RR_BASE" >/dev/null &&
 		jq -c .process.capabilities.bounding "$RR_BASE/config.json")
-	"$BATS_TEST_DIRNAME/helpers/seccomp-profiles" "$RR_BASE/profiles" "$RR_BASE/cache" "$caps"
+	"$BATS_TEST_DIRNAME/helpers/seccomp-profiles" "$RR_BASE/profiles" "$RR_CACHE" "$caps"
 }
 
 teardown_file() {
