@@ -392,7 +392,7 @@ static void test_v2(void)
 	    dir("v2", true,
 		RL_CG_BIT(RL_CG_CPU) | RL_CG_BIT(RL_CG_MEMORY) | RL_CG_BIT(RL_CG_PIDS) |
 		    RL_CG_BIT(RL_CG_BLKIO) | RL_CG_BIT(RL_CG_HUGETLB) | RL_CG_BIT(RL_CG_CORE));
-	struct rl_cgroup cg = {&d, 1};
+	struct rl_cgroup cg = {.d = &d, .n = 1};
 	struct rl_stats s;
 	struct rl_error err = {0};
 
@@ -424,7 +424,7 @@ static void test_hybrid(void)
 {
 	struct rl_cg_dir d[2] = {dir("v1/memory", false, RL_CG_BIT(RL_CG_MEMORY)),
 				 dir("v2", true, RL_CG_BIT(RL_CG_HUGETLB) | RL_CG_BIT(RL_CG_CORE))};
-	struct rl_cgroup cg = {d, 2};
+	struct rl_cgroup cg = {.d = d, .n = 2};
 	struct rl_stats s;
 	struct rl_error err = {0};
 
@@ -446,7 +446,7 @@ static void test_missing_and_bad(void)
 	struct rl_cg_dir d[2] = {
 	    dir("empty1", false, RL_CG_BIT(RL_CG_MEMORY) | RL_CG_BIT(RL_CG_CPU)),
 	    dir("empty2", true, RL_CG_BIT(RL_CG_PIDS) | RL_CG_BIT(RL_CG_BLKIO))};
-	struct rl_cgroup cg = {d, 2}, none = {NULL, 0};
+	struct rl_cgroup cg = {.d = d, .n = 2}, none = {0};
 	struct rl_stats s;
 	struct rl_error err = {0};
 
@@ -528,7 +528,7 @@ static bool readable(int fd)
 static void test_oom_v2(void)
 {
 	struct rl_cg_dir d = dir("oom2", true, RL_CG_BIT(RL_CG_MEMORY) | RL_CG_BIT(RL_CG_CORE));
-	struct rl_cgroup cg = {&d, 1};
+	struct rl_cgroup cg = {.d = &d, .n = 1};
 	struct rl_error err = {0};
 	uint64_t last = RL_CG_OOM_UNSET;
 	bool oom = true;
@@ -576,7 +576,7 @@ static void test_oom_v2(void)
 static void test_oom_v1(void)
 {
 	struct rl_cg_dir d = dir("oom1", false, RL_CG_BIT(RL_CG_MEMORY));
-	struct rl_cgroup cg = {&d, 1}, none = {NULL, 0};
+	struct rl_cgroup cg = {.d = &d, .n = 1}, none = {0};
 	struct rl_error err = {0};
 	uint64_t last = RL_CG_OOM_UNSET, one = 1;
 	bool oom = true;

@@ -338,7 +338,7 @@ static void test_stream(struct rl_cgroup *cg, bool v1, int kill_at, const char *
 static void test_no_memory(void)
 {
 	struct rl_cg_dir d = {.v2 = true, .ctrls = RL_CG_BIT(RL_CG_PIDS) | RL_CG_BIT(RL_CG_CORE)};
-	struct rl_cgroup cg = {&d, 1};
+	struct rl_cgroup cg = {.d = &d, .n = 1};
 	struct rl_events_opts o = {.interval_ms = 20};
 	struct rec r = {.kill_at = 2};
 	struct rl_error err = {0};
@@ -373,7 +373,7 @@ static void test_events(void)
 			       .path = "/c1"};
 	struct rl_cg_dir v1 = {
 	    .mount = m1, .v2 = false, .ctrls = RL_CG_BIT(RL_CG_MEMORY), .path = "/c1"};
-	struct rl_cgroup cg2 = {&v2, 1}, cg1 = {&v1, 1};
+	struct rl_cgroup cg2 = {.d = &v2, .n = 1}, cg1 = {.d = &v1, .n = 1};
 
 	snprintf(m2, sizeof(m2), "%s/v2", scratch);
 	snprintf(m1, sizeof(m1), "%s/v1", scratch);
