@@ -537,6 +537,8 @@ static int systemd_unit(struct rl_launch *c, bool v2, struct rl_error *err)
 	const char *path = lx && lx->cgroups_path && lx->cgroups_path[0] ? lx->cgroups_path : NULL;
 	char def[300], slice[NAME_MAX + 1];
 	struct rl_systemd_unit u = {.id = c->o->id, .v2 = v2, .res = lx ? lx->resources : NULL};
+	bool made;
+	int r;
 
 	if (c->o->rootless)
 		return rl_error_set(err, 0,
@@ -553,12 +555,19 @@ static int systemd_unit(struct rl_launch *c, bool v2, struct rl_error *err)
 		u.pid = getpid();
 	if (rl_systemd_record_save(c->lock.fd, c->sd_unit, err) < 0)
 		return -1;
-	if (rl_systemd_start(&u, err) < 0) {
+	r = rl_systemd_start(&u, &made, err);
+	if (r < 0 && !made) {
+		/* another's unit of that name, or none: not ours to stop */
+		unlinkat(c->lock.fd, RL_SYSTEMD_RECORD, 0);
 		c->sd_unit[0] = '\0';
 		return -1;
 	}
+	/* made, even if its job failed: ours, stopped on failure after rlite
+	 * left it */
 	c->sd_inside = u.pid != 0;
-	c->cg_made = true; /* systemd made them: removed with the unit on failure */
+	c->cg_made = true;
+	if (r < 0)
+		return -1;
 	rl_cg_adopt(&c->cg);
 	return rl_cg_save(c->lock.fd, &c->cg, err);
 }

@@ -233,7 +233,7 @@ out:
 	return r < 0 ? -1 : 0;
 }
 
-int rl_systemd_start(const struct rl_systemd_unit *u, struct rl_error *err)
+int rl_systemd_start(const struct rl_systemd_unit *u, bool *made, struct rl_error *err)
 {
 	struct job_wait w = {.unit = u->unit};
 	sd_bus_slot *slot = NULL;
@@ -242,6 +242,7 @@ int rl_systemd_start(const struct rl_systemd_unit *u, struct rl_error *err)
 	long deadline;
 	int r;
 
+	*made = false;
 	if (load(err) < 0 || connect_bus(&bus, &direct, err) < 0)
 		return -1;
 	/* Before the call: the job may end before its reply is read. */
@@ -255,6 +256,7 @@ int rl_systemd_start(const struct rl_systemd_unit *u, struct rl_error *err)
 	if (!direct)
 		sd.call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", NULL, NULL, "");
 	r = call_start(bus, u, err);
+	*made = r == 0;
 	deadline = now_ms() + JOB_WAIT_MS;
 	while (r == 0 && !w.done) {
 		long left = deadline - now_ms();

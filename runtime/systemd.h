@@ -9,6 +9,7 @@
 #ifndef RL_RUNTIME_SYSTEMD_H
 #define RL_RUNTIME_SYSTEMD_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "spec/config.h"
@@ -32,8 +33,9 @@ struct rl_systemd_unit {
 /* StartTransientUnit (mode "fail") with Delegate=yes and the limits
  * systemd has a property for, then waits for the job to finish (30 s).
  * The error names --systemd-cgroup: no systemd (no bus), a unit of the
- * same name, a job that failed. */
-int rl_systemd_start(const struct rl_systemd_unit *u, struct rl_error *err);
+ * same name, a job that failed.  *made: systemd took the call (the unit
+ * exists, or did, even when its job failed or outlived the wait). */
+int rl_systemd_start(const struct rl_systemd_unit *u, bool *made, struct rl_error *err);
 
 /* StopUnit; a unit that is already gone (a scope whose processes all
  * died is collected by systemd) is no error. */
