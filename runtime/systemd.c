@@ -215,10 +215,12 @@ static int call_start(sd_bus *bus, const struct rl_systemd_unit *u, struct rl_er
 	r = sd.new_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "StartTransientUnit");
 	if (r < 0 || (r = sd.append(m, "ss", u->unit, "fail")) < 0 ||
 	    (r = sd.open(m, 'a', "(sv)")) < 0 || PROP(m, "Description", "s", desc) ||
-	    PROP(m, "Delegate", "b", 1) || PROP(m, "DefaultDependencies", "b", 0) ||
+	    PROP(m, "DefaultDependencies", "b", 0) ||
 	    /* gone once stopped, also when it failed */
 	    PROP(m, "CollectMode", "s", "inactive-or-failed") ||
-	    (u->pid && (PROP(m, "Slice", "s", u->slice) ||
+	    /* a scope; a slice can neither be delegated nor hold processes
+	     * of its own in systemd's view, and its name says its parent */
+	    (u->pid && (PROP(m, "Slice", "s", u->slice) || PROP(m, "Delegate", "b", 1) ||
 			PROP(m, "PIDs", "au", 1, (uint32_t)u->pid))) ||
 	    (r = append_limits(m, u->res, u->v2)) < 0 || (r = sd.close(m)) < 0 ||
 	    (r = sd.append(m, "a(sa(sv))", 0)) < 0)

@@ -30,7 +30,7 @@ struct rl_systemd_unit {
 	const struct rl_resources *res; /* as unit properties; may be NULL */
 };
 
-/* StartTransientUnit (mode "fail") with Delegate=yes and the limits
+/* StartTransientUnit (mode "fail"), a scope with Delegate=yes, and the limits
  * systemd has a property for, then waits for the job to finish (30 s).
  * The error names --systemd-cgroup: no systemd (no bus), a unit of the
  * same name, a job that failed.  *made: systemd took the call (the unit

@@ -213,3 +213,22 @@ sd_prop() {
 	[ "$(sd_prop "rltv2-$RR_ID.scope" ActiveState)" = active ]
 	[ "$(sd_in cat "/proc/$SD_INIT/cgroup")" = "0::/system.slice/rltv2-$RR_ID.scope" ]
 }
+
+@test "v2 systemd: a unit of that name that systemd already has is refused, and is not stopped" {
+	local unit=rltv2x$BATS_TEST_NUMBER.slice
+	# a slice of somebody else's, from a unit file, active, its cgroup
+	# empty
+	printf '[Unit]\nDescription=a slice rlite did not make\n' >"$BATS_FILE_TMPDIR/units/$unit"
+	sd_in systemctl daemon-reload
+	sd_in systemctl start "$unit"
+	[ "$(sd_prop "$unit" ActiveState)" = active ]
+	rr_jq '.linux.cgroupsPath = $p' --arg p "system.slice:rltv2:$unit"
+	run sd_rlite run -d --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"--systemd-cgroup: cannot start $unit: Unit $unit was already loaded"* ]]
+	[ ! -e "$SD_STATE/$RR_ID" ]
+	# still there: rlite stops only what systemd made for it
+	[ "$(sd_prop "$unit" ActiveState)" = active ]
+	sd_in systemctl stop "$unit"
+}
