@@ -636,6 +636,7 @@ int rl_container_update(const char *root, const char *id, const struct rl_resour
 	struct rl_state_lock lock _rl_state_lock_ = RL_STATE_LOCK_INIT;
 	_state_free_ struct rl_state *st = NULL;
 	_cg_free_ struct rl_cgroup cg = {0};
+	char unit[2 * NAME_MAX + 16];
 
 	if (load_cg(root, id, true, &lock, &st, &cg, err) < 0)
 		return -1;
@@ -643,7 +644,17 @@ int rl_container_update(const char *root, const char *id, const struct rl_resour
 		return rl_error_set(err, ESRCH, "container not running");
 	if (!cg.n)
 		return rl_error_set(err, ENOTSUP, "container %s has no cgroups to update", id);
-	return rl_cg_apply(&cg, r, NULL, err);
+	if (rl_cg_apply(&cg, r, NULL, err) < 0 ||
+	    rl_systemd_record_load(lock.fd, unit, sizeof(unit), err) < 0)
+		return -1;
+	/* --systemd-cgroup: systemd's properties too, or a daemon-reload
+	 * would put the old limits back */
+	if (unit[0]) {
+		const struct rl_cg_dir *mem = rl_cg_find(&cg, RL_CG_MEMORY);
+
+		return rl_systemd_update(unit, r, mem ? mem->v2 : true, err);
+	}
+	return 0;
 }
 
 /* ---- delete ---------------------------------------------------------------- */

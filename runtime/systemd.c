@@ -133,13 +133,15 @@ static int append_limits(sd_bus_message *m, const struct rl_resources *res, bool
 
 	if (!res)
 		return 0;
-	if (mem && mem->limit.set && mem->limit.v > 0 &&
+	/* -1, "unlimited", is systemd's infinity (UINT64_MAX): an update
+	 * back to no limit reaches the unit too */
+	if (mem && mem->limit.set && (mem->limit.v > 0 || mem->limit.v == -1) &&
 	    PROP(m, v2 ? "MemoryMax" : "MemoryLimit", "t", (uint64_t)mem->limit.v))
 		return r;
 	if (mem && v2 && mem->reservation.set && mem->reservation.v > 0 &&
 	    PROP(m, "MemoryLow", "t", (uint64_t)mem->reservation.v))
 		return r;
-	if (res->pids_limit.set && res->pids_limit.v >= 0 &&
+	if (res->pids_limit.set && res->pids_limit.v >= -1 &&
 	    PROP(m, "TasksMax", "t", (uint64_t)res->pids_limit.v))
 		return r;
 	if (cpu && cpu->shares.set && cpu->shares.v) {
@@ -149,6 +151,9 @@ static int append_limits(sd_bus_message *m, const struct rl_resources *res, bool
 		       : PROP(m, "CPUShares", "t", s))
 			return r;
 	}
+	if (cpu && cpu->quota.set && cpu->quota.v == -1 &&
+	    PROP(m, "CPUQuotaPerSecUSec", "t", UINT64_MAX))
+		return r;
 	if (cpu && cpu->quota.set && cpu->quota.v > 0) {
 		uint64_t period = cpu->period.set && cpu->period.v ? cpu->period.v : 100000;
 		/* systemd's unit: µs of CPU per second of wall clock, rounded up
@@ -282,6 +287,30 @@ int rl_systemd_start(const struct rl_systemd_unit *u, bool *made, struct rl_erro
 				 u->unit, w.result);
 out:
 	sd.slot_unref(slot);
+	sd.close_unref(bus);
+	return r < 0 ? -1 : 0;
+}
+
+int rl_systemd_update(const char *unit, const struct rl_resources *res, bool v2,
+		      struct rl_error *err)
+{
+	sd_bus_error e = SD_BUS_ERROR_NULL;
+	sd_bus_message *m = NULL, *reply = NULL;
+	sd_bus *bus = NULL;
+	bool direct;
+	int r;
+
+	if (load(err) < 0 || connect_bus(&bus, &direct, err) < 0)
+		return -1;
+	r = sd.new_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "SetUnitProperties");
+	if (r >= 0 && (r = sd.append(m, "sb", unit, 1)) >= 0 && (r = sd.open(m, 'a', "(sv)")) >= 0 &&
+	    (r = append_limits(m, res, v2)) >= 0 && (r = sd.close(m)) >= 0)
+		r = sd.call(bus, m, 0, &e, &reply);
+	if (r < 0)
+		bus_error(err, r, &e, "cannot update", unit);
+	sd.msg_unref(reply);
+	sd.msg_unref(m);
+	sd.error_free(&e);
 	sd.close_unref(bus);
 	return r < 0 ? -1 : 0;
 }

@@ -37,6 +37,11 @@ struct rl_systemd_unit {
  * exists, or did, even when its job failed or outlived the wait). */
 int rl_systemd_start(const struct rl_systemd_unit *u, bool *made, struct rl_error *err);
 
+/* `update` of a container whose cgroup is unit: SetUnitProperties
+ * (runtime) with the limits of res that systemd has a property for. */
+int rl_systemd_update(const char *unit, const struct rl_resources *res, bool v2,
+		      struct rl_error *err);
+
 /* StopUnit; a unit that is already gone (a scope whose processes all
  * died is collected by systemd) is no error. */
 int rl_systemd_stop(const char *unit, struct rl_error *err);

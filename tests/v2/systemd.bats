@@ -232,3 +232,25 @@ sd_prop() {
 	[ "$(sd_prop "$unit" ActiveState)" = active ]
 	sd_in systemctl stop "$unit"
 }
+
+@test "v2 systemd: update reaches the unit's properties too: a daemon-reload keeps the new limits" {
+	local unit=rlite-$RR_ID.scope dir=/sys/fs/cgroup/system.slice/rlite-$RR_ID.scope
+	rr_jq '.linux.resources = {"memory": {"limit": 67108864}, "pids": {"limit": 50}}'
+	sd_run_d
+	sd_rlite update --memory 33554432 --pids-limit 20 --cpu-quota 25000 --cpu-period 100000 \
+		"$RR_ID"
+	[ "$(sd_prop "$unit" MemoryMax)" = 33554432 ]
+	[ "$(sd_prop "$unit" TasksMax)" = 20 ]
+	[ "$(sd_prop "$unit" CPUQuotaPerSecUSec)" = 250ms ]
+	sd_in systemctl daemon-reload
+	[ "$(sd_in cat "$dir/memory.max")" = 33554432 ]
+	[ "$(sd_in cat "$dir/pids.max")" = 20 ]
+	[ "$(sd_in cat "$dir/cpu.max")" = "25000 100000" ]
+	# back to no limit: systemd's infinity
+	sd_rlite update --memory -1 --pids-limit -1 "$RR_ID"
+	[ "$(sd_prop "$unit" MemoryMax)" = infinity ]
+	[ "$(sd_prop "$unit" TasksMax)" = infinity ]
+	sd_in systemctl daemon-reload
+	[ "$(sd_in cat "$dir/memory.max")" = max ]
+	[ "$(sd_in cat "$dir/pids.max")" = max ]
+}
