@@ -527,10 +527,12 @@ static int open_for_child(struct rl_launch *c, struct rl_error *err)
 static int make_cgroups(struct rl_launch *c, struct rl_error *err);
 
 /* --systemd-cgroup: the cgroup is a transient unit of systemd's, started
- * with rlite itself as a scope's first process (a scope cannot be empty,
- * and systemd names processes by pid in its own pid namespace, which the
- * container's init is not in); the clone puts the child there too, and
- * rlite leaves again (leave_scope).  Recorded first, for delete --force. */
+ * with rlite itself as a scope's first process: a scope cannot be empty,
+ * and the cgroup must exist before the clone, so that the child is born
+ * in it (CLONE_INTO_CGROUP, and an init that is a grandchild, which a
+ * later move of the child would miss); the clone puts the child there
+ * too, and rlite leaves again (leave_scope).  Recorded first, for delete
+ * --force. */
 static int systemd_unit(struct rl_launch *c, bool v2, struct rl_error *err)
 {
 	const struct rl_linux *lx = c->cfg->linux_;
