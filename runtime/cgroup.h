@@ -129,6 +129,10 @@ int rl_cg_resolve(const struct rl_cg_layout *l, const char *cgroups_path, const 
 int rl_cg_own(const struct rl_cg_layout *l, struct rl_cgroup *out, struct rl_error *err);
 
 /* The path of a "slice:prefix:name" in the systemd tree (see above). */
+/* runc's mapping of cpu.shares [2, 262144] onto cpu.weight [1, 10000]
+ * (out-of-range shares are clamped). */
+uint64_t rl_cg_shares_to_weight(uint64_t shares);
+
 /* "slice:prefix:name" as systemd's names: the slice ("" -> "system.slice")
  * and the unit ("prefix-name.scope", "name.scope" without a prefix, or the
  * name itself when it ends in ".slice").  slice: NAME_MAX + 1 bytes, unit:

@@ -279,8 +279,7 @@ static int plan_memory(struct builder *b, const struct rl_memory *mem)
 
 /* ---- cpu, cpuset ---------------------------------------------------------- */
 
-/* runc's mapping of cpu.shares [2, 262144] onto cpu.weight [1, 10000]. */
-static uint64_t shares_to_weight(uint64_t shares)
+uint64_t rl_cg_shares_to_weight(uint64_t shares)
 {
 	if (shares < 2)
 		shares = 2;
@@ -339,7 +338,8 @@ static int cpu_v2(struct builder *b, const struct rl_cpu *c)
 		return rl_error_set(b->err, 0,
 				    RES "cpu.realtimePeriod: not supported on cgroup v2");
 	if (c->shares.set && c->shares.v &&
-	    add(b, C, "cpu.shares", "cpu.weight", "%" PRIu64, shares_to_weight(c->shares.v)) < 0)
+	    add(b, C, "cpu.shares", "cpu.weight", "%" PRIu64, rl_cg_shares_to_weight(c->shares.v)) <
+		0)
 		return -1;
 	if (quota || period) {
 		if (quota && c->quota.v > 0)

@@ -553,7 +553,7 @@ static int systemd_unit(struct rl_launch *c, bool v2, struct rl_error *err)
 	u.unit = c->sd_unit;
 	u.slice = slice;
 	/* a slice is made empty; the child joins it the cgroupfs way */
-	if (!strstr(c->sd_unit, ".slice") || strcmp(strrchr(c->sd_unit, '.'), ".slice") != 0)
+	if (strcmp(strrchr(c->sd_unit, '.'), ".slice") != 0)
 		u.pid = getpid();
 	if (rl_systemd_record_save(c->lock.fd, c->sd_unit, err) < 0)
 		return -1;

@@ -12,6 +12,7 @@
 
 #include <systemd/sd-bus.h>
 
+#include "runtime/cgroup.h"
 #include "runtime/fds.h"
 
 #define OPT	    "--systemd-cgroup: "
@@ -145,10 +146,13 @@ static int append_limits(sd_bus_message *m, const struct rl_resources *res, bool
 	    PROP(m, "TasksMax", "t", (uint64_t)res->pids_limit.v))
 		return r;
 	if (cpu && cpu->shares.set && cpu->shares.v) {
-		uint64_t s = cpu->shares.v < 2 ? 2 : cpu->shares.v > 262144 ? 262144 : cpu->shares.v;
+		/* systemd takes CPUShares in the kernel's range, [2, 262144] */
+		uint64_t sh = cpu->shares.v < 2	       ? 2
+			      : cpu->shares.v > 262144 ? 262144
+						       : cpu->shares.v;
 
-		if (v2 ? PROP(m, "CPUWeight", "t", 1 + ((s - 2) * 9999) / 262142)
-		       : PROP(m, "CPUShares", "t", s))
+		if (v2 ? PROP(m, "CPUWeight", "t", rl_cg_shares_to_weight(sh))
+		       : PROP(m, "CPUShares", "t", sh))
 			return r;
 	}
 	if (cpu && cpu->quota.set && cpu->quota.v == -1 &&
@@ -162,7 +166,8 @@ static int append_limits(sd_bus_message *m, const struct rl_resources *res, bool
 
 		per_sec = (per_sec + 9999) / 10000 * 10000;
 		if (PROP(m, "CPUQuotaPerSecUSec", "t", per_sec) ||
-		    (cpu->period.set && cpu->period.v && PROP(m, "CPUQuotaPeriodUSec", "t", period)))
+		    (cpu->period.set && cpu->period.v &&
+		     PROP(m, "CPUQuotaPeriodUSec", "t", period)))
 			return r;
 	}
 	return 0;
@@ -283,7 +288,8 @@ int rl_systemd_start(const struct rl_systemd_unit *u, bool *made, struct rl_erro
 			rl_error_set(err, -r, OPT "waiting for systemd to start %s", u->unit);
 	}
 	if (r == 0 && strcmp(w.result, "done") != 0)
-		r = rl_error_set(err, 0, OPT "systemd could not start %s: the job's result is \"%s\"",
+		r = rl_error_set(err, 0,
+				 OPT "systemd could not start %s: the job's result is \"%s\"",
 				 u->unit, w.result);
 out:
 	sd.slot_unref(slot);
@@ -303,8 +309,9 @@ int rl_systemd_update(const char *unit, const struct rl_resources *res, bool v2,
 	if (load(err) < 0 || connect_bus(&bus, &direct, err) < 0)
 		return -1;
 	r = sd.new_call(bus, &m, SD_DEST, SD_PATH, SD_MANAGER, "SetUnitProperties");
-	if (r >= 0 && (r = sd.append(m, "sb", unit, 1)) >= 0 && (r = sd.open(m, 'a', "(sv)")) >= 0 &&
-	    (r = append_limits(m, res, v2)) >= 0 && (r = sd.close(m)) >= 0)
+	if (r >= 0 && (r = sd.append(m, "sb", unit, 1)) >= 0 &&
+	    (r = sd.open(m, 'a', "(sv)")) >= 0 && (r = append_limits(m, res, v2)) >= 0 &&
+	    (r = sd.close(m)) >= 0)
 		r = sd.call(bus, m, 0, &e, &reply);
 	if (r < 0)
 		bus_error(err, r, &e, "cannot update", unit);
@@ -360,7 +367,8 @@ int rl_systemd_record_load(int dirfd, char *unit, size_t unitsz, struct rl_error
 
 	unit[0] = '\0';
 	if (fd < 0)
-		return errno == ENOENT ? 0 : rl_error_set(err, errno, "read \"" RL_SYSTEMD_RECORD "\"");
+		return errno == ENOENT ? 0
+				       : rl_error_set(err, errno, "read \"" RL_SYSTEMD_RECORD "\"");
 	do
 		n = read(fd, unit, unitsz - 1);
 	while (n < 0 && errno == EINTR);
