@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/clock.h"
 #include "runtime/fds.h"
 #include "runtime/procid.h"
 
@@ -132,14 +133,6 @@ static void sleep_ms(long ms)
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 /* ---- making ---------------------------------------------------------------- */
@@ -669,7 +662,8 @@ int rl_cg_freeze(const struct rl_cgroup *cg, bool freeze, struct rl_error *err)
 	const struct rl_cg_dir *d = freezer_dir(cg);
 	const char *file, *value;
 	char path[PATH_MAX];
-	long deadline = now_ms() + 5000, wait = 1;
+	int64_t deadline = rl_now_ms() + 5000;
+	long wait = 1;
 
 	if (!d)
 		return rl_error_set(err, ENOTSUP, "no freezer for this container's cgroups");
@@ -681,7 +675,7 @@ int rl_cg_freeze(const struct rl_cgroup *cg, bool freeze, struct rl_error *err)
 			return rl_error_set(err, errno, "cgroup %s: write \"%s\"", file, value);
 		if (read_frozen(d) == freeze)
 			return 0;
-		if (now_ms() > deadline)
+		if (rl_now_ms() > deadline)
 			return rl_error_set(err, EBUSY, "cgroup %s: %s did not complete", file,
 					    freeze ? "freeze" : "thaw");
 		sleep_ms(wait);
@@ -785,14 +779,14 @@ int rl_cg_kill(const struct rl_cgroup *cg, int sig, struct rl_error *err)
 /* ---- removing ---------------------------------------------------------------- */
 
 /* rmdir, retried while the kernel still counts exiting tasks (EBUSY). */
-static int rmdir_wait(const char *dir, long deadline)
+static int rmdir_wait(const char *dir, int64_t deadline)
 {
 	long wait = 1;
 
 	for (;;) {
 		if (rmdir(dir) == 0 || errno == ENOENT)
 			return 0;
-		if (errno != EBUSY || now_ms() >= deadline)
+		if (errno != EBUSY || rl_now_ms() >= deadline)
 			return -1;
 		sleep_ms(wait);
 		wait = wait < 32 ? wait * 2 : wait;
@@ -801,7 +795,7 @@ static int rmdir_wait(const char *dir, long deadline)
 
 int rl_cg_remove(const struct rl_cgroup *cg, int timeout_ms, struct rl_error *err)
 {
-	long deadline = now_ms() + timeout_ms;
+	int64_t deadline = rl_now_ms() + timeout_ms;
 	char dir[PATH_MAX];
 	int r = 0;
 

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/clock.h"
 #include "runtime/log.h"
 
 /* Without a pidfd (seccomp in the container may refuse pidfd_open for
@@ -29,14 +30,6 @@ struct hook_run {
 	int in_fd;	     /* write end of the hook's stdin; -1 once closed */
 	int64_t deadline_ms; /* CLOCK_MONOTONIC; 0: no timeout */
 };
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void close_fd(int *fd)
 {
@@ -189,7 +182,7 @@ static int poll_timeout(const struct hook_run *r)
 		return POLL_TICK_MS;
 	if (!r->deadline_ms)
 		return -1;
-	left = r->deadline_ms - now_ms();
+	left = r->deadline_ms - rl_now_ms();
 	if (left < 0)
 		return 0;
 	return left > INT_MAX ? INT_MAX : (int)left;
@@ -210,7 +203,7 @@ static int feed_and_wait(struct hook_run *r, const char *data, size_t left, int 
 		rc = try_reap(r, status, err);
 		if (rc != 0)
 			return rc;
-		if (r->deadline_ms && now_ms() >= r->deadline_ms)
+		if (r->deadline_ms && rl_now_ms() >= r->deadline_ms)
 			return 0;
 		if (r->pidfd >= 0)
 			pf[n++] = (struct pollfd){.fd = r->pidfd, .events = POLLIN};
@@ -246,7 +239,7 @@ static int run_one(const struct rl_hook *h, const char *kind, const char *json,
 
 	rl_log("debug", "running %s hook \"%s\"", kind, h->path);
 	if (h->timeout.set && h->timeout.v > 0)
-		r.deadline_ms = now_ms() + h->timeout.v * 1000;
+		r.deadline_ms = rl_now_ms() + h->timeout.v * 1000;
 	rc = spawn(h, &r, err);
 	if (rc == 0)
 		rc = feed_and_wait(&r, json ? json : "", json ? strlen(json) : 0, &status, err);

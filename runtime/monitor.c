@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/clock.h"
 #include "runtime/fault.h"
 #include "runtime/log.h"
 #include "runtime/procid.h"
@@ -45,14 +46,6 @@ static pid_t waitpid_eintr(pid_t pid, int *st, int flags)
 		r = waitpid(pid, st, flags);
 	while (r < 0 && errno == EINTR);
 	return r;
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int rl_monitor_log_path(const char *root, const char *id, char *buf, size_t len,
@@ -444,7 +437,7 @@ static int poll_timeout(const struct mon *m, int64_t deadline)
 	int t = -1;
 
 	if (m->init_done) {
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - rl_now_ms();
 
 		t = left < 0 ? 0 : (int)left;
 	}
@@ -467,8 +460,8 @@ static void monitor_loop(struct mon *m)
 				      {.fd = m->err_r, .events = POLLIN}};
 
 		if (m->init_done && deadline == 0)
-			deadline = now_ms() + RL_MONITOR_DRAIN_MS;
-		if (m->init_done && ((m->out_r < 0 && m->err_r < 0) || now_ms() >= deadline))
+			deadline = rl_now_ms() + RL_MONITOR_DRAIN_MS;
+		if (m->init_done && ((m->out_r < 0 && m->err_r < 0) || rl_now_ms() >= deadline))
 			break;
 		if (poll(p, 3, poll_timeout(m, deadline)) < 0 && errno != EINTR)
 			break;

@@ -7,11 +7,11 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <systemd/sd-bus.h>
 
+#include "runtime/clock.h"
 #include "runtime/cgroup.h"
 #include "runtime/fds.h"
 
@@ -197,14 +197,6 @@ static int on_job_removed(sd_bus_message *m, void *data, sd_bus_error *e)
 	return 0;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
-}
-
 /* The D-Bus error's own words where there are some. */
 static int bus_error(struct rl_error *err, int r, const sd_bus_error *e, const char *what,
 		     const char *unit)
@@ -251,7 +243,7 @@ int rl_systemd_start(const struct rl_systemd_unit *u, bool *made, struct rl_erro
 	sd_bus_slot *slot = NULL;
 	sd_bus *bus = NULL;
 	bool direct;
-	long deadline;
+	int64_t deadline;
 	int r;
 
 	*made = false;
@@ -269,9 +261,9 @@ int rl_systemd_start(const struct rl_systemd_unit *u, bool *made, struct rl_erro
 		sd.call_method(bus, SD_DEST, SD_PATH, SD_MANAGER, "Subscribe", NULL, NULL, "");
 	r = call_start(bus, u, err);
 	*made = r == 0;
-	deadline = now_ms() + JOB_WAIT_MS;
+	deadline = rl_now_ms() + JOB_WAIT_MS;
 	while (r == 0 && !w.done) {
-		long left = deadline - now_ms();
+		int64_t left = deadline - rl_now_ms();
 
 		r = sd.process(bus, NULL);
 		if (r > 0) {

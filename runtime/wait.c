@@ -21,9 +21,9 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/epoll.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "runtime/clock.h"
 #include "runtime/procid.h"
 #include "runtime/safepath.h"
 
@@ -42,14 +42,6 @@ struct watch {
 	bool timed_out;
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 #define DAY_MS 86400000
 
 /* A poll timeout: what is left of the deadline (none: -1), at most cap
@@ -61,7 +53,7 @@ static int left_ms(const struct watch *w, int cap)
 
 	if (w->deadline < 0)
 		return cap;
-	left = w->deadline - now_ms();
+	left = w->deadline - rl_now_ms();
 	if (left < 0)
 		left = 0;
 	if (left > DAY_MS)
@@ -82,7 +74,7 @@ static int await_fd(struct watch *w, int fd, struct rl_error *err)
 		if (r == 0) {
 			/* An infinite wait never returns 0; a deadline a day
 			 * away comes back here until it has passed. */
-			if (w->deadline >= 0 && now_ms() >= w->deadline)
+			if (w->deadline >= 0 && rl_now_ms() >= w->deadline)
 				return 0;
 			continue;
 		}
@@ -144,12 +136,12 @@ static int await_reap(struct watch *w, struct rl_error *err)
 {
 	struct epoll_event ev = {.events = EPOLLIN | EPOLLET};
 	_rl_fd_ int ep = epoll_create1(EPOLL_CLOEXEC);
-	int64_t until = now_ms() + REAP_WAIT_MS;
+	int64_t until = rl_now_ms() + REAP_WAIT_MS;
 
 	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, w->init_fd, &ev) < 0)
 		return rl_error_set(err, errno, "wait: epoll");
 	for (;;) {
-		int64_t left = until - now_ms();
+		int64_t left = until - rl_now_ms();
 		int r;
 
 		if (left < 0)
@@ -178,7 +170,7 @@ static int from_kernel(struct watch *w, const char *why, int *status, struct rl_
 	r = await_reap(w, err);
 	if (r < 0)
 		return -1;
-	if (r == 0 && w->deadline >= 0 && now_ms() >= w->deadline)
+	if (r == 0 && w->deadline >= 0 && rl_now_ms() >= w->deadline)
 		return timed_out(w, "stopped, its init not reaped yet", err);
 	if (r == 0)
 		return rl_error_set(err, 0,
@@ -248,7 +240,7 @@ static int step(struct watch *w, int *status, struct rl_error *err)
 
 int64_t rl_wait_deadline(int64_t timeout_ms)
 {
-	return timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	return timeout_ms < 0 ? -1 : rl_now_ms() + timeout_ms;
 }
 
 int rl_container_wait(const char *root, const char *id, int64_t deadline, int *status,
