@@ -2,12 +2,14 @@
 # bench.sh: rlite next to runc and crun (`make bench`).  See tests/bench/README.md
 # for the design and README.md ("Benchmark") for what each figure means.
 #
-#   tests/bench/bench.sh              the full run (a few minutes)
+#   tests/bench/bench.sh              the full run (about half an hour: the density run is the longest part)
 #   QUICK=1 tests/bench/bench.sh      a smoke run: few rounds, 10 and 100 containers
 #
 # Knobs (environment): ROUNDS (sequential, lifecycle, list/state rounds),
 # PAR_ROUNDS, MEM_ROUNDS, ORPHAN_ROUNDS, COUNTS ("10 100 1000"), PAR ("2 8
-# 32"), TIMEOUT (seconds a command may take), RLITE_BIN, ORPHANS_BIN (the
+# 32"), DENSITY (detached containers of the density run, 1000; 0: none),
+# DENSITY_PODMAN (1: podman, conmon and crun there too; 0: not), TIMEOUT
+# (seconds a command may take), RLITE_BIN, ORPHANS_BIN (the
 # static orphans helper of the tests), BENCH_JSON (default build/bench.json,
 # build/bench.quick.json with QUICK=1, so a smoke run keeps the full baseline).
 #
@@ -26,6 +28,8 @@ BENCH_JSON=${BENCH_JSON:-$top/build/bench$quick_suffix.json}
 driver=$top/build/bench/rlbench
 ORPHANS_BIN=${ORPHANS_BIN:-$top/build/tests/helpers/orphans}
 DEB_BENCH=(runc crun jq busybox-static util-linux gcc)
+DENSITY_PODMAN=${DENSITY_PODMAN:-1}
+if [ "$DENSITY_PODMAN" = 1 ]; then DEB_BENCH+=(podman conmon); fi
 
 say() { printf '%s\n' "$*"; }
 die() {
@@ -89,12 +93,14 @@ if [ "$QUICK" = 1 ]; then
 	MEM_ROUNDS=${MEM_ROUNDS:-2}
 	ORPHAN_ROUNDS=${ORPHAN_ROUNDS:-2}
 	COUNTS=${COUNTS:-10 100}
+	DENSITY=${DENSITY:-20}
 else
 	ROUNDS=${ROUNDS:-100}
 	PAR_ROUNDS=${PAR_ROUNDS:-$((ROUNDS / 5 > 3 ? ROUNDS / 5 : 3))}
 	MEM_ROUNDS=${MEM_ROUNDS:-5}
 	ORPHAN_ROUNDS=${ORPHAN_ROUNDS:-10}
 	COUNTS=${COUNTS:-10 100 1000}
+	DENSITY=${DENSITY:-1000}
 fi
 PAR=${PAR:-2 8 32}
 TIMEOUT=${TIMEOUT:-30}
@@ -135,6 +141,9 @@ cleanup() {
 					--root "$set$name" delete --force >/dev/null 2>&1 || true
 		done
 	done
+	if [ -d "$work/podman" ]; then
+		"$top/tests/bench/podman-as-runc" cleanup >/dev/null 2>&1 || true
+	fi
 	pids=$(tagged_pids)
 	if [ -n "$pids" ]; then
 		# shellcheck disable=SC2086 # a list of pids
@@ -142,10 +151,11 @@ cleanup() {
 		sleep 0.2
 	fi
 	# runc and crun name a container's cgroups after its id, below their own
-	# cgroup in each v1 hierarchy.  (The tmpfs on unified goes with the
-	# namespace.)
+	# cgroup in each v1 hierarchy; podman's parent is /PREFIX, with conmon's
+	# cgroup below it.  (The tmpfs on unified goes with the namespace.)
 	find /sys/fs/cgroup -path /sys/fs/cgroup/unified -prune -o \
-		-depth -type d -name "*$prefix*" -exec rmdir {} + 2>/dev/null || true
+		-type d -name "*$prefix*" -prune -print 2>/dev/null |
+		while read -r m; do find "$m" -depth -type d -exec rmdir {} + 2>/dev/null; done || true
 	left=$(find /sys/fs/cgroup -path /sys/fs/cgroup/unified -prune -o \
 		-type d -name "*$prefix*" -print 2>/dev/null | head -5)
 	[ -z "$left" ] || say "bench: cgroups left behind: $left" >&2
@@ -303,6 +313,35 @@ list_state() {
 	done
 }
 
+# N detached containers (`run --detach`, sleep 1000) of one runtime at a
+# time: started one after another, listed, killed and deleted; what the host
+# holds for each while they run (tests/bench/density-sample).  podman (with
+# conmon and crun) runs the same rootfs, imported as an image, through
+# tests/bench/podman-as-runc.
+density() {
+	local names=("rlite=${bin[rlite]}" "runc=${bin[runc]}" "crun=${bin[crun]}") rc=0
+	if [ "$DENSITY_PODMAN" = 1 ]; then
+		export RLBENCH_PODMAN=$work/podman RLBENCH_PODMAN_IMAGE=localhost/${prefix,,}:latest
+		mkdir -p "$RLBENCH_PODMAN"
+		if tar -C "$work/bundle/rootfs" -c . |
+			"$top/tests/bench/podman-as-runc" import "$RLBENCH_PODMAN_IMAGE" \
+				>"$work/err/podman-import.err" 2>&1; then
+			names+=("podman=$top/tests/bench/podman-as-runc")
+		else
+			say "  podman: cannot import the rootfs as an image, left out:" >&2
+			sed 's/^/    /' "$work/err/podman-import.err" >&2
+		fi
+	fi
+	RLBENCH_WORK=$work "$driver" density -n "$DENSITY" -r 5 -t "$TIMEOUT" -w "$work" \
+		-b "$work/sleep" -i "$prefix" -s dens -x "$top/tests/bench/density-sample" \
+		"${names[@]}" >>"$results" || rc=$?
+	case $rc in
+	0) ;;
+	130) exit 130 ;;
+	*) exit 1 ;;
+	esac
+}
+
 # ---- the report --------------------------------------------------------------
 versions() {
 	jq -n --arg rlite "$("${bin[rlite]}" --version | head -1)" \
@@ -319,11 +358,13 @@ write_json() {
 		--argjson rounds "$ROUNDS" --argjson par_rounds "$PAR_ROUNDS" \
 		--argjson mem_rounds "$MEM_ROUNDS" --argjson orphan_rounds "$ORPHAN_ROUNDS" \
 		--argjson quick "$([ "$QUICK" = 1 ] && echo true || echo false)" \
-		--arg counts "$COUNTS" --arg note "$ns_note" --argjson seconds "$SECONDS" '
+		--arg counts "$COUNTS" --argjson density "$DENSITY" \
+		--arg note "$ns_note" --argjson seconds "$SECONDS" '
 		{date: $date, kernel: $kernel, cpus: $cpus, versions: $versions, quick: $quick,
 		 rounds: $rounds, par_rounds: $par_rounds, mem_rounds: $mem_rounds,
 		 orphan_rounds: $orphan_rounds,
 		 counts: ($counts | split(" ") | map(select(. != "") | tonumber)),
+		 density: $density,
 		 note: $note, seconds: $seconds,
 		 figures: (reduce .[] as $r ({}; .[$r.key][$r.runtime] = ($r | del(.key, .runtime))))}' \
 		"$results" >"$BENCH_JSON.new"
@@ -336,12 +377,13 @@ print_table() {
 	local prev=${BENCH_JSON%.json}.prev.json
 	[ -f "$prev" ] || prev=/dev/null
 	jq -r --slurpfile prev "$prev" --argjson counts "$(jq -c .counts "$BENCH_JSON")" \
-		--arg par "$PAR" -f "$top/tests/bench/table.jq" "$BENCH_JSON"
+		--argjson density "$DENSITY" --arg par "$PAR" -f "$top/tests/bench/table.jq" \
+		"$BENCH_JSON"
 }
 
 # ---- main ----------------------------------------------------------------------
 say "rlite benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cpus, kernel $(uname -r)"
-say "  rounds $ROUNDS (parallel $PAR_ROUNDS, memory $MEM_ROUNDS, orphans $ORPHAN_ROUNDS), counts $COUNTS, timeout ${TIMEOUT}s$([ "$QUICK" = 1 ] && echo ', QUICK')"
+say "  rounds $ROUNDS (parallel $PAR_ROUNDS, memory $MEM_ROUNDS, orphans $ORPHAN_ROUNDS), counts $COUNTS, density $DENSITY, timeout ${TIMEOUT}s$([ "$QUICK" = 1 ] && echo ', QUICK')"
 say "  $ns_note"
 mkdir -p "$work/log" "$work/err"
 make_bundle
@@ -368,6 +410,10 @@ say "5. list and state"
 list_state
 say "7. orphan reaping"
 orphan_reaping
+if [ "$DENSITY" -gt 0 ]; then
+	say "8. density: $DENSITY detached containers of each runtime in turn"
+	density
+fi
 
 write_json
 say ""

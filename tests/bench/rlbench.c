@@ -30,6 +30,16 @@
  *          IDPREFIX-q-NAME-K), leaving them stopped, for `query`.
  *   query  `list` and `state IDPREFIX-q-NAME-0` once per round, with N
  *          containers present: list.N.ms, state.N.ms.
+ *   density  for each runtime in turn, N detached containers of the bundle
+ *          (-b: one whose process sleeps): `run --detach --bundle B ID`
+ *          of each, one after another (dens.N.start_s, the total, and
+ *          dens.N.run_d.ms, each command), `list` with all N running
+ *          (dens.N.list.ms, -r rounds), `kill ID KILL` of each
+ *          (dens.N.kill_s), then `delete --force ID` of each
+ *          (dens.N.delete_s).  Not interleaved: while one runtime's N
+ *          containers run, the -x hook (untimed) samples what the host
+ *          holds for them, so no other runtime's may be there.  The hook
+ *          runs as `HOOK before|running NAME N` with this driver's stdout.
  *   stats  median, min and max of the numbers on stdin, as one such line.
  *
  * Times come from CLOCK_MONOTONIC just before posix_spawn and just after
@@ -106,6 +116,7 @@ static struct {
 	const char *bundle;
 	const char *prefix;
 	const char *set;
+	const char *hook;
 	struct rt rt[MAX_RT];
 	int nrt;
 } opt = {.rounds = 10, .n = 1, .timeout = 30, .set = "seq"};
@@ -131,8 +142,9 @@ static void die(const char *fmt, ...)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: rlbench run|life|par|exec|fill|query [-r ROUNDS] [-n N] [-k FIRST]\n"
-		"         [-t SECONDS] [-f TRUE] -w WORKDIR -b BUNDLE -i IDPREFIX [-s SET]\n"
+		"usage: rlbench run|life|par|exec|fill|query|density [-r ROUNDS] [-n N]\n"
+		"         [-k FIRST] [-t SECONDS] [-f TRUE] [-x HOOK] -w WORKDIR -b BUNDLE\n"
+		"         -i IDPREFIX [-s SET]\n"
 		"         NAME=RUNTIME...\n"
 		"       rlbench stats KEY NAME < numbers\n");
 	exit(2);
@@ -629,6 +641,94 @@ static void mode_query(void)
 	}
 }
 
+/* HOOK PHASE NAME N, untimed, its stdout this driver's (the figures). */
+static void run_hook(const char *phase, const struct rt *rt)
+{
+	char n[16];
+	char *argv[] = {(char *)opt.hook, (char *)phase, (char *)rt->name, n, NULL};
+	posix_spawnattr_t attr;
+	sigset_t none;
+	pid_t pid;
+	int st, rc;
+
+	if (!opt.hook)
+		return;
+	snprintf(n, sizeof(n), "%d", opt.n);
+	fflush(stdout);
+	sigemptyset(&none);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+	rc = posix_spawn(&pid, opt.hook, NULL, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	if (rc != 0)
+		die("%s: %s", opt.hook, strerror(rc));
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			die("waitpid %s: %s", opt.hook, strerror(errno));
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		die("%s %s %s: failed", opt.hook, phase, rt->name);
+}
+
+/* The same command for ids PREFIX-d-NAME-0 .. N-1, one after another:
+ * "{}" in cmd stands for the id.  Returns the seconds from the first spawn
+ * to the last exit. */
+static double each_container(const struct rt *rt, const char *const *cmd, struct series *ms)
+{
+	struct timespec first = {0}, last = {0};
+
+	for (int k = 0; k < opt.n; k++) {
+		struct job j = {0};
+		const char *c[MAX_ARGV] = {0};
+
+		snprintf(j.id, sizeof(j.id), "%s-d-%s-%d", opt.prefix, rt->name, k);
+		for (int a = 0; a < MAX_ARGV - 1 && cmd[a]; a++)
+			c[a] = strcmp(cmd[a], "{}") == 0 ? j.id : cmd[a];
+		run_one(&j, rt, c, 0);
+		if (k == 0)
+			first = j.t0;
+		last = j.t1;
+		if (ms)
+			series_add(ms, ms_between(&j.t0, &j.t1));
+	}
+	return ms_between(&first, &last) / 1e3;
+}
+
+static void mode_density(void)
+{
+	for (int i = 0; i < opt.nrt; i++) {
+		const struct rt *rt = &opt.rt[i];
+		const char *run[] = {"run", "--detach", "--bundle", opt.bundle, "{}", NULL};
+		const char *kill9[] = {"kill", "{}", "KILL", NULL};
+		const char *del[] = {"delete", "--force", "{}", NULL};
+		const char *list[] = {"list", NULL};
+		struct series start = {0}, each = {0}, ls = {0}, kill = {0}, delete = {0};
+		char key[64];
+
+		run_hook("before", rt);
+		series_add(&start, each_container(rt, run, &each));
+		for (int r = 0; r < opt.rounds; r++) {
+			struct job j = {0};
+
+			run_one(&j, rt, list, 0);
+			series_add(&ls, ms_between(&j.t0, &j.t1));
+		}
+		run_hook("running", rt);
+		series_add(&kill, each_container(rt, kill9, NULL));
+		series_add(&delete, each_container(rt, del, NULL));
+		snprintf(key, sizeof(key), "dens.%d.start_s", opt.n);
+		series_print(key, rt->name, &start);
+		snprintf(key, sizeof(key), "dens.%d.run_d.ms", opt.n);
+		series_print(key, rt->name, &each);
+		snprintf(key, sizeof(key), "dens.%d.list.ms", opt.n);
+		series_print(key, rt->name, &ls);
+		snprintf(key, sizeof(key), "dens.%d.kill_s", opt.n);
+		series_print(key, rt->name, &kill);
+		snprintf(key, sizeof(key), "dens.%d.delete_s", opt.n);
+		series_print(key, rt->name, &delete);
+	}
+}
+
 static void mode_stats(int argc, char **argv)
 {
 	struct series s = {0};
@@ -704,7 +804,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	optind = 2;
-	while ((c = getopt(argc, argv, "r:n:k:t:f:w:b:i:s:")) != -1) {
+	while ((c = getopt(argc, argv, "r:n:k:t:f:x:w:b:i:s:")) != -1) {
 		switch (c) {
 		case 'r':
 			opt.rounds = int_arg(optarg, "-r");
@@ -720,6 +820,9 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			opt.floor_true = optarg;
+			break;
+		case 'x':
+			opt.hook = optarg;
 			break;
 		case 'w':
 			opt.work = optarg;
@@ -771,6 +874,8 @@ int main(int argc, char **argv)
 		mode_exec();
 	else if (strcmp(opt.mode, "query") == 0)
 		mode_query();
+	else if (strcmp(opt.mode, "density") == 0)
+		mode_density();
 	else
 		usage();
 	return 0;

@@ -1,6 +1,7 @@
 # The table bench.sh prints, from build/bench.json (the input).
 #   $prev    [] or [the previous bench.json]
 #   $counts  the list/state container counts
+#   $density the density run's container count (0: none)
 #   $par     the parallel counts, as "2 8 32"
 # One row per figure and runtime: median, min, max, the median's ratio to
 # crun's and to runc's, and its change against the previous run.
@@ -25,7 +26,7 @@ def change($a; $b):
 | def head($t): "", $t;
   def row($key; $title; $ratios):
 	($cur.figures[$key] // {}) as $f
-	| ["rlite", "runc", "crun", "floor"][] as $rt
+	| ["rlite", "runc", "crun", "podman", "floor"][] as $rt
 	| select($f[$rt] != null)
 	| $f[$rt] as $s
 	| [($title | pad(30)), ($rt | pad(6)), ($s.median | num | lpad(9)),
@@ -66,4 +67,16 @@ def change($a; $b):
   ($counts[] as $n | row("list.\($n).ms"; "list, N=\($n)"; true)),
   ($counts[] as $n | row("state.\($n).ms"; "state, N=\($n)"; true)),
   head("7. 2,000 orphans exit at once: until rlite's pid-1 shim reaped them all, ms"),
-  row("orphans.reap_ms"; "reaped"; false)
+  row("orphans.reap_ms"; "reaped"; false),
+  (select($density > 0)
+   | "dens.\($density)" as $d
+   | head("8. density: \($density) detached containers (sleep) of one runtime at a time"),
+     row("\($d).start_s"; "run -d of all, s"; true),
+     row("\($d).run_d.ms"; "run -d, each, ms"; true),
+     row("\($d).list.ms"; "list of all, ms"; true),
+     row("\($d).kill_s"; "kill of all, s"; true),
+     row("\($d).delete_s"; "delete --force of all, s"; true),
+     head("   host memory per container while all run, kB"),
+     row("\($d).host_kb"; "MemAvailable drop"; true),
+     row("\($d).rss_kb"; "runtime's processes VmRSS"; false),
+     row("\($d).private_dirty_kb"; "runtime's Private_Dirty"; false))
