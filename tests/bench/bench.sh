@@ -6,10 +6,10 @@
 #   QUICK=1 tests/bench/bench.sh      a smoke run: few rounds, 10 and 100 containers
 #
 # Knobs (environment): ROUNDS (sequential, lifecycle, list/state rounds),
-# PAR_ROUNDS, MEM_ROUNDS, ORPHAN_ROUNDS, COUNTS ("10 100 1000"), PAR ("2 8
-# 32"), DENSITY (detached containers of the density run, 1000; 0: none),
-# DENSITY_PODMAN (1: podman, conmon and crun there too; 0: not), TIMEOUT
-# (seconds a command may take), RLITE_BIN, ORPHANS_BIN (the
+# COLD_ROUNDS, PAR_ROUNDS, MEM_ROUNDS, ORPHAN_ROUNDS, COUNTS ("10 100
+# 1000"), PAR ("2 8 32"), DENSITY (detached containers of the density run,
+# 1000; 0: none), DENSITY_PODMAN (1: podman, conmon and crun there too; 0:
+# not), TIMEOUT (seconds a command may take), RLITE_BIN, ORPHANS_BIN (the
 # static orphans helper of the tests), BENCH_JSON (default build/bench.json,
 # build/bench.quick.json with QUICK=1, so a smoke run keeps the full baseline).
 #
@@ -89,6 +89,7 @@ fi
 QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then
 	ROUNDS=${ROUNDS:-5}
+	COLD_ROUNDS=${COLD_ROUNDS:-2}
 	PAR_ROUNDS=${PAR_ROUNDS:-2}
 	MEM_ROUNDS=${MEM_ROUNDS:-2}
 	ORPHAN_ROUNDS=${ORPHAN_ROUNDS:-2}
@@ -96,6 +97,7 @@ if [ "$QUICK" = 1 ]; then
 	DENSITY=${DENSITY:-20}
 else
 	ROUNDS=${ROUNDS:-100}
+	COLD_ROUNDS=${COLD_ROUNDS:-10}
 	PAR_ROUNDS=${PAR_ROUNDS:-$((ROUNDS / 5 > 3 ? ROUNDS / 5 : 3))}
 	MEM_ROUNDS=${MEM_ROUNDS:-5}
 	ORPHAN_ROUNDS=${ORPHAN_ROUNDS:-10}
@@ -355,13 +357,14 @@ write_json() {
 	[ -f "$BENCH_JSON" ] && mv "$BENCH_JSON" "${BENCH_JSON%.json}.prev.json"
 	jq -s --arg date "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg kernel "$(uname -r)" \
 		--argjson cpus "$(nproc)" --argjson versions "$(versions)" \
-		--argjson rounds "$ROUNDS" --argjson par_rounds "$PAR_ROUNDS" \
+		--argjson rounds "$ROUNDS" --argjson cold_rounds "$COLD_ROUNDS" \
+		--argjson par_rounds "$PAR_ROUNDS" \
 		--argjson mem_rounds "$MEM_ROUNDS" --argjson orphan_rounds "$ORPHAN_ROUNDS" \
 		--argjson quick "$([ "$QUICK" = 1 ] && echo true || echo false)" \
 		--arg counts "$COUNTS" --argjson density "$DENSITY" \
 		--arg note "$ns_note" --argjson seconds "$SECONDS" '
 		{date: $date, kernel: $kernel, cpus: $cpus, versions: $versions, quick: $quick,
-		 rounds: $rounds, par_rounds: $par_rounds, mem_rounds: $mem_rounds,
+		 rounds: $rounds, cold_rounds: $cold_rounds, par_rounds: $par_rounds, mem_rounds: $mem_rounds,
 		 orphan_rounds: $orphan_rounds,
 		 counts: ($counts | split(" ") | map(select(. != "") | tonumber)),
 		 density: $density,
@@ -383,7 +386,7 @@ print_table() {
 
 # ---- main ----------------------------------------------------------------------
 say "rlite benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cpus, kernel $(uname -r)"
-say "  rounds $ROUNDS (parallel $PAR_ROUNDS, memory $MEM_ROUNDS, orphans $ORPHAN_ROUNDS), counts $COUNTS, density $DENSITY, timeout ${TIMEOUT}s$([ "$QUICK" = 1 ] && echo ', QUICK')"
+say "  rounds $ROUNDS (cold $COLD_ROUNDS, parallel $PAR_ROUNDS, memory $MEM_ROUNDS, orphans $ORPHAN_ROUNDS), counts $COUNTS, density $DENSITY, timeout ${TIMEOUT}s$([ "$QUICK" = 1 ] && echo ', QUICK')"
 say "  $ns_note"
 mkdir -p "$work/log" "$work/err"
 make_bundle
@@ -396,6 +399,8 @@ say "  config.json accepted by ${runtimes[*]} (one warm-up run each)"
 
 say "1. sequential run, 6. floor"
 drive_or_fail run -r "$ROUNDS" -f "$work/bundle/rootfs/bin/true"
+say "1b. cold run: the kernel's caches dropped before each"
+drive_or_fail cold -r "$COLD_ROUNDS" -f "$work/bundle/rootfs/bin/true"
 say "2. create / start / delete"
 drive_or_fail life -r "$ROUNDS"
 say "2b. exec of /bin/true into a running container"

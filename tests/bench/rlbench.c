@@ -20,6 +20,10 @@
  *   run    `run --bundle B ID` of the bundle (/bin/true) once per round:
  *          run.ms, run.maxrss_kb.  With -f TRUE also the floor:
  *          `unshare -p -f -m -u -i -n TRUE`, no runtime at all, as "floor".
+ *   cold   as run, but with the kernel's caches dropped before each
+ *          command (untimed: sync, then 3 to /proc/sys/vm/drop_caches), so
+ *          the runtime, its libraries and the rootfs come from the disk
+ *          again, as for the first container after boot: cold.run.ms.
  *   life   `create --pid-file`, `start`, then (untimed) the wait for the
  *          container's init to exit, then `delete` of the stopped container:
  *          create.ms, start.ms, delete.ms and their .maxrss_kb.
@@ -142,7 +146,7 @@ static void die(const char *fmt, ...)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: rlbench run|life|par|exec|fill|query|density [-r ROUNDS] [-n N]\n"
+		"usage: rlbench run|cold|life|par|exec|fill|query|density [-r ROUNDS] [-n N]\n"
 		"         [-k FIRST] [-t SECONDS] [-f TRUE] [-x HOOK] -w WORKDIR -b BUNDLE\n"
 		"         -i IDPREFIX [-s SET]\n"
 		"         NAME=RUNTIME...\n"
@@ -399,6 +403,20 @@ static void run_one(struct job *j, const struct rt *rt, const char *const *cmd, 
 
 static const struct rt floor_rt = {.name = "floor", .bin = "/usr/bin/unshare", .log = "/dev/null"};
 
+/* The floor: the bundle's namespaces and its /bin/true, no runtime. */
+static void run_floor(struct job *j, const char *errpath)
+{
+	*j = (struct job){.rt = &floor_rt,
+			  .argv = {(char *)floor_rt.bin, "-p", "-f", "-m", "-u", "-i", "-n",
+				   (char *)opt.floor_true, NULL}};
+	job_spawn(j, errpath);
+	wait_jobs(j, 1, 0);
+	if (job_failed(j)) {
+		report_failure(j);
+		exit(1);
+	}
+}
+
 static void mode_run(void)
 {
 	struct series ms[MAX_RT + 1] = {0}, rss[MAX_RT + 1] = {0};
@@ -416,16 +434,9 @@ static void mode_run(void)
 			series_add(&rss[i], (double)j.ru.ru_maxrss);
 		}
 		if (opt.floor_true) {
-			struct job j = {.rt = &floor_rt,
-					.argv = {(char *)floor_rt.bin, "-p", "-f", "-m", "-u", "-i",
-						 "-n", (char *)opt.floor_true, NULL}};
+			struct job j = {0};
 
-			job_spawn(&j, errpath);
-			wait_jobs(&j, 1, 0);
-			if (job_failed(&j)) {
-				report_failure(&j);
-				exit(1);
-			}
+			run_floor(&j, errpath);
 			series_add(&ms[opt.nrt], ms_between(&j.t0, &j.t1));
 			series_add(&rss[opt.nrt], (double)j.ru.ru_maxrss);
 		}
@@ -438,6 +449,49 @@ static void mode_run(void)
 		series_print("run.ms", "floor", &ms[opt.nrt]);
 		series_print("run.maxrss_kb", "floor", &rss[opt.nrt]);
 	}
+}
+
+/* Page cache, dentries and inodes dropped: what a first run after boot
+ * finds.  Untimed. */
+static void drop_caches(void)
+{
+	int fd;
+
+	sync();
+	fd = open("/proc/sys/vm/drop_caches", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "3", 1) != 1)
+		die("/proc/sys/vm/drop_caches: %s", strerror(errno));
+	close(fd);
+}
+
+static void mode_cold(void)
+{
+	struct series ms[MAX_RT + 1] = {0};
+	char errpath[PATH_MAX];
+
+	snprintf(errpath, sizeof(errpath), "%s/err/floor.err", opt.work);
+	for (int r = 0; r < opt.rounds; r++) {
+		for (int i = 0; i < opt.nrt; i++) {
+			struct job j = {0};
+			const char *cmd[] = {"run", "--bundle", opt.bundle, j.id, NULL};
+
+			snprintf(j.id, sizeof(j.id), "%s-c-%s-%d", opt.prefix, opt.rt[i].name, r);
+			drop_caches();
+			run_one(&j, &opt.rt[i], cmd, 0);
+			series_add(&ms[i], ms_between(&j.t0, &j.t1));
+		}
+		if (opt.floor_true) {
+			struct job j = {0};
+
+			drop_caches();
+			run_floor(&j, errpath);
+			series_add(&ms[opt.nrt], ms_between(&j.t0, &j.t1));
+		}
+	}
+	for (int i = 0; i < opt.nrt; i++)
+		series_print("cold.run.ms", opt.rt[i].name, &ms[i]);
+	if (opt.floor_true)
+		series_print("cold.run.ms", "floor", &ms[opt.nrt]);
 }
 
 static pid_t read_pidfile(const struct rt *rt)
@@ -864,6 +918,8 @@ int main(int argc, char **argv)
 
 	if (strcmp(opt.mode, "run") == 0)
 		mode_run();
+	else if (strcmp(opt.mode, "cold") == 0)
+		mode_cold();
 	else if (strcmp(opt.mode, "life") == 0)
 		mode_life();
 	else if (strcmp(opt.mode, "par") == 0)

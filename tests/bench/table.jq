@@ -40,6 +40,8 @@ def change($a; $b):
    | join(" ")),
   head("1. run: create+start+wait+delete of /bin/true, ms (6. floor: unshare, no runtime)"),
   row("run.ms"; "run"; true),
+  head("1b. run, cold: page cache, dentries and inodes dropped before each, ms"),
+  row("cold.run.ms"; "run, cold"; true),
   head("2. lifecycle commands, ms"),
   row("create.ms"; "create"; true),
   row("start.ms"; "start (/bin/true then exits)"; true),
