@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/openat2.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "spec/config.h"
@@ -614,6 +616,47 @@ static int placeholder(int fd, const char *name, struct rl_state **out)
 	return 0;
 }
 
+/* Most entries need no lock.  state.json is only ever replaced by rename,
+ * so a read without the lock sees a whole file, and a stored status other
+ * than creating or created is not one correct() changes.  So ROOT/ID/
+ * state.json is read with one openat2 (below ROOT, no symlink on the way)
+ * and one read, without opening, locking and checking ROOT/ID first: 4
+ * system calls an entry where the locked way makes 9.  NULL: the entry takes the locked way (no state.json,
+ * one that does not parse or is another id's, or a status to correct), which
+ * also says what is wrong with it. */
+static struct rl_state *list_fast(int rootfd, const char *name)
+{
+	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
+			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+					  RESOLVE_NO_MAGICLINKS};
+	char path[NAME_MAX + sizeof("/" RL_STATE_FILE)];
+	_state_free_ struct rl_state *st = NULL;
+	struct rl_state *out;
+	struct rl_error e = {0};
+	_rl_fd_ int fd = -1;
+	char text[8192];
+	ssize_t len;
+
+	if (snprintf(path, sizeof(path), "%s/" RL_STATE_FILE, name) >= (int)sizeof(path))
+		return NULL;
+	fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+	if (fd < 0)
+		return NULL;
+	/* One read: shorter than the buffer is the whole file.  Were it ever
+	 * cut short, the JSON would not parse and the locked way reads it
+	 * again, to its end. */
+	len = read(fd, text, sizeof(text));
+	if (len <= 0 || (size_t)len == sizeof(text) ||
+	    rl_state_parse(text, (size_t)len, path, &st, &e) < 0)
+		return NULL;
+	if (st->status == RL_STATUS_CREATING || st->status == RL_STATUS_CREATED || !st->id ||
+	    strcmp(st->id, name) != 0)
+		return NULL;
+	out = st;
+	st = NULL;
+	return out;
+}
+
 /* One entry of the root.  Returns -1 only when out of memory: whatever is
  * wrong with the entry itself becomes a warning. */
 static int list_entry(int rootfd, const char *dir, const char *name, struct rl_state_list *l,
@@ -626,6 +669,9 @@ static int list_entry(int rootfd, const char *dir, const char *name, struct rl_s
 
 	if (rl_id_validate(name, &e) < 0)
 		return add_warning(l, err, "skipping \"%s\": %s", dir, e.msg);
+	st = list_fast(rootfd, name);
+	if (st)
+		return add_state(l, &st, err);
 	fd = openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 && errno == ENOENT)
 		return 0; /* deleted since readdir */
