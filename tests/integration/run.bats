@@ -800,6 +800,8 @@ pidfd_wait_exited() {
 		--pidfd-socket "$RR_DIR/create.sock" --bundle "$RR_BUNDLE" "$RR_ID" \
 		</dev/null >"$RR_DIR/create.log" 2>&1
 	pid=$("$RLITE_BIN" --root "$RR_STATE" state "$RR_ID" | jq .pid)
+	# the receiver writes what it got in its own time
+	rr_wait_for grep -q '^pid: ' "$RR_DIR/create.out"
 	[ "$(sed -n 1,3p "$RR_DIR/create.out")" = $'payload: standard\nfds: 1\npid: '"$pid" ]
 	"$RLITE_BIN" --root "$RR_STATE" start "$RR_ID"
 	pidfd_wait_exited create

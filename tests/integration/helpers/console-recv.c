@@ -19,7 +19,7 @@
  * With -P it stands in for a --pidfd-socket caller instead: the fd must be
  * a pidfd, and FILE gets, after the two lines above,
  *
- *   pid: <the pid it refers to, from /proc/self/fdinfo>
+ *   pid: <the pid it refers to, from /proc/self/fdinfo; -1 once reaped>
  *   exited                          (once it polls readable: the process ended)
  *
  * PIDFILE gets the pid of the background receiver, for the test's cleanup.
@@ -121,17 +121,22 @@ static void pidfd_out(int fd, long deadline)
 	char path[64], line[256];
 	struct pollfd pf = {.fd = fd, .events = POLLIN};
 	FILE *f;
-	long pid = -1, left;
+	long pid = 0, left;
+	int found = 0;
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 	f = fopen(path, "re");
 	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "Pid: %ld", &pid) == 1)
+		if (sscanf(line, "Pid: %ld", &pid) == 1) {
+			found = 1;
 			break;
+		}
 	if (f)
 		fclose(f);
-	if (pid < 0)
+	if (!found)
 		die("the received fd is not a pidfd (no Pid: in %s)", path);
+	/* "Pid: -1": a pidfd whose process is gone already (a workload that
+	 * exits at once, reaped before we got here) */
 	fprintf(out, "pid: %ld\n", pid);
 	fflush(out);
 	while ((left = deadline - now_ms()) > 0) {
