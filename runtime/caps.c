@@ -21,14 +21,26 @@
  * with EINVAL past it.  Asked of the kernel rather than read from
  * /proc/sys/kernel/cap_last_cap: inside the container that file is
  * reached through the container's own mounts, and a smaller number there
- * would leave the newer capabilities in the bounding set. */
+ * would leave the newer capabilities in the bounding set.  A binary search
+ * (6 calls, not 41), and asked once per process: the answer cannot change,
+ * and a fork inherits it. */
 int rl_caps_kernel_last(void)
 {
-	int last;
+	static int last = -1;
+	int lo = 0, hi = 63;
 
-	for (last = 0; last < 63; last++)
-		if (prctl(PR_CAPBSET_READ, last + 1, 0, 0, 0) < 0)
-			break;
+	if (last >= 0)
+		return last;
+	/* capability 0 always exists; find the largest readable one */
+	while (lo < hi) {
+		int mid = lo + (hi - lo + 1) / 2;
+
+		if (prctl(PR_CAPBSET_READ, mid, 0, 0, 0) < 0)
+			hi = mid - 1;
+		else
+			lo = mid;
+	}
+	last = lo;
 	return last;
 }
 
@@ -47,33 +59,24 @@ static bool has(uint64_t mask, int cap)
 	return (mask >> cap) & 1;
 }
 
+/* Drops every capability not in the bounding set asked for, one
+ * PR_CAPBSET_DROP each: a drop that returns 0 is done (dropping one that
+ * is not there succeeds too), so each result is the check that nothing
+ * stays behind, and no read-back is needed. */
 int rl_caps_apply_bounding(const struct rl_capabilities *c, struct rl_error *err)
 {
 	int last = rl_caps_kernel_last();
 	uint64_t bnd = c ? c->bounding : 0;
 
-	capng_clear(CAPNG_SELECT_BOUNDS);
-	for (int cap = 0; cap <= last; cap++)
-		if (has(bnd, cap) && capng_update(CAPNG_ADD, CAPNG_BOUNDING_SET, cap) < 0)
-			return rl_error_set(err, errno ? errno : EINVAL,
-					    "process.capabilities.bounding: libcap-ng: add %d",
-					    cap);
-	errno = 0;
-	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
-		/* libcap-ng fails without an errno when CAP_SETPCAP is not
-		 * effective: it then does not even try PR_CAPBSET_DROP. */
-		return rl_error_set(err, errno ? errno : EPERM,
-				    "process.capabilities.bounding: drop from bounding set%s",
-				    errno ? "" : " (CAP_SETPCAP not in the effective set)");
-	/* Trust, but verify: a capability left in the bounding set is a silent
-	 * privilege leak, so read back what the kernel now has. */
 	for (int cap = 0; cap <= last; cap++) {
 		char b[32];
 
-		if (!has(bnd, cap) && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) > 0)
-			return rl_error_set(
-			    err, EPERM, "process.capabilities.bounding: %s still in bounding set",
-			    cap_label(cap, b, sizeof(b)));
+		if (has(bnd, cap) || prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
+			continue;
+		return rl_error_set(err, errno,
+				    "process.capabilities.bounding: drop %s from the bounding set%s",
+				    cap_label(cap, b, sizeof(b)),
+				    errno == EPERM ? " (CAP_SETPCAP not in the effective set)" : "");
 	}
 	return 0;
 }

@@ -518,6 +518,7 @@ _Noreturn void rl_child_run(struct rl_launch *c)
 	eo.host_procfd = c->host_procfd;
 	/* The pid-1 shim forks off here: the rootfs is final, and none of the
 	 * process settings (user, caps, seccomp) are applied yet. */
+	c->shim.procfd = c->procfd;
 	if (r == 0 && c->shim.enabled)
 		r = rl_shim_fork(&c->shim, &c->shim_ready, &e);
 	if (r == 0)

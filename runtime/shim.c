@@ -2,9 +2,10 @@
  *
  * Order of rl_shim_fork(), and why:
  *
- *   1. remember which signals the caller ignores (the workload keeps those
- *      ignored, everything else back to SIG_DFL), build the seccomp filter
- *      (it allocates: done while malloc may still call brk/mmap);
+ *   1. find which signals have a handler here (the workload puts those
+ *      back to SIG_DFL; what is ignored stays ignored, as the caller left
+ *      it), build the seccomp filter (it allocates: done while malloc may
+ *      still call brk/mmap);
  *   2. block every signal but the fault ones and open the signalfd, before
  *      the fork, so that nothing sent between the fork and the loop is lost;
  *   3. become a session leader: the workload gets its own process group,
@@ -49,6 +50,7 @@
 #include <unistd.h>
 
 #include "runtime/caps.h"
+#include "runtime/procfs.h"
 #include "runtime/procid.h"
 #include "spec/state.h"
 
@@ -94,7 +96,7 @@ static const char *const shim_syscalls[] = {
 };
 
 struct prep {
-	sigset_t ignored; /* SIG_IGN in the caller: stays so in the workload */
+	sigset_t caught; /* a handler here: SIG_DFL in the workload */
 	sigset_t oldmask;
 	scmp_filter_ctx filter;
 	int sfd;
@@ -219,7 +221,7 @@ int rl_shim_config(const struct rl_config *cfg, bool new_pidns, enum rl_init_mod
 	bool on = true, dbg = false;
 	const char *reason = "no pid namespace of its own";
 
-	*o = (struct rl_shim_opts){.log_fd = -1};
+	*o = (struct rl_shim_opts){.log_fd = -1, .procfd = -1};
 	if (annot_bool(cfg, RL_SHIM_ANNOT, &on, err) < 0 ||
 	    annot_bool(cfg, RL_SHIM_ANNOT_GROUP, &o->signal_group, err) < 0 ||
 	    annot_bool(cfg, RL_SHIM_ANNOT_DEBUG, &dbg, err) < 0 ||
@@ -612,17 +614,39 @@ static void prep_undo(struct prep *p)
 		seccomp_release(p->filter);
 }
 
-static int prepare(struct prep *p, struct rl_error *err)
+/* The signals with a handler, from SigCgt in procfd's self/status: one
+ * read instead of a sigaction() for each of 64.  Bit N-1 is signal N.
+ * Without procfd, or where it cannot be read: sigaction() it is. */
+static void find_caught(int procfd, sigset_t *caught)
+{
+	char buf[4096], *line = NULL;
+	struct rl_error e = {0};
+	unsigned long long mask;
+
+	sigemptyset(caught);
+	if (procfd >= 0 && rl_procfs_read(procfd, "self/status", buf, sizeof(buf), &e) >= 0)
+		line = strstr(buf, "\nSigCgt:\t");
+	if (!line) {
+		for (int sig = 1; sig < NSIG; sig++) {
+			struct sigaction sa;
+
+			if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler != SIG_IGN &&
+			    sa.sa_handler != SIG_DFL)
+				sigaddset(caught, sig);
+		}
+		return;
+	}
+	mask = strtoull(line + sizeof("\nSigCgt:\t") - 1, NULL, 16);
+	for (int sig = 1; sig < NSIG && sig <= 64; sig++)
+		if (mask & (1ULL << (sig - 1)))
+			sigaddset(caught, sig);
+}
+
+static int prepare(struct prep *p, int procfd, struct rl_error *err)
 {
 	sigset_t all;
 
-	sigemptyset(&p->ignored);
-	for (int sig = 1; sig < NSIG; sig++) {
-		struct sigaction sa;
-
-		if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
-			sigaddset(&p->ignored, sig);
-	}
+	find_caught(procfd, &p->caught);
 	if (build_filter(&p->filter, err) < 0)
 		return -1;
 	if (pipe2(p->ready, O_CLOEXEC) < 0)
@@ -664,7 +688,8 @@ static int wait_shim(int fd, struct rl_error *err)
 }
 
 /* The workload's side: own process group, foreground on a controlling
- * terminal, then the caller's signal state minus the caller's handlers.
+ * terminal, then the caller's signal state minus the caller's handlers
+ * (SIG_DFL for each, before the mask opens; SIG_IGN and SIG_DFL stay).
  * *ready: the end of the lockdown pipe, for rl_shim_wait. */
 static int child_start(struct prep *p, int *ready)
 {
@@ -684,7 +709,7 @@ static int child_start(struct prep *p, int *ready)
 	for (int sig = 1; sig < NSIG; sig++) {
 		struct sigaction dfl = {.sa_handler = SIG_DFL};
 
-		if (sig != SIGKILL && sig != SIGSTOP && !sigismember(&p->ignored, sig))
+		if (sig != SIGKILL && sig != SIGSTOP && sigismember(&p->caught, sig))
 			sigaction(sig, &dfl, NULL); /* EINVAL for glibc's own: fine */
 	}
 	sigemptyset(&none);
@@ -780,7 +805,7 @@ int rl_shim_fork(const struct rl_shim_opts *o, int *ready, struct rl_error *err)
 	struct prep p = {.sfd = -1, .ready = {-1, -1}};
 	pid_t pid;
 
-	if (prepare(&p, err) < 0) {
+	if (prepare(&p, o->procfd, err) < 0) {
 		prep_undo(&p);
 		return -1;
 	}

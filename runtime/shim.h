@@ -71,6 +71,7 @@ struct rl_shim_opts {
 	bool log_json;	   /* --log-format json */
 	const char *id;	   /* the container id, for the log lines; may be NULL */
 	bool dumpable;	   /* rootless: stay dumpable (shim.c, lockdown) */
+	int procfd;	   /* a procfs (procfs.h) for self/status, or -1 */
 };
 
 /* Whether a container gets the shim (--init, rlite.conf's init): always,

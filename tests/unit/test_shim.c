@@ -20,6 +20,7 @@
 #include "runtime/clone.h"
 #include "runtime/procid.h"
 #include "runtime/conf.h"
+#include "runtime/procfs.h"
 #include "runtime/shim.h"
 #include "tap.h"
 
@@ -209,7 +210,7 @@ static int finish(struct run *r, char *out, size_t len)
 
 static struct rl_shim_opts opts(void)
 {
-	return (struct rl_shim_opts){.enabled = true, .log_fd = -1};
+	return (struct rl_shim_opts){.enabled = true, .log_fd = -1, .procfd = -1};
 }
 
 static int wl_exit42(struct run *r)
@@ -488,16 +489,26 @@ static void test_exits(void)
 {
 	struct run r;
 	struct rl_shim_opts o = opts();
+	struct rl_error e = {0};
 	char out[256];
 
 	start(&r, &o, wl_exit42, NULL);
 	is_int(finish(&r, out, sizeof(out)), 42, "the workload's exit code is the shim's");
 	start(&r, &o, wl_term_self, NULL);
 	is_int(finish(&r, out, sizeof(out)), 143, "a workload killed by SIGTERM: 143");
+	/* without a procfs: every signal is taken for a handled one */
 	start(&r, &o, wl_sigstate, caller_signals);
 	is_int(finish(&r, out, sizeof(out)), 0, "clean signal state: ran");
 	is_str(out, "pipe=ign usr2=dfl term=dfl blocked=0 pgid=1",
 	       "... ignored stays ignored, handled becomes default, empty mask, own group");
+	/* with one: the handled ones are read from SigCgt */
+	o.procfd = rl_procfs_open(false, &e);
+	ok(o.procfd >= 0, "a procfs for the shim");
+	start(&r, &o, wl_sigstate, caller_signals);
+	is_int(finish(&r, out, sizeof(out)), 0, "clean signal state from SigCgt: ran");
+	is_str(out, "pipe=ign usr2=dfl term=dfl blocked=0 pgid=1",
+	       "... the same: ignored stays ignored, handled becomes default");
+	close(o.procfd);
 }
 
 static void test_orphans(void)
