@@ -64,6 +64,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -417,40 +418,6 @@ static void run_floor(struct job *j, const char *errpath)
 	}
 }
 
-static void mode_run(void)
-{
-	struct series ms[MAX_RT + 1] = {0}, rss[MAX_RT + 1] = {0};
-	char errpath[PATH_MAX];
-
-	snprintf(errpath, sizeof(errpath), "%s/err/floor.err", opt.work);
-	for (int r = 0; r < opt.rounds; r++) {
-		for (int i = 0; i < opt.nrt; i++) {
-			struct job j = {0};
-			const char *cmd[] = {"run", "--bundle", opt.bundle, j.id, NULL};
-
-			snprintf(j.id, sizeof(j.id), "%s-r-%s-%d", opt.prefix, opt.rt[i].name, r);
-			run_one(&j, &opt.rt[i], cmd, 0);
-			series_add(&ms[i], ms_between(&j.t0, &j.t1));
-			series_add(&rss[i], (double)j.ru.ru_maxrss);
-		}
-		if (opt.floor_true) {
-			struct job j = {0};
-
-			run_floor(&j, errpath);
-			series_add(&ms[opt.nrt], ms_between(&j.t0, &j.t1));
-			series_add(&rss[opt.nrt], (double)j.ru.ru_maxrss);
-		}
-	}
-	for (int i = 0; i < opt.nrt; i++) {
-		series_print("run.ms", opt.rt[i].name, &ms[i]);
-		series_print("run.maxrss_kb", opt.rt[i].name, &rss[i]);
-	}
-	if (opt.floor_true) {
-		series_print("run.ms", "floor", &ms[opt.nrt]);
-		series_print("run.maxrss_kb", "floor", &rss[opt.nrt]);
-	}
-}
-
 /* Page cache, dentries and inodes dropped: what a first run after boot
  * finds.  Untimed. */
 static void drop_caches(void)
@@ -464,9 +431,12 @@ static void drop_caches(void)
 	close(fd);
 }
 
-static void mode_cold(void)
+/* run and cold: `run` of the bundle per runtime and round, and the floor;
+ * cold drops the caches before each and reports no memory figure. */
+static void mode_run(bool cold)
 {
-	struct series ms[MAX_RT + 1] = {0};
+	struct series ms[MAX_RT + 1] = {0}, rss[MAX_RT + 1] = {0};
+	const char *key = cold ? "cold.run.ms" : "run.ms";
 	char errpath[PATH_MAX];
 
 	snprintf(errpath, sizeof(errpath), "%s/err/floor.err", opt.work);
@@ -475,23 +445,33 @@ static void mode_cold(void)
 			struct job j = {0};
 			const char *cmd[] = {"run", "--bundle", opt.bundle, j.id, NULL};
 
-			snprintf(j.id, sizeof(j.id), "%s-c-%s-%d", opt.prefix, opt.rt[i].name, r);
-			drop_caches();
+			snprintf(j.id, sizeof(j.id), "%s-%c-%s-%d", opt.prefix, cold ? 'c' : 'r',
+				 opt.rt[i].name, r);
+			if (cold)
+				drop_caches();
 			run_one(&j, &opt.rt[i], cmd, 0);
 			series_add(&ms[i], ms_between(&j.t0, &j.t1));
+			series_add(&rss[i], (double)j.ru.ru_maxrss);
 		}
 		if (opt.floor_true) {
 			struct job j = {0};
 
-			drop_caches();
+			if (cold)
+				drop_caches();
 			run_floor(&j, errpath);
 			series_add(&ms[opt.nrt], ms_between(&j.t0, &j.t1));
+			series_add(&rss[opt.nrt], (double)j.ru.ru_maxrss);
 		}
 	}
-	for (int i = 0; i < opt.nrt; i++)
-		series_print("cold.run.ms", opt.rt[i].name, &ms[i]);
-	if (opt.floor_true)
-		series_print("cold.run.ms", "floor", &ms[opt.nrt]);
+	for (int i = 0; i <= opt.nrt; i++) {
+		const char *name = i < opt.nrt ? opt.rt[i].name : "floor";
+
+		if (i == opt.nrt && !opt.floor_true)
+			break;
+		series_print(key, name, &ms[i]);
+		if (!cold)
+			series_print("run.maxrss_kb", name, &rss[i]);
+	}
 }
 
 static pid_t read_pidfile(const struct rt *rt)
@@ -916,10 +896,8 @@ int main(int argc, char **argv)
 	sigaddset(&waitset, SIGTERM);
 	sigprocmask(SIG_BLOCK, &waitset, NULL);
 
-	if (strcmp(opt.mode, "run") == 0)
-		mode_run();
-	else if (strcmp(opt.mode, "cold") == 0)
-		mode_cold();
+	if (strcmp(opt.mode, "run") == 0 || strcmp(opt.mode, "cold") == 0)
+		mode_run(strcmp(opt.mode, "cold") == 0);
 	else if (strcmp(opt.mode, "life") == 0)
 		mode_life();
 	else if (strcmp(opt.mode, "par") == 0)
