@@ -52,6 +52,43 @@ static int check_mount_ids(const struct rl_config *cfg, struct rl_error *err)
 	return 0;
 }
 
+/* process.user's ids are ids of the new user namespace.  One that is not
+ * mapped fails setresgid, setgroups or setresuid in the child with a bare
+ * EINVAL, with the container half made; and where the namespace will deny
+ * setgroups (rl_userns_denies_setgroups), additionalGids cannot be given at
+ * all.  Both said here, naming the field, before anything starts. */
+static int check_user_ids(const struct rl_config *cfg, struct rl_error *err)
+{
+	const struct rl_linux *lx = cfg->linux_;
+	const struct rl_user *u = &cfg->process->user;
+
+	if (!rl_userns_maps_id(lx->uid_mappings, lx->n_uid_mappings, u->uid))
+		return rl_error_set(err, 0,
+				    "config.json: process.user.uid: %u is not mapped in "
+				    "linux.uidMappings",
+				    u->uid);
+	if (!rl_userns_maps_id(lx->gid_mappings, lx->n_gid_mappings, u->gid))
+		return rl_error_set(err, 0,
+				    "config.json: process.user.gid: %u is not mapped in "
+				    "linux.gidMappings",
+				    u->gid);
+	for (size_t i = 0; i < u->n_additional_gids; i++)
+		if (!rl_userns_maps_id(lx->gid_mappings, lx->n_gid_mappings,
+				       u->additional_gids[i]))
+			return rl_error_set(err, 0,
+					    "config.json: process.user.additionalGids[%zu]: %u is not "
+					    "mapped in linux.gidMappings",
+					    i, u->additional_gids[i]);
+	if (u->n_additional_gids &&
+	    rl_userns_denies_setgroups(lx->gid_mappings, lx->n_gid_mappings))
+		return rl_error_set(err, 0,
+				    "config.json: process.user.additionalGids: cannot be set: with "
+				    "only its own gid mapped and no CAP_SETGID, the user namespace "
+				    "has to deny setgroups (user_namespaces(7)); map more gids "
+				    "through /etc/subgid (newgidmap)");
+	return 0;
+}
+
 static int check_userns(const struct rl_config *cfg, const struct rl_ns_plan *plan,
 			struct rl_error *err)
 {
@@ -72,7 +109,7 @@ static int check_userns(const struct rl_config *cfg, const struct rl_ns_plan *pl
 				     &e) < 0 &&
 		    e.errnum != E2BIG)
 			return rl_error_set(err, 0, "%s", e.msg);
-		return check_mount_ids(cfg, err);
+		return check_mount_ids(cfg, err) < 0 ? -1 : check_user_ids(cfg, err);
 	} else if (!plan->present[RL_NS_USER] && (nu || ng)) {
 		return rl_error_set(err, 0, "config.json: linux.%s: set without a user namespace",
 				    nu ? "uidMappings" : "gidMappings");

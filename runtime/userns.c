@@ -192,6 +192,11 @@ static bool own_only(const struct rl_idmap *m, size_t n, uint32_t id)
 	return n == 1 && m[0].host_id == id && m[0].size == 1;
 }
 
+bool rl_userns_denies_setgroups(const struct rl_idmap *gid, size_t n_gid)
+{
+	return !have_cap(CAP_SETGID) && own_only(gid, n_gid, (uint32_t)getegid());
+}
+
 int rl_userns_write_idmaps(pid_t pid, const struct rl_idmap *uid, size_t n_uid,
 			   const char *uid_what, const struct rl_idmap *gid, size_t n_gid,
 			   const char *gid_what, struct rl_error *err)

@@ -28,6 +28,12 @@ bool rl_userns_maps_root(const struct rl_idmap *m, size_t n);
 /* True when container id `id` is inside the mappings.  Pure. */
 bool rl_userns_maps_id(const struct rl_idmap *m, size_t n, uint32_t id);
 
+/* True when the gid_map of a new user namespace with these mappings is
+ * written by this process without CAP_SETGID (rootless, only its own gid
+ * mapped): the kernel then wants "deny" in setgroups first, and setgroups(2)
+ * fails in the namespace for good (user_namespaces(7)). */
+bool rl_userns_denies_setgroups(const struct rl_idmap *gid, size_t n_gid);
+
 /* Parent side: writes /proc/<pid>/uid_map and gid_map from linux.uidMappings
  * and linux.gidMappings for a child that just made a new user namespace.
  * "deny" goes to setgroups first only when the kernel requires it: when

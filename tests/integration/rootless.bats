@@ -262,6 +262,26 @@ rl_args() {
 	[ "$(stat -c %u:%g "$RR_BUNDLE/rootfs/tmp/sub")" = "$((RL_SUB + 999)):$((RL_SUB + 999))" ]
 }
 
+@test "additionalGids: refused with only the user's own gid mapped, given through newgidmap" {
+	rr_jq '.process.user.additionalGids = [0]'
+	run -1 rl_as run --bundle "$RR_BUNDLE" "$RR_ID"
+	[[ "$output" == 'rlite: config.json: process.user.additionalGids: cannot be set: '* ]]
+	[[ "$output" == *'/etc/subgid (newgidmap)' ]]
+	[ -z "$(ls -A "$RR_STATE" 2>/dev/null)" ]
+	rr_jq '.process.user.additionalGids = [70000]'
+	run -1 rl_as run --bundle "$RR_BUNDLE" "$RR_ID"
+	[ "$output" = 'rlite: config.json: process.user.additionalGids[0]: 70000 is not mapped in linux.gidMappings' ]
+	[ -z "$(ls -A "$RR_STATE" 2>/dev/null)" ]
+	command -v newgidmap >/dev/null || skip "no newgidmap (Debian: uidmap; make deps installs it)"
+	rr_jq '.linux.gidMappings = [{"containerID": 0, "hostID": $g, "size": 1},
+			{"containerID": 1, "hostID": $s, "size": 65536}]
+		| .process.user.additionalGids = [1, 1000]' --argjson g "$RL_GID" --argjson s "$RL_SUB"
+	rl_args '["sh","-c","id -G"]'
+	run -0 rl_as run --bundle "$RR_BUNDLE" "$RR_ID"
+	echo "$output"
+	[ "$output" = "0 1 1000" ]
+}
+
 @test "a range /etc/subuid does not give the user is refused naming the mapping" {
 	rr_jq '.linux.uidMappings += [{"containerID": 1, "hostID": 100000, "size": 10}]'
 	run -1 rl_as run --bundle "$RR_BUNDLE" "$RR_ID"

@@ -225,6 +225,31 @@ static void test_check_config(void)
 		f.cfg.n_mounts = 0;
 		f.lx.gid_mappings = &f.map;
 	}
+	{
+		/* process.user's ids are the new namespace's too */
+		uint32_t groups[] = {5, 70000};
+
+		f.proc.user.uid = 65536;
+		is_str(check(&f, &err),
+		       "config.json: process.user.uid: 65536 is not mapped in linux.uidMappings",
+		       "process.user.uid not mapped: refused naming it");
+		f.proc.user.uid = 1000;
+		f.proc.user.gid = 70000;
+		is_str(check(&f, &err),
+		       "config.json: process.user.gid: 70000 is not mapped in linux.gidMappings",
+		       "process.user.gid not mapped: refused naming it");
+		f.proc.user.gid = 1000;
+		f.proc.user.additional_gids = groups;
+		f.proc.user.n_additional_gids = 2;
+		is_str(check(&f, &err),
+		       "config.json: process.user.additionalGids[1]: 70000 is not mapped in "
+		       "linux.gidMappings",
+		       "an additional gid not mapped: refused naming which");
+		f.proc.user.n_additional_gids = 1;
+		/* as root (CAP_SETGID), setgroups is not denied */
+		is_str(check(&f, &err), "ok", "mapped ids: accepted");
+		f.proc.user = (struct rl_user){0};
+	}
 	f.lx.n_namespaces--;
 	is_str(check(&f, &err), "config.json: linux.uidMappings: set without a user namespace",
 	       "maps without a user namespace");
