@@ -54,6 +54,9 @@ teardown() {
 	# runs it)
 	run -0 dpkg-deb -I "$DEB" postrm
 	[[ "$output" == *"rmdir --ignore-fail-on-non-empty /run/rlite"* ]]
+	# remove names the containers still running (deb-install runs it)
+	run -0 dpkg-deb -I "$DEB" prerm
+	[[ "$output" == *"rlite list -q"* ]]
 }
 
 @test "deb: the binary, a man page per command, completions, tools, docs" {
