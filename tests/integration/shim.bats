@@ -281,8 +281,12 @@ sh_fake_tini() {
 	local caller='use POSIX; $SIG{INT} = $SIG{USR2} = "IGNORE";
 		sigprocmask(SIG_BLOCK, POSIX::SigSet->new(SIGHUP));
 		exec @ARGV' want ign
-	# what that caller ignores in all (it inherits the test's own too)
-	want=$(perl -e "$caller" awk '$1 == "SigIgn:" { print $2 }' /proc/self/status)
+	# what that caller ignores in all, through the same wrappers (it
+	# inherits the test's own; timeout catches SIGHUP, which its command
+	# then finds at SIG_DFL however the test had it)
+	want=$(timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" perl -e "$caller" \
+		awk '$1 == "SigIgn:" { print $2 }' /proc/self/status)
+	echo "the caller ignores: $want"
 	run timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" perl -e "$caller" \
 		"$RLITE_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID" </dev/null
 	rr_show
