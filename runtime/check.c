@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,6 +17,14 @@
 int rl_container_check_id(const char *id, struct rl_error *err)
 {
 	return rl_id_validate(id, err);
+}
+
+/* Whether container id `id` is inside linux.uidMappings (uid) or
+ * linux.gidMappings. */
+static bool mapped(const struct rl_linux *lx, bool uid, uint32_t id)
+{
+	return uid ? rl_userns_maps_id(lx->uid_mappings, lx->n_uid_mappings, id)
+		   : rl_userns_maps_id(lx->gid_mappings, lx->n_gid_mappings, id);
 }
 
 /* A mount's uid=N / gid=N (tmpfs, devpts ...) names an id of the new user
@@ -39,8 +48,7 @@ static int check_mount_ids(const struct rl_config *cfg, struct rl_error *err)
 			id = strtoul(o->v[j] + 4, &end, 10);
 			if (errno || end == o->v[j] + 4 || *end || id > UINT32_MAX)
 				continue; /* not a number: the file system's to judge */
-			if (uid ? rl_userns_maps_id(lx->uid_mappings, lx->n_uid_mappings, (uint32_t)id)
-				: rl_userns_maps_id(lx->gid_mappings, lx->n_gid_mappings, (uint32_t)id))
+			if (mapped(lx, uid, (uint32_t)id))
 				continue;
 			return rl_error_set(err, 0,
 					    "config.json: mounts[%zu].options[%zu]: \"%s\": %s %lu "
@@ -57,28 +65,31 @@ static int check_mount_ids(const struct rl_config *cfg, struct rl_error *err)
  * EINVAL, with the container half made; and where the namespace will deny
  * setgroups (rl_userns_denies_setgroups), additionalGids cannot be given at
  * all.  Both said here, naming the field, before anything starts. */
+/* field (a printf format with the index, when it has one) names id. */
+static int check_mapped(const struct rl_linux *lx, bool uid, uint32_t id, const char *field,
+			size_t i, struct rl_error *err)
+{
+	char name[64];
+
+	if (mapped(lx, uid, id))
+		return 0;
+	snprintf(name, sizeof(name), field, i);
+	return rl_error_set(err, 0, "config.json: process.user.%s: %u is not mapped in linux.%s",
+			    name, id, uid ? "uidMappings" : "gidMappings");
+}
+
 static int check_user_ids(const struct rl_config *cfg, struct rl_error *err)
 {
 	const struct rl_linux *lx = cfg->linux_;
 	const struct rl_user *u = &cfg->process->user;
 
-	if (!rl_userns_maps_id(lx->uid_mappings, lx->n_uid_mappings, u->uid))
-		return rl_error_set(err, 0,
-				    "config.json: process.user.uid: %u is not mapped in "
-				    "linux.uidMappings",
-				    u->uid);
-	if (!rl_userns_maps_id(lx->gid_mappings, lx->n_gid_mappings, u->gid))
-		return rl_error_set(err, 0,
-				    "config.json: process.user.gid: %u is not mapped in "
-				    "linux.gidMappings",
-				    u->gid);
+	if (check_mapped(lx, true, u->uid, "uid", 0, err) < 0 ||
+	    check_mapped(lx, false, u->gid, "gid", 0, err) < 0)
+		return -1;
 	for (size_t i = 0; i < u->n_additional_gids; i++)
-		if (!rl_userns_maps_id(lx->gid_mappings, lx->n_gid_mappings,
-				       u->additional_gids[i]))
-			return rl_error_set(err, 0,
-					    "config.json: process.user.additionalGids[%zu]: %u is not "
-					    "mapped in linux.gidMappings",
-					    i, u->additional_gids[i]);
+		if (check_mapped(lx, false, u->additional_gids[i], "additionalGids[%zu]", i, err) <
+		    0)
+			return -1;
 	if (u->n_additional_gids &&
 	    rl_userns_denies_setgroups(lx->gid_mappings, lx->n_gid_mappings))
 		return rl_error_set(err, 0,

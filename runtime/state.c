@@ -620,10 +620,10 @@ static int placeholder(int fd, const char *name, struct rl_state **out)
  * so a read without the lock sees a whole file, and a stored status other
  * than creating or created is not one correct() changes.  So ROOT/ID/
  * state.json is read with one openat2 (below ROOT, no symlink on the way)
- * and one read, without opening, locking and checking ROOT/ID first: 4
- * system calls an entry where the locked way makes 9.  NULL: the entry takes the locked way (no state.json,
- * one that does not parse or is another id's, or a status to correct), which
- * also says what is wrong with it. */
+ * and one read, without opening, locking and checking ROOT/ID first: 3
+ * system calls an entry where the locked way makes 9.  NULL: the entry
+ * takes the locked way (no state.json, one that does not parse or is
+ * another id's, or a status to correct), which also says what is wrong. */
 static struct rl_state *list_fast(int rootfd, const char *name)
 {
 	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,

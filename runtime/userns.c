@@ -205,8 +205,7 @@ int rl_userns_write_idmaps(pid_t pid, const struct rl_idmap *uid, size_t n_uid,
 	char buf[MAP_BUF];
 
 	bool uid_direct = have_cap(CAP_SETUID) || own_only(uid, n_uid, (uint32_t)geteuid());
-	bool gid_privileged = have_cap(CAP_SETGID);
-	bool gid_direct = gid_privileged || own_only(gid, n_gid, (uint32_t)getegid());
+	bool gid_direct = have_cap(CAP_SETGID) || own_only(gid, n_gid, (uint32_t)getegid());
 
 	if (procfd < 0)
 		return -1;
@@ -228,7 +227,8 @@ int rl_userns_write_idmaps(pid_t pid, const struct rl_idmap *uid, size_t n_uid,
 	 * parent namespace that is not needed, and denying would break
 	 * process.user.additionalGids.  newgidmap, setuid root, is such a
 	 * writer: after it setgroups stays allowed. */
-	if (gid_direct && !gid_privileged && write_proc(procfd, pid, "setgroups", "deny", err) < 0)
+	if (rl_userns_denies_setgroups(gid, n_gid) &&
+	    write_proc(procfd, pid, "setgroups", "deny", err) < 0)
 		return -1;
 	if (uid_direct) {
 		rl_userns_format(uid, n_uid, uid_what, buf, sizeof(buf), err);
