@@ -107,10 +107,19 @@ int rl_cg_read_path(const char *path, char *buf, size_t len)
 	return (int)got;
 }
 
-int rl_cg_write_path(const char *path, const char *value)
+int rl_cg_write_fd(int fd, const char *value)
 {
 	size_t len = strlen(value);
 	ssize_t n;
+
+	do
+		n = write(fd, value, len);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? errno : (size_t)n != len ? EIO : 0;
+}
+
+int rl_cg_write_path(const char *path, const char *value)
+{
 	int fd, e;
 
 	do
@@ -118,10 +127,7 @@ int rl_cg_write_path(const char *path, const char *value)
 	while (fd < 0 && errno == EINTR);
 	if (fd < 0)
 		return -1;
-	do
-		n = write(fd, value, len);
-	while (n < 0 && errno == EINTR);
-	e = n < 0 ? errno : (size_t)n != len ? EIO : 0;
+	e = rl_cg_write_fd(fd, value);
 	close(fd);
 	errno = e;
 	return e ? -1 : 0;

@@ -147,6 +147,8 @@ int rl_cg_read_path(const char *path, char *buf, size_t len);
 /* value written with one open and one write(2) (a cgroup file takes a value
  * per write; a short write would be another value): 0, or -1 with errno. */
 int rl_cg_write_path(const char *path, const char *value);
+/* value written to an open cgroup file with one write(2): 0, or an errno. */
+int rl_cg_write_fd(int fd, const char *value);
 
 /* An absolute path without "." or ".." components and without empty ones
  * ("//", a trailing "/"), or "/": a cgroup path that stays where it says.

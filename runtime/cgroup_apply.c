@@ -11,6 +11,7 @@
 #include "runtime/cgroup.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -286,24 +287,40 @@ int rl_cg_plan_apply(const struct rl_cgroup *cg, const struct rl_cg_plan *p, str
 
 /* ---- device rules ------------------------------------------------------------- */
 
-static int device_write(const struct rl_cg_dir *d, const struct rl_device_rule *r,
-			struct rl_error *err)
+/* devices.allow and devices.deny, each opened at its first rule and kept
+ * for the rest: the kernel takes one rule per write(), whatever the
+ * offset, so one open serves them all. */
+struct device_files {
+	int fd[2]; /* [0] devices.deny, [1] devices.allow; -1 until opened */
+};
+
+static int device_write(const struct rl_cg_dir *d, struct device_files *f,
+			const struct rl_device_rule *r, struct rl_error *err)
 {
 	const char *file = r->allow ? "devices.allow" : "devices.deny";
-	char line[96];
-	int e;
+	int *fd = &f->fd[r->allow], e;
+	char line[96], path[PATH_MAX];
 
 	if (rl_cg_device_line(r, line, sizeof(line)) < 0)
 		return rl_error_set(
 		    err, 0, "linux.resources.devices: cgroup %s: device rule too long", file);
-	if ((e = write_file(d, file, line)))
+	if (*fd < 0) {
+		if (strlen(rl_cg_dir_path(d, file, path, sizeof(path))) >= sizeof(path) - 1)
+			errno = ENAMETOOLONG;
+		else
+			do
+				*fd = open(path, O_WRONLY | O_CLOEXEC);
+			while (*fd < 0 && errno == EINTR);
+	}
+	e = *fd < 0 ? errno : rl_cg_write_fd(*fd, line);
+	if (e)
 		return rl_error_set(err, e, "linux.resources.devices: cgroup %s: write \"%s\"",
 				    file, line);
 	return 0;
 }
 
-int rl_cg_devices_v1(const struct rl_cg_dir *d, const struct rl_device_rule *rules, size_t n,
-		     struct rl_error *err)
+static int devices_v1(const struct rl_cg_dir *d, struct device_files *f,
+		      const struct rl_device_rule *rules, size_t n, struct rl_error *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		struct rl_device_rule r = rules[i];
@@ -314,14 +331,26 @@ int rl_cg_devices_v1(const struct rl_cg_dir *d, const struct rl_device_rule *rul
 		if (rl_cg_device_line(&r, line, sizeof(line)) == 0 && strcmp(line, "a") != 0 &&
 		    (r.type == 'a' || r.type == 0)) {
 			r.type = 'c';
-			if (device_write(d, &r, err) < 0)
+			if (device_write(d, f, &r, err) < 0)
 				return -1;
 			r.type = 'b';
 		}
-		if (device_write(d, &r, err) < 0)
+		if (device_write(d, f, &r, err) < 0)
 			return -1;
 	}
 	return 0;
+}
+
+int rl_cg_devices_v1(const struct rl_cg_dir *d, const struct rl_device_rule *rules, size_t n,
+		     struct rl_error *err)
+{
+	struct device_files f = {{-1, -1}};
+	int rc = devices_v1(d, &f, rules, n, err);
+
+	for (int i = 0; i < 2; i++)
+		if (f.fd[i] >= 0)
+			close(f.fd[i]);
+	return rc;
 }
 
 /* ---- all of it ------------------------------------------------------------------ */

@@ -39,7 +39,7 @@ bool rl_rootless_map_is_userns(const char *uid_map)
 	return inside != 0 || outside != 0 || count != 4294967295UL || uid_map[used] != '\0';
 }
 
-bool rl_running_in_userns(void)
+static bool read_in_userns(void)
 {
 	_rl_fd_ int fd = open("/proc/self/uid_map", O_RDONLY | O_CLOEXEC);
 	char buf[4096];
@@ -54,6 +54,16 @@ bool rl_running_in_userns(void)
 		return false;
 	buf[n] = '\0';
 	return rl_rootless_map_is_userns(buf);
+}
+
+bool rl_running_in_userns(void)
+{
+	/* rlite's own process never changes user namespace: read once */
+	static int in = -1;
+
+	if (in < 0)
+		in = read_in_userns();
+	return in;
 }
 
 bool rl_rootless_resolve(int mode, uid_t euid, bool in_userns)

@@ -28,7 +28,9 @@ int rl_rootless_parse(const char *v);
 bool rl_rootless_map_is_userns(const char *uid_map);
 
 /* Whether this process runs in a user namespace other than the initial
- * one (reads /proc/self/uid_map; false when it cannot be read). */
+ * one (reads /proc/self/uid_map once, then remembers; false when it cannot
+ * be read).  For rlite's own process: a child that has entered a new user
+ * namespace must not ask. */
 bool rl_running_in_userns(void);
 
 /* auto: rootless when the effective uid is not 0, or it is 0 inside a user

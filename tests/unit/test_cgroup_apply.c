@@ -300,15 +300,17 @@ static void test_devices_v1_scratch(void)
 	mkdir(dir, 0755);
 	touch(dir, "devices.allow");
 	touch(dir, "devices.deny");
-	/* Regular files are overwritten by each open + write, as the kernel's
-	 * take one rule per write: only the last write of each shows. */
+	/* Each file is opened once per call and takes one rule per write, as
+	 * the kernel's do; a regular file shows a call's rules one after the
+	 * other (and a new call's from the start). */
 	ok(rl_cg_devices_v1(&d, &deny_all, 1, &e) == 0, "deny all");
 	is_str(slurp(dir, "devices.deny"), "a", "... devices.deny gets \"a\"");
 	ok(rl_cg_devices_v1(&d, &c13, 1, &e) == 0, "allow c 1:3");
 	is_str(slurp(dir, "devices.allow"), "c 1:3 rwm", "... devices.allow gets it");
 	touch(dir, "devices.allow");
 	ok(rl_cg_devices_v1(&d, &mknod_any, 1, &e) == 0, "allow a *:* m");
-	is_str(slurp(dir, "devices.allow"), "b *:* m", "... written as c then b (b last)");
+	is_str(slurp(dir, "devices.allow"), "c *:* mb *:* m",
+	       "... written as c then b, through one open");
 	unlink(strcat(strcpy(text, dir), "/devices.deny"));
 	ok(rl_cg_devices_v1(&d, &deny_all, 1, &e) < 0, "no devices.deny: fails");
 	is_str(rl_error_text(&e, text, sizeof(text)),
