@@ -105,18 +105,88 @@ int rl_sync_fork_report(int fd, const char *what, struct rl_error *err)
 	return 0;
 }
 
-int rl_sync_recv(int fd, struct rl_sync_msg *m, struct rl_error *err)
+int rl_sync_send_fds(int fd, enum rl_sync_type type, const int *fds, size_t n)
 {
+	union {
+		char buf[CMSG_SPACE(RL_SYNC_MAX_FDS * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct rl_sync_msg m = {.type = type};
+	struct iovec iov = {.iov_base = &m, .iov_len = offsetof(struct rl_sync_msg, text) + 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct cmsghdr *c;
+	ssize_t r;
+
+	if (n > RL_SYNC_MAX_FDS) {
+		errno = E2BIG;
+		return -1;
+	}
+	if (n) {
+		memset(&u, 0, sizeof(u));
+		msg.msg_control = u.buf;
+		msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(n * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, n * sizeof(int));
+	}
+	do
+		r = sendmsg(fd, &msg, MSG_NOSIGNAL);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -1 : 0;
+}
+
+/* One message, and the fds that came with it (at most max into fds, *nfds
+ * of them; any beyond max are closed and counted). */
+static int recv_msg(int fd, struct rl_sync_msg *m, int *fds, size_t max, size_t *nfds,
+		    struct rl_error *err)
+{
+	union {
+		char buf[CMSG_SPACE(RL_SYNC_MAX_FDS * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
 	ssize_t n;
 
 	memset(m, 0, sizeof(*m));
+	*nfds = 0;
 	do
-		n = recv(fd, m, sizeof(*m), 0);
+		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return rl_error_set(err, errno, "read the sync channel");
-	if (n == 0)
-		return 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		size_t k = c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS
+			       ? (c->cmsg_len - CMSG_LEN(0)) / sizeof(int)
+			       : 0;
+
+		for (size_t i = 0; i < k; i++, (*nfds)++) {
+			int f;
+
+			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (*nfds < max)
+				fds[*nfds] = f;
+			else
+				close(f);
+		}
+	}
+	if (msg.msg_flags & MSG_CTRUNC)
+		(*nfds)++; /* never what the caller expects */
+	return n == 0 ? 0 : (int)n;
+}
+
+int rl_sync_recv(int fd, struct rl_sync_msg *m, struct rl_error *err)
+{
+	size_t nfds;
+	int n = recv_msg(fd, m, NULL, 0, &nfds, err);
+
+	if (n <= 0)
+		return n;
 	if ((size_t)n < offsetof(struct rl_sync_msg, text) || m->type < RL_SYNC_USERNS ||
 	    m->type > RL_SYNC_NETDEV)
 		return rl_error_set(err, EPROTO, "sync channel: malformed message");
@@ -124,18 +194,29 @@ int rl_sync_recv(int fd, struct rl_sync_msg *m, struct rl_error *err)
 	return 1;
 }
 
-int rl_sync_expect(int fd, enum rl_sync_type type, struct rl_error *err)
+int rl_sync_expect_fds(int fd, enum rl_sync_type type, int *fds, size_t n, struct rl_error *err)
 {
 	struct rl_sync_msg m;
-	int r = rl_sync_recv(fd, &m, err);
+	size_t got = 0;
+	int r = recv_msg(fd, &m, fds, n, &got, err);
 
-	if (r < 0)
-		return -1;
-	if (r == 0)
-		return rl_error_set(err, EPIPE, "sync channel: the runtime went away");
-	if (m.type != type)
-		return rl_error_set(err, EPROTO, "sync channel: unexpected message %u", m.type);
-	return 0;
+	if (r > 0 && ((size_t)r < offsetof(struct rl_sync_msg, text) || m.type != type))
+		r = rl_error_set(err, EPROTO, "sync channel: unexpected message %u", m.type);
+	else if (r > 0 && got != n)
+		r = rl_error_set(err, EPROTO, "sync channel: message %u came with %zu fds, not %zu",
+				 m.type, got, n);
+	else if (r == 0)
+		r = rl_error_set(err, EPIPE, "sync channel: the runtime went away");
+	if (r > 0)
+		return 0;
+	for (size_t i = 0; i < got && i < n; i++)
+		close(fds[i]);
+	return -1;
+}
+
+int rl_sync_expect(int fd, enum rl_sync_type type, struct rl_error *err)
+{
+	return rl_sync_expect_fds(fd, type, NULL, 0, err);
 }
 
 void rl_sync_to_error(const struct rl_sync_msg *m, struct rl_error *err)

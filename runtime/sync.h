@@ -18,7 +18,7 @@ enum rl_sync_type {
 	RL_SYNC_PID,	    /* child -> parent: the container init is `pid` */
 	RL_SYNC_READY,	    /* child -> parent: set up, about to exec */
 	RL_SYNC_ERROR,	    /* child -> parent: failed; errnum, hint, text */
-	RL_SYNC_CGROUP,	    /* child -> parent: answer GO once I am in my cgroups */
+	RL_SYNC_CGROUP,	    /* child -> parent: answer GO with the fds I join my cgroups by */
 	RL_SYNC_NETDEV,	    /* child -> parent: in my namespaces; move linux.netDevices */
 };
 
@@ -46,6 +46,14 @@ int rl_sync_recv(int fd, struct rl_sync_msg *m, struct rl_error *err);
 /* Child side: waits for a message of this type; -1 with err set on EOF,
  * on another type or on a failure. */
 int rl_sync_expect(int fd, enum rl_sync_type type, struct rl_error *err);
+
+/* A message of type (no text) with n fds attached (SCM_RIGHTS, at most
+ * RL_SYNC_MAX_FDS); the caller keeps its own copies.  0 or -1 (errno). */
+#define RL_SYNC_MAX_FDS 64
+int rl_sync_send_fds(int fd, enum rl_sync_type type, const int *fds, size_t n);
+/* rl_sync_expect for such a message: exactly n fds into fds (O_CLOEXEC),
+ * else -1 with err set and none of them kept. */
+int rl_sync_expect_fds(int fd, enum rl_sync_type type, int *fds, size_t n, struct rl_error *err);
 
 /* Forks into the pid namespace the caller joined or unshared (only its
  * children enter it).  The parent side sends RL_SYNC_PID with the child's
