@@ -283,13 +283,22 @@ static void rmdir_up(char *dir, size_t mount_len, int levels)
 	}
 }
 
-/* Undoes a failed rl_cg_make: only the levels it made, so that a
+/* Whether this call of make_dirs makes d: not yet made, and v2 if only
+ * the v2 directories are asked for. */
+static bool wanted(const struct rl_cg_dir *d, bool v2_only)
+{
+	return !d->made && (!v2_only || d->v2);
+}
+
+/* Undoes a failed make_dirs: only the levels it made, so that a
  * directory that was there (another container's) is never touched. */
-static void unmake(const struct rl_cgroup *cg, size_t n)
+static void unmake(const struct rl_cgroup *cg, size_t n, bool v2_only)
 {
 	char dir[PATH_MAX];
 
 	for (size_t i = 0; i < n; i++) {
+		if (!wanted(&cg->d[i], v2_only))
+			continue;
 		rl_cg_dir_path(&cg->d[i], NULL, dir, sizeof(dir));
 		rmdir_up(dir, strlen(cg->d[i].mount), cg->d[i].created);
 	}
@@ -328,15 +337,28 @@ void rl_cg_adopt(struct rl_cgroup *cg)
 	cg->adopted = true;
 }
 
-int rl_cg_make(struct rl_cgroup *cg, struct rl_error *err)
+static int make_dirs(struct rl_cgroup *cg, bool v2_only, struct rl_error *err)
 {
 	for (size_t i = 0; i < cg->n; i++) {
-		if (make_one(&cg->d[i], cg->adopted, err) < 0) {
-			unmake(cg, i + 1);
+		if (wanted(&cg->d[i], v2_only) && make_one(&cg->d[i], cg->adopted, err) < 0) {
+			unmake(cg, i + 1, v2_only);
 			return -1;
 		}
 	}
+	for (size_t i = 0; i < cg->n; i++)
+		if (wanted(&cg->d[i], v2_only))
+			cg->d[i].made = true;
 	return 0;
+}
+
+int rl_cg_make(struct rl_cgroup *cg, struct rl_error *err)
+{
+	return make_dirs(cg, false, err);
+}
+
+int rl_cg_make_v2(struct rl_cgroup *cg, struct rl_error *err)
+{
+	return make_dirs(cg, true, err);
 }
 
 /* ---- the record -------------------------------------------------------------- */
@@ -498,14 +520,15 @@ int rl_cg_load(int dirfd, struct rl_cgroup *cg, struct rl_error *err)
 
 /* ---- joining ------------------------------------------------------------------ */
 
-int rl_cg_open_procs(const struct rl_cgroup *cg, int *fds, struct rl_error *err)
+int rl_cg_open_join(const struct rl_cgroup *cg, int *fds, struct rl_error *err)
 {
 	char path[PATH_MAX];
 
 	for (size_t i = 0; i < cg->n; i++)
 		fds[i] = -1;
 	for (size_t i = 0; i < cg->n; i++) {
-		rl_cg_dir_path(&cg->d[i], "cgroup.procs", path, sizeof(path));
+		rl_cg_dir_path(&cg->d[i], cg->d[i].v2 ? "cgroup.procs" : "tasks", path,
+			       sizeof(path));
 		fds[i] = open(path, O_WRONLY | O_CLOEXEC);
 		if (fds[i] < 0) {
 			int e = errno;

@@ -97,6 +97,7 @@ struct rl_cg_dir {
 	char *path;	/* relative to mount, starting with '/', never "/" */
 	int created;	/* how many trailing components of path we made */
 	char *name;	/* a named v1 hierarchy's name (rl_cg_resolve), else NULL */
+	bool made;	/* rl_cg_make made (or found) it in this process */
 };
 
 struct rl_cgroup {
@@ -173,6 +174,9 @@ void rl_cg_adopt(struct rl_cgroup *cg);
  * holds processes is refused: "cgroup \"DIR\": already in use by other
  * processes".  On failure what it made is removed. */
 int rl_cg_make(struct rl_cgroup *cg, struct rl_error *err);
+/* The same for the v2 directory alone (the one clone3 can put a child
+ * into); a later rl_cg_make makes the others and leaves it. */
+int rl_cg_make_v2(struct rl_cgroup *cg, struct rl_error *err);
 /* Before anything is made or recorded: counts the components of each path
  * that do not exist yet (created, which rl_cg_make then starts from), and
  * refuses a directory that holds processes as rl_cg_make does: a record
@@ -196,12 +200,22 @@ int rl_cg_load(int dirfd, struct rl_cgroup *cg, struct rl_error *err);
 int rl_cg_record_format(const struct rl_cgroup *cg, char **out, size_t *len, struct rl_error *err);
 int rl_cg_record_parse(const char *text, size_t len, struct rl_cgroup *cg, struct rl_error *err);
 
-/* For the child: fds of cgroup.procs, opened for writing by the runtime,
- * so that the permission (checked against the opener) holds in a user
- * namespace too.  n fds (cg->n), -1 where not needed (v2 when clone3 puts
- * the child there, see rl_cg_v2_fd).  O_CLOEXEC. */
-int rl_cg_open_procs(const struct rl_cgroup *cg, int *fds, struct rl_error *err);
-/* In the child: writes "0" (itself) to each fd and closes it. */
+/* For a process that joins by itself (rl_cg_join_fds): the file of each
+ * directory it writes "0" to, opened for writing by the runtime, so that
+ * the permission (checked against the opener) holds in a user namespace
+ * too.  n fds (cg->n), O_CLOEXEC.
+ *
+ * A v1 directory's is `tasks`: a thread that moves itself there takes no
+ * global lock, where a write to cgroup.procs takes cgroup_threadgroup_rwsem
+ * for writing, and the first such write after a quiet while waits for an
+ * RCU grace period (milliseconds; it was the largest single cost of a
+ * container's start on v1 and hybrid hosts).  Moving the thread is moving
+ * the process only because the joiner is single-threaded, as every rlite
+ * process is.  A v2 directory's is cgroup.procs (cgroup.threads cannot
+ * leave the threaded domain): clone3 puts the child there instead where it
+ * can (rl_cg_v2_fd). */
+int rl_cg_open_join(const struct rl_cgroup *cg, int *fds, struct rl_error *err);
+/* In the joining process: writes "0" (itself) to each fd >= 0 and closes it. */
 int rl_cg_join_fds(const struct rl_cgroup *cg, int *fds, struct rl_error *err);
 /* Moves process pid into every directory (its cgroup.procs). */
 int rl_cg_move(const struct rl_cgroup *cg, pid_t pid, struct rl_error *err);

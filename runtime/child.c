@@ -348,22 +348,39 @@ static int child_cgroups(struct rl_launch *c, struct rl_error *err)
 	return child_cgroups_joined(c, err);
 }
 
-/* Late mode (child.h): the parent makes the cgroups while we mount and
- * moves us into them; we wait for that only where it matters: the cgroup
- * mount (its view is our cgroup), the cgroup namespace (rooted where we
- * are when we make it) and the shim's fork (the workload must be born
- * inside).  Once. */
+/* Late mode (child.h): the parent makes the cgroups while we mount, and
+ * answers with the fds we join them by; we ask only where it matters: the
+ * cgroup mount (its view is our cgroup), the cgroup namespace (rooted
+ * where we are when we make it) and the shim's fork (the workload must be
+ * born inside).  Once. */
 static int child_cgroups_late(void *arg, struct rl_error *err)
 {
 	struct rl_launch *c = arg;
+	int got[RL_SYNC_MAX_FDS], *fds, r;
+	size_t n = 0, k = 0;
 
 	if (!c->cg_late || c->cg_joined)
 		return 0;
+	/* the parent's order: every directory but the v2 one we were born in */
+	for (size_t i = 0; i < c->cg.n; i++)
+		n += !(c->cg_into && c->cg.d[i].v2);
+	if (n > RL_SYNC_MAX_FDS)
+		return rl_error_set(err, E2BIG, "cgroups: %zu directories to join", n);
 	if (rl_sync_send_type(c->sync[1], RL_SYNC_CGROUP) < 0)
 		return rl_error_set(err, errno, "sync channel: send");
-	if (rl_sync_expect(c->sync[1], RL_SYNC_GO, err) < 0)
+	if (rl_sync_expect_fds(c->sync[1], RL_SYNC_GO, got, n, err) < 0)
 		return -1;
-	return child_cgroups_joined(c, err);
+	fds = calloc(c->cg.n ? c->cg.n : 1, sizeof(*fds));
+	if (!fds) {
+		for (size_t i = 0; i < n; i++)
+			close(got[i]);
+		return rl_error_set(err, ENOMEM, "cgroups");
+	}
+	for (size_t i = 0; i < c->cg.n; i++)
+		fds[i] = c->cg_into && c->cg.d[i].v2 ? -1 : got[k++];
+	r = rl_cg_join_fds(&c->cg, fds, err);
+	free(fds);
+	return r < 0 ? -1 : child_cgroups_joined(c, err);
 }
 
 /* The rootfs, in the order runtime.md "Lifecycle" and runc give: mounts

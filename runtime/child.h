@@ -82,15 +82,16 @@ struct rl_launch {
 	/* Without cgroups of its own (none made, none on the host): ours,
 	 * which a "cgroup" mount then shows (rl_cg_own). */
 	struct rl_cgroup cg_own;
-	int *cg_fds;   /* cgroup.procs of each directory, for the child; or NULL */
+	int *cg_fds;   /* what the child joins each directory by (rl_cg_open_join); or NULL */
 	int cg_v2fd;   /* the v2 directory for CLONE_INTO_CGROUP, or -1 */
 	bool cg_into;  /* the clone put the child into cg_v2fd's cgroup */
 	bool cg_newns; /* child: unshare the cgroup namespace once joined */
 	bool cg_made;  /* directories may exist: cleanup removes them */
-	/* v1 hierarchies: the directories are made and the child moved into
-	 * them after the clone (rl_launch_cgroups_late), while the child sets
-	 * up its mounts; it waits for that (RL_SYNC_CGROUP) before anything
-	 * that needs them.  v2 alone: made before, CLONE_INTO_CGROUP. */
+	/* v1 hierarchies: the directories are made after the clone
+	 * (rl_launch_cgroups_late), while the child sets up its mounts;
+	 * before anything that needs them it asks (RL_SYNC_CGROUP) and gets
+	 * the fds it joins by.  A hybrid host's v2 directory is made before,
+	 * CLONE_INTO_CGROUP; v2 alone: all made before. */
 	bool cg_late;
 	bool cg_joined;	 /* child: in its cgroups */
 	/* --systemd-cgroup: the unit (systemd.h), once asked for; sd_inside:

@@ -147,6 +147,8 @@ static void fault_msg(const struct rl_sync_msg *m)
 		RL_FAULT_POINT(names[m->type]);
 }
 
+static int send_join_fds(struct rl_launch *c, struct rl_error *err);
+
 /* rl_fg_msg_fn: one message from the child.  0: go on, 1: ready, <0:
  * failure. */
 static int handle_msg(void *arg, const struct rl_sync_msg *m, struct rl_error *err)
@@ -185,10 +187,8 @@ static int handle_msg(void *arg, const struct rl_sync_msg *m, struct rl_error *e
 			return rl_error_set(err, errno, "sync channel: send");
 		return 0;
 	case RL_SYNC_CGROUP:
-		/* rl_launch_cgroups_late moved it before we got here. */
-		if (rl_sync_send_type(c->sync[0], RL_SYNC_GO) < 0)
-			return rl_error_set(err, errno, "sync channel: send");
-		return 0;
+		/* rl_launch_cgroups_late made them before we got here */
+		return send_join_fds(c, err);
 	case RL_SYNC_READY:
 		c->ready = true;
 		return 1;
@@ -501,27 +501,57 @@ static const char *first_limit(const struct rl_config *cfg)
 	return r->unified.n ? "unified" : NULL;
 }
 
-/* What the child needs to join: cgroup.procs of every directory, opened
- * here (the kernel checks the opener, so this holds in a user namespace),
- * and the v2 directory for CLONE_INTO_CGROUP; all above the workload's
- * preserved fds. */
-static int open_for_child(struct rl_launch *c, struct rl_error *err)
+/* What the child writes itself into (rl_cg_open_join), opened here: the
+ * kernel checks the opener, so this holds in a user namespace. */
+static int open_join(struct rl_launch *c, struct rl_error *err)
 {
-	int min_fd = 3 + c->o->preserve_fds;
-
 	c->cg_fds = calloc(c->cg.n, sizeof(*c->cg_fds));
 	if (!c->cg_fds)
 		return rl_error_set(err, ENOMEM, "cgroups");
-	if (rl_cg_open_procs(&c->cg, c->cg_fds, err) < 0) {
+	if (rl_cg_open_join(&c->cg, c->cg_fds, err) < 0) {
 		free(c->cg_fds);
 		c->cg_fds = NULL;
 		return -1;
 	}
-	for (size_t i = 0; i < c->cg.n; i++)
-		if (move_above(&c->cg_fds[i], min_fd, err) < 0)
-			return -1;
+	return 0;
+}
+
+/* The v2 directory for CLONE_INTO_CGROUP, above the workload's preserved
+ * fds (the child inherits it). */
+static int open_v2_for_clone(struct rl_launch *c, struct rl_error *err)
+{
 	c->cg_v2fd = rl_cg_v2_fd(&c->cg, NULL);
-	return move_above(&c->cg_v2fd, min_fd, err);
+	return move_above(&c->cg_v2fd, 3 + c->o->preserve_fds, err);
+}
+
+/* Before the clone: the fds to join, inherited by the child, and the v2
+ * directory; all above the workload's preserved fds. */
+static int open_for_child(struct rl_launch *c, struct rl_error *err)
+{
+	if (open_join(c, err) < 0)
+		return -1;
+	for (size_t i = 0; i < c->cg.n; i++)
+		if (move_above(&c->cg_fds[i], 3 + c->o->preserve_fds, err) < 0)
+			return -1;
+	return open_v2_for_clone(c, err);
+}
+
+/* Late mode, on the child's RL_SYNC_CGROUP: GO, with the fds it joins by:
+ * every directory's but the v2 one clone3 put it into, in order (the
+ * child skips the same ones). */
+static int send_join_fds(struct rl_launch *c, struct rl_error *err)
+{
+	int fds[RL_SYNC_MAX_FDS];
+	size_t n = 0;
+
+	for (size_t i = 0; c->cg_fds && i < c->cg.n; i++)
+		if (!(c->cg_into && c->cg.d[i].v2))
+			if (n++ < RL_SYNC_MAX_FDS)
+				fds[n - 1] = c->cg_fds[i];
+	if (rl_sync_send_fds(c->sync[0], RL_SYNC_GO, fds, n) < 0)
+		return rl_error_set(err, errno, "sync channel: send the cgroup fds");
+	close_cg_fds(c);
+	return 0;
 }
 
 static int make_cgroups(struct rl_launch *c, struct rl_error *err);
@@ -616,12 +646,13 @@ int rl_launch_cgroups(struct rl_launch *c, struct rl_error *err)
 	if (r == 0 && !c->o->no_cgroups)
 		r = rl_cg_resolve(&lay, lx ? lx->cgroups_path : NULL, c->o->id,
 				  c->o->systemd_cgroup, &c->cg, err);
-	/* With v1 hierarchies the child has to be moved (cgroup.procs) in
-	 * any case, and the first move after a while waits for an RCU grace
-	 * period: the directories are made after the clone, in parallel with
-	 * the child's mounts.  A grandchild init (a pid namespace joined by
-	 * path) would not follow its parent's move; rootless falls back to
-	 * no cgroups, which the child must know before it mounts. */
+	/* Late mode: with v1 hierarchies the directories are made after the
+	 * clone, in parallel with the child's first mounts, and the child
+	 * writes itself into them when it must be there (rl_cg_open_join);
+	 * a hybrid host's v2 directory is made before, for clone3 to put the
+	 * child into.  A grandchild init (a pid namespace joined by path) is
+	 * not the process that would write; rootless falls back to no
+	 * cgroups, which the child must know before it mounts. */
 	c->cg_late = c->cg.n && lay.mode != RL_CG_UNIFIED && !c->plan.join_any && !c->o->rootless;
 	v2 = lay.mode == RL_CG_UNIFIED;
 	rl_cg_layout_free(&lay);
@@ -632,7 +663,12 @@ int rl_launch_cgroups(struct rl_launch *c, struct rl_error *err)
 	if (rl_cg_prepare(&c->cg, err) < 0 || rl_cg_save(c->lock.fd, &c->cg, err) < 0 ||
 	    (c->o->systemd_cgroup && systemd_unit(c, v2, err) < 0))
 		return -1;
-	return c->cg_late ? 0 : make_cgroups(c, err);
+	if (!c->cg_late)
+		return make_cgroups(c, err);
+	if (rl_cg_make_v2(&c->cg, err) < 0)
+		return -1;
+	c->cg_made = true;
+	return open_v2_for_clone(c, err);
 }
 
 /* Makes the directories and applies linux.resources. */
@@ -658,14 +694,12 @@ static int make_cgroups(struct rl_launch *c, struct rl_error *err)
 	c->cg_made = true;
 	if (rl_cg_apply(&c->cg, lx ? lx->resources : NULL, c->cfg, err) < 0)
 		return -1;
-	return c->cg_late ? 0 : open_for_child(c, err);
+	return c->cg_late ? open_join(c, err) : open_for_child(c, err);
 }
 
 int rl_launch_cgroups_late(struct rl_launch *c, struct rl_error *err)
 {
-	if (!c->cg_late)
-		return 0;
-	return make_cgroups(c, err) < 0 || rl_cg_move(&c->cg, c->init, err) < 0 ? -1 : 0;
+	return c->cg_late ? make_cgroups(c, err) : 0;
 }
 
 void rl_launch_cgroups_remove(struct rl_launch *c)

@@ -24,8 +24,9 @@ int rl_launch_prepare(struct rl_launch *l, struct rl_error *err);
 int rl_launch_cgroups(struct rl_launch *l, struct rl_error *err);
 
 /* Late mode (l->cg_late), right after rl_launch_spawn: makes the
- * directories, applies linux.resources and moves the child into them.
- * Nothing to do otherwise. */
+ * directories, applies linux.resources and opens the files the child
+ * joins them by (sent when it asks, RL_SYNC_CGROUP).  Nothing to do
+ * otherwise. */
 int rl_launch_cgroups_late(struct rl_launch *l, struct rl_error *err);
 
 /* Kills whatever is left in the container's cgroups and removes them

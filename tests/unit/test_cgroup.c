@@ -387,6 +387,79 @@ static void test_make_remove(void)
 	rl_cg_free(&cg);
 }
 
+/* Late mode's order: the v2 directory first (the child is born in it),
+ * the v1 ones after; each joined through its own file. */
+static void test_make_v2_first(void)
+{
+	struct rl_cgroup cg = {0};
+	struct rl_error e = {0};
+	char h1[PATH_MAX], h2[PATH_MAX], p[2 * PATH_MAX], buf[64];
+	int fds[2];
+
+	snprintf(h1, sizeof(h1), "%s/v1h", scratch);
+	snprintf(h2, sizeof(h2), "%s/v2h", scratch);
+	mkdir(h1, 0755);
+	mkdir(h2, 0755);
+	cg.n = 2;
+	cg.d = calloc(2, sizeof(*cg.d));
+	cg.d[0] = (struct rl_cg_dir){
+	    .mount = strdup(h1), .path = strdup("/c"), .ctrls = RL_CG_BIT(RL_CG_PIDS)};
+	cg.d[1] = (struct rl_cg_dir){
+	    .mount = strdup(h2), .path = strdup("/c"), .v2 = true, .ctrls = RL_CG_BIT(RL_CG_CORE)};
+	ok(rl_cg_prepare(&cg, &e) == 0, "prepare: %s", e.msg);
+	ok(rl_cg_make_v2(&cg, &e) == 0, "the v2 directory alone: %s", e.msg);
+	snprintf(p, sizeof(p), "%s/c", h2);
+	ok(is_dir(p), "... is made");
+	snprintf(p, sizeof(p), "%s/c", h1);
+	ok(!is_dir(p), "... and no v1 one");
+	/* the child is in it now: not someone else's */
+	snprintf(p, sizeof(p), "%s/c/cgroup.procs", h2);
+	put(p, "4242\n");
+	ok(rl_cg_make(&cg, &e) == 0, "then the rest, the v2 one left as made: %s", e.msg);
+	snprintf(p, sizeof(p), "%s/c", h1);
+	ok(is_dir(p), "... the v1 directory is made");
+
+	snprintf(p, sizeof(p), "%s/c/tasks", h1);
+	put(p, "");
+	snprintf(p, sizeof(p), "%s/c/cgroup.procs", h2);
+	put(p, "");
+	ok(rl_cg_open_join(&cg, fds, &e) == 0, "open what a process joins by: %s", e.msg);
+	ok(rl_cg_join_fds(&cg, fds, &e) == 0 && fds[0] == -1 && fds[1] == -1,
+	   "join writes and closes each");
+	snprintf(p, sizeof(p), "%s/c/tasks", h1);
+	is_str(get(p, buf, sizeof(buf)), "0",
+	       "v1: \"0\" to tasks (the thread itself, no global lock)");
+	snprintf(p, sizeof(p), "%s/c/cgroup.procs", h2);
+	is_str(get(p, buf, sizeof(buf)), "0", "v2: \"0\" to cgroup.procs");
+	snprintf(p, sizeof(p), "%s/c/tasks", h1);
+	unlink(p);
+	ok(rl_cg_open_join(&cg, fds, &e) < 0 && e.errnum == ENOENT && fds[1] == -1,
+	   "a file that cannot be opened: an error, nothing left open: %s", e.msg);
+	snprintf(p, sizeof(p), "%s/c/cgroup.procs", h2);
+	unlink(p);
+	ok(rl_cg_remove(&cg, 0, &e) == 0, "removed: %s", e.msg);
+	rl_cg_free(&cg);
+
+	/* a failure of the rest undoes only what that call made */
+	cg.n = 2;
+	cg.d = calloc(2, sizeof(*cg.d));
+	cg.d[0] = (struct rl_cg_dir){.mount = strdup("/nonexistent-rlite-mount"),
+				     .path = strdup("/c"),
+				     .ctrls = RL_CG_BIT(RL_CG_PIDS)};
+	cg.d[1] = (struct rl_cg_dir){.mount = strdup(h2),
+				     .path = strdup("/d/e"),
+				     .v2 = true,
+				     .ctrls = RL_CG_BIT(RL_CG_CORE)};
+	ok(rl_cg_prepare(&cg, &e) == 0 && rl_cg_make_v2(&cg, &e) == 0, "v2 first: %s", e.msg);
+	ok(rl_cg_make(&cg, &e) < 0 && e.errnum == ENOENT, "the v1 mkdir fails: %s", e.msg);
+	snprintf(p, sizeof(p), "%s/d/e", h2);
+	ok(is_dir(p), "the v2 directory made before stays (the child is in it)");
+	ok(rl_cg_remove(&cg, 0, &e) == 0, "removed with the rest: %s", e.msg);
+	snprintf(p, sizeof(p), "%s/d", h2);
+	ok(!is_dir(p), "... with the level it made");
+	rl_cg_free(&cg);
+}
+
 static void test_record(void)
 {
 	struct rl_cgroup a = {0}, b = {0};
@@ -397,18 +470,15 @@ static void test_record(void)
 	ok(rl_cg_load(dir, &b, &e) == 0 && b.n == 0, "no record: no cgroups");
 	a.d = calloc(2, sizeof(*a.d));
 	a.n = 2;
-	a.d[0] = (struct rl_cg_dir){strdup("/sys/fs/cgroup/memory"),
-				    false,
-				    RL_CG_BIT(RL_CG_MEMORY),
-				    strdup("/x/y"),
-				    2,
-				    NULL};
-	a.d[1] = (struct rl_cg_dir){strdup("/sys/fs/cgroup/unified"),
-				    true,
-				    RL_CG_BIT(RL_CG_CORE) | RL_CG_BIT(RL_CG_HUGETLB),
-				    strdup("/x y/z"),
-				    0,
-				    NULL};
+	a.d[0] = (struct rl_cg_dir){.mount = strdup("/sys/fs/cgroup/memory"),
+				    .ctrls = RL_CG_BIT(RL_CG_MEMORY),
+				    .path = strdup("/x/y"),
+				    .created = 2};
+	a.d[1] = (struct rl_cg_dir){.mount = strdup("/sys/fs/cgroup/unified"),
+				    .v2 = true,
+				    .ctrls = RL_CG_BIT(RL_CG_CORE) | RL_CG_BIT(RL_CG_HUGETLB),
+				    .path = strdup("/x y/z"),
+				    .created = 0};
 	ok(rl_cg_save(dir, &a, &e) == 0, "save: %s", e.msg);
 	ok(rl_cg_load(dir, &b, &e) == 0, "load: %s", e.msg);
 	ok(b.n == 2 && !b.d[0].v2 && b.d[1].v2, "versions");
@@ -469,7 +539,7 @@ static pid_t child_in(const struct rl_cgroup *cg)
 	pid_t pid;
 	char c;
 
-	if (pipe(sync) < 0 || rl_cg_open_procs(cg, fds, NULL) < 0)
+	if (pipe(sync) < 0 || rl_cg_open_join(cg, fds, NULL) < 0)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
@@ -557,6 +627,7 @@ int main(void)
 	test_resolve();
 	test_resolve_v2_parent();
 	test_make_remove();
+	test_make_v2_first();
 	test_record();
 	test_v2_real();
 	{
