@@ -6,7 +6,7 @@
 #   QUICK=1 tests/bench/bench.sh      a smoke run: few rounds, 10 and 100 containers
 #
 # Knobs (environment): ROUNDS (sequential, lifecycle, list/state rounds),
-# COLD_ROUNDS, PAR_ROUNDS, MEM_ROUNDS, ORPHAN_ROUNDS, COUNTS ("10 100
+# COLD_ROUNDS, PAR_ROUNDS, MEM_ROUNDS, ORPHAN_ROUNDS, BREAKDOWN_ROUNDS, COUNTS ("10 100
 # 1000"), PAR ("2 8 32"), DENSITY (detached containers of the density run,
 # 1000; 0: none), DENSITY_PODMAN (1: podman, conmon and crun there too; 0:
 # not), TIMEOUT (seconds a command may take), RLITE_BIN, ORPHANS_BIN (the
@@ -27,7 +27,7 @@ if [ "${QUICK:-0}" = 1 ]; then quick_suffix=.quick; fi
 BENCH_JSON=${BENCH_JSON:-$top/build/bench$quick_suffix.json}
 driver=$top/build/bench/rlbench
 ORPHANS_BIN=${ORPHANS_BIN:-$top/build/tests/helpers/orphans}
-DEB_BENCH=(runc crun jq busybox-static util-linux gcc)
+DEB_BENCH=(runc crun jq busybox-static util-linux gcc linux-perf)
 DENSITY_PODMAN=${DENSITY_PODMAN:-1}
 if [ "$DENSITY_PODMAN" = 1 ]; then DEB_BENCH+=(podman conmon); fi
 
@@ -93,6 +93,7 @@ if [ "$QUICK" = 1 ]; then
 	PAR_ROUNDS=${PAR_ROUNDS:-2}
 	MEM_ROUNDS=${MEM_ROUNDS:-2}
 	ORPHAN_ROUNDS=${ORPHAN_ROUNDS:-2}
+	BREAKDOWN_ROUNDS=${BREAKDOWN_ROUNDS:-3}
 	COUNTS=${COUNTS:-10 100}
 	DENSITY=${DENSITY:-20}
 else
@@ -101,6 +102,7 @@ else
 	PAR_ROUNDS=${PAR_ROUNDS:-$((ROUNDS / 5 > 3 ? ROUNDS / 5 : 3))}
 	MEM_ROUNDS=${MEM_ROUNDS:-5}
 	ORPHAN_ROUNDS=${ORPHAN_ROUNDS:-10}
+	BREAKDOWN_ROUNDS=${BREAKDOWN_ROUNDS:-20}
 	COUNTS=${COUNTS:-10 100 1000}
 	DENSITY=${DENSITY:-1000}
 fi
@@ -253,6 +255,14 @@ detached_memory() {
 # from their exit until it sees none left (zombies included).  runc and crun
 # put no reaper in front of the workload: rlite only.  shim.bats checks that
 # every orphan is reaped; how fast is this figure.
+# Where one rlite run of the bundle goes, step by step, under perf trace
+# (tests/bench/breakdown): printed here, the medians into the results.
+breakdown() {
+	"$top/tests/bench/breakdown" -n "$BREAKDOWN_ROUNDS" -r "$work/breakdown" -i "$prefix-bd" \
+		-j "$results" "${bin[rlite]}" "$work/bundle" | sed 's/^/  /' ||
+		failed+=("breakdown: see above")
+}
+
 orphan_reaping() {
 	local r out samples=$work/orphans.txt
 	mkdir -p "$work/orphans" "$work/orph"
@@ -360,12 +370,13 @@ write_json() {
 		--argjson rounds "$ROUNDS" --argjson cold_rounds "$COLD_ROUNDS" \
 		--argjson par_rounds "$PAR_ROUNDS" \
 		--argjson mem_rounds "$MEM_ROUNDS" --argjson orphan_rounds "$ORPHAN_ROUNDS" \
+		--argjson breakdown_rounds "$BREAKDOWN_ROUNDS" \
 		--argjson quick "$([ "$QUICK" = 1 ] && echo true || echo false)" \
 		--arg counts "$COUNTS" --argjson density "$DENSITY" \
 		--arg note "$ns_note" --argjson seconds "$SECONDS" '
 		{date: $date, kernel: $kernel, cpus: $cpus, versions: $versions, quick: $quick,
 		 rounds: $rounds, cold_rounds: $cold_rounds, par_rounds: $par_rounds, mem_rounds: $mem_rounds,
-		 orphan_rounds: $orphan_rounds,
+		 orphan_rounds: $orphan_rounds, breakdown_rounds: $breakdown_rounds,
 		 counts: ($counts | split(" ") | map(select(. != "") | tonumber)),
 		 density: $density,
 		 note: $note, seconds: $seconds,
@@ -386,7 +397,7 @@ print_table() {
 
 # ---- main ----------------------------------------------------------------------
 say "rlite benchmark: $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cpus, kernel $(uname -r)"
-say "  rounds $ROUNDS (cold $COLD_ROUNDS, parallel $PAR_ROUNDS, memory $MEM_ROUNDS, orphans $ORPHAN_ROUNDS), counts $COUNTS, density $DENSITY, timeout ${TIMEOUT}s$([ "$QUICK" = 1 ] && echo ', QUICK')"
+say "  rounds $ROUNDS (cold $COLD_ROUNDS, parallel $PAR_ROUNDS, memory $MEM_ROUNDS, orphans $ORPHAN_ROUNDS, breakdown $BREAKDOWN_ROUNDS), counts $COUNTS, density $DENSITY, timeout ${TIMEOUT}s$([ "$QUICK" = 1 ] && echo ', QUICK')"
 say "  $ns_note"
 mkdir -p "$work/log" "$work/err"
 make_bundle
@@ -415,6 +426,8 @@ say "5. list and state"
 list_state
 say "7. orphan reaping"
 orphan_reaping
+say "9. where one rlite run goes (perf trace, $BREAKDOWN_ROUNDS rounds)"
+breakdown
 if [ "$DENSITY" -gt 0 ]; then
 	say "8. density: $DENSITY detached containers of each runtime in turn"
 	density

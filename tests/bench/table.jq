@@ -70,6 +70,11 @@ def change($a; $b):
   ($counts[] as $n | row("state.\($n).ms"; "state, N=\($n)"; true)),
   head("7. 2,000 orphans exit at once: until rlite's pid-1 shim reaped them all, ms"),
   row("orphans.reap_ms"; "reaped"; false),
+  head("9. where one rlite run goes, ms: each step, and its time inside system calls"),
+  (["start", "reexec", "clone", "cgroups", "mounts", "pivot", "process", "handoff",
+    "workload", "teardown"][] as $s
+   | row("breakdown.\($s).ms"; $s; false), row("breakdown.\($s).calls_ms"; "  \($s): in calls"; false)),
+  row("breakdown.total.ms"; "total (under perf trace)"; false),
   (select($density > 0)
    | "dens.\($density)" as $d
    | head("8. density: \($density) detached containers (sleep) of one runtime at a time"),
