@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <libmount.h>
 #include <seccomp.h>
 #include <yajl/yajl_version.h>
 
@@ -15,6 +14,7 @@
 #include "runtime/exeseal.h"
 #include "runtime/fault.h"
 #include "runtime/log.h"
+#include "runtime/mnt.h"
 #include "runtime/rootless.h"
 #include "runtime/shim.h"
 #include "spec/config.h"
@@ -87,9 +87,11 @@ static void print_usage(FILE *f)
 static void print_version(void)
 {
 	const struct scmp_version *sv = seccomp_version();
+	const struct rl_mnt *lm = rl_mnt(NULL);
 	const char *mver = NULL;
 
-	mnt_get_library_version(&mver);
+	if (lm)
+		lm->get_library_version(&mver);
 	printf("rlite version %s\n", RL_VERSION);
 	printf("commit: %s\n", RL_COMMIT);
 	printf("spec: %s\n", RL_OCI_VERSION);

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <libmount.h>
+#include "runtime/mnt.h"
 
 void rl_cg_layout_free(struct rl_cg_layout *l)
 {
@@ -120,19 +120,19 @@ static char *relative_own(const char *own, const char *root)
 	return strdup("/");
 }
 
-static int add_hier(struct rl_cg_layout *l, struct libmnt_fs *fs, const char *proc_cgroup,
-		    struct rl_error *err)
+static int add_hier(const struct rl_mnt *lm, struct rl_cg_layout *l, struct libmnt_fs *fs,
+		    const char *proc_cgroup, struct rl_error *err)
 {
 	struct rl_cg_hier h = {0}, *v;
 	char *own;
 
-	h.v2 = strcmp(mnt_fs_get_fstype(fs), "cgroup2") == 0;
-	h.mount = strdup(mnt_fs_get_target(fs));
+	h.v2 = strcmp(lm->fs_get_fstype(fs), "cgroup2") == 0;
+	h.mount = strdup(lm->fs_get_target(fs));
 	if (!h.mount)
 		return rl_error_set(err, ENOMEM, "cgroup layout");
-	h.ctrls = h.v2 ? v2_ctrls(h.mount) : ctrl_bits(mnt_fs_get_fs_options(fs), ",", &h.name);
+	h.ctrls = h.v2 ? v2_ctrls(h.mount) : ctrl_bits(lm->fs_get_fs_options(fs), ",", &h.name);
 	own = own_path(proc_cgroup, &h);
-	h.own = relative_own(own, mnt_fs_get_root(fs));
+	h.own = relative_own(own, lm->fs_get_root(fs));
 	free(own);
 	v = reallocarray(l->h, l->n + 1, sizeof(*v));
 	if (!h.own || !v) {
@@ -156,10 +156,10 @@ static bool seen(dev_t *devs, size_t n, dev_t d)
 	return false;
 }
 
-static int parse_table(struct libmnt_table *tb, const char *proc_cgroup, struct rl_cg_layout *l,
-		       struct rl_error *err)
+static int parse_table(const struct rl_mnt *lm, struct libmnt_table *tb, const char *proc_cgroup,
+		       struct rl_cg_layout *l, struct rl_error *err)
 {
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_iter *it = lm->new_iter(MNT_ITER_FORWARD);
 	struct libmnt_fs *fs = NULL;
 	dev_t devs[64];
 	size_t nd = 0;
@@ -168,21 +168,21 @@ static int parse_table(struct libmnt_table *tb, const char *proc_cgroup, struct 
 
 	if (!it)
 		return rl_error_set(err, ENOMEM, "cgroup layout");
-	while (r == 0 && mnt_table_next_fs(tb, it, &fs) == 0) {
-		const char *type = mnt_fs_get_fstype(fs);
-		dev_t d = mnt_fs_get_devno(fs);
+	while (r == 0 && lm->table_next_fs(tb, it, &fs) == 0) {
+		const char *type = lm->fs_get_fstype(fs);
+		dev_t d = lm->fs_get_devno(fs);
 
 		if (!type || (strcmp(type, "cgroup") && strcmp(type, "cgroup2")) ||
 		    seen(devs, nd, d) || nd == sizeof(devs) / sizeof(devs[0]))
 			continue;
 		devs[nd++] = d;
-		r = add_hier(l, fs, proc_cgroup, err);
+		r = add_hier(lm, l, fs, proc_cgroup, err);
 		if (strcmp(type, "cgroup2") == 0)
 			v2 = true;
 		else
 			v1 = true;
 	}
-	mnt_free_iter(it);
+	lm->free_iter(it);
 	l->mode = v1 && v2 ? RL_CG_HYBRID : v2 ? RL_CG_UNIFIED : v1 ? RL_CG_LEGACY : RL_CG_NONE;
 	return r;
 }
@@ -218,29 +218,32 @@ static int cgroup_lines(const char *path, char **out, size_t *len, struct rl_err
 int rl_cg_layout_parse(const char *mountinfo_path, const char *proc_cgroup, struct rl_cg_layout *l,
 		       struct rl_error *err)
 {
-	struct libmnt_table *tb = mnt_new_table();
+	const struct rl_mnt *lm = rl_mnt(err);
+	struct libmnt_table *tb = lm ? lm->new_table() : NULL;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = NULL;
 	int r = -1;
 
 	*l = (struct rl_cg_layout){0};
+	if (!lm)
+		return -1;
 	if (!tb)
 		return rl_error_set(err, ENOMEM, "cgroup layout");
 	if (cgroup_lines(mountinfo_path, &text, &len, err) < 0)
 		goto out;
 	/* An empty table is no error: no cgroup mounted. */
 	f = len ? fmemopen(text, len, "r") : NULL;
-	if (len && (!f || mnt_table_parse_stream(tb, f, mountinfo_path) != 0)) {
+	if (len && (!f || lm->table_parse_stream(tb, f, mountinfo_path) != 0)) {
 		rl_error_set(err, errno ? errno : EINVAL, "parse \"%s\"", mountinfo_path);
 		goto out;
 	}
-	r = parse_table(tb, proc_cgroup, l, err);
+	r = parse_table(lm, tb, proc_cgroup, l, err);
 out:
 	if (f)
 		fclose(f);
 	free(text);
-	mnt_unref_table(tb);
+	lm->unref_table(tb);
 	if (r < 0)
 		rl_cg_layout_free(l);
 	return r;

@@ -62,6 +62,7 @@
 #include "runtime/fault.h"
 #include "runtime/hooks.h"
 #include "runtime/idmount.h"
+#include "runtime/mnt.h"
 #include "runtime/netns.h"
 #include "runtime/process.h"
 #include "runtime/procfs.h"
@@ -511,6 +512,9 @@ _Noreturn void rl_child_run(struct rl_launch *c)
 	 * exeseal.h). */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* libmount was loaded before the clone; a load from here on could
+	 * come from the container's root (mnt.h) */
+	rl_mnt_forbid();
 	close(c->sync[0]);
 	close(c->sigfd);
 	if (c->console_recv >= 0)

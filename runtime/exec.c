@@ -52,6 +52,7 @@
 #include "runtime/fault.h"
 #include "runtime/fg.h"
 #include "runtime/lsm.h"
+#include "runtime/mnt.h"
 #include "runtime/process.h"
 #include "runtime/procfs.h"
 #include "runtime/procid.h"
@@ -443,6 +444,8 @@ static _Noreturn void helper(struct xc *c)
 	 * resets it. */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* it joins the container: nothing may be loaded from its root (mnt.h) */
+	rl_mnt_forbid();
 	close_fd(&c->sync[0]);
 	close_fd(&c->sigfd);
 	close_fd(&c->console_recv);

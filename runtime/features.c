@@ -4,12 +4,12 @@
  * wants the runtime's implementation reported, not the host's. */
 #include "runtime/features.h"
 
-#include <libmount.h>
 #include <seccomp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <yajl/yajl_version.h>
 
+#include "runtime/mnt.h"
 #include "runtime/mountopt.h"
 #include "runtime/seccomp.h"
 #include "runtime/shim.h"
@@ -42,10 +42,12 @@ static void annotate(struct rl_features *f, const char *key, const char *fmt, ..
 static void versions(struct rl_features *f)
 {
 	const struct scmp_version *sv = seccomp_version();
+	const struct rl_mnt *lm = rl_mnt(NULL);
 	const char *mver = NULL;
 	int y = yajl_version();
 
-	mnt_get_library_version(&mver);
+	if (lm)
+		lm->get_library_version(&mver);
 	annotate(f, "org.rlite.version", "%s", RL_VERSION);
 	annotate(f, "io.github.seccomp.libseccomp.version", "%u.%u.%u", sv ? sv->major : 0,
 		 sv ? sv->minor : 0, sv ? sv->micro : 0);

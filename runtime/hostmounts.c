@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount/libmount.h>
 #include <limits.h>
 #include <linux/openat2.h>
 #include <stdint.h>
@@ -16,21 +15,31 @@
 #include <unistd.h>
 
 #include "runtime/fds.h"
+#include "runtime/mnt.h"
 #include "runtime/safepath.h"
 
 #define RECORD	   "hostmounts"
 #define RECORD_TMP ".hostmounts.tmp"
 #define MAX_PASSES 8
 
+/* libmount's functions, set by mountinfo(): every user of a table got it
+ * from there. */
+static const struct rl_mnt *lm;
+
 static void tablep(struct libmnt_table **t)
 {
-	mnt_unref_table(*t);
+	if (*t)
+		lm->unref_table(*t);
 }
 
 static struct libmnt_table *mountinfo(struct rl_error *err)
 {
-	struct libmnt_table *tb = mnt_new_table_from_file("/proc/self/mountinfo");
+	struct libmnt_table *tb;
 
+	lm = rl_mnt(err);
+	if (!lm)
+		return NULL;
+	tb = lm->new_table_from_file("/proc/self/mountinfo");
 	if (!tb)
 		rl_error_set(err, errno ? errno : EIO, "read /proc/self/mountinfo");
 	return tb;
@@ -49,19 +58,19 @@ int rl_hostmounts_save(int dirfd, const char *rootfs, struct rl_error *err)
 	if (!tb)
 		return -1;
 	f = open_memstream(&text, &len);
-	it = mnt_new_iter(MNT_ITER_FORWARD);
+	it = lm->new_iter(MNT_ITER_FORWARD);
 	if (!f || !it) {
 		if (f)
 			fclose(f);
 		free(text);
-		mnt_free_iter(it);
+		lm->free_iter(it);
 		return rl_error_set(err, ENOMEM, "mount record");
 	}
 	fprintf(f, "%s\n", rootfs);
-	while (mnt_table_next_fs(tb, it, &fs) == 0)
-		if (rl_path_is_under(mnt_fs_get_target(fs), rootfs))
-			fprintf(f, "%d\n", mnt_fs_get_id(fs));
-	mnt_free_iter(it);
+	while (lm->table_next_fs(tb, it, &fs) == 0)
+		if (rl_path_is_under(lm->fs_get_target(fs), rootfs))
+			fprintf(f, "%d\n", lm->fs_get_id(fs));
+	lm->free_iter(it);
 	if (fclose(f) != 0) {
 		free(text);
 		return rl_error_set(err, ENOMEM, "mount record");
@@ -148,24 +157,24 @@ static int unmount_checked(const char *target, int id, struct rl_error *err)
 static int pass(const struct record *rec, struct rl_error *err)
 {
 	__attribute__((cleanup(tablep))) struct libmnt_table *tb = mountinfo(err);
-	struct libmnt_iter *it = mnt_new_iter(MNT_ITER_BACKWARD);
+	struct libmnt_iter *it = tb ? lm->new_iter(MNT_ITER_BACKWARD) : NULL;
 	struct libmnt_fs *fs;
 	int done = 0, r = 0;
 
-	if (!tb || !it) {
-		mnt_free_iter(it);
-		return tb ? rl_error_set(err, ENOMEM, "mount record") : -1;
-	}
-	while (r >= 0 && mnt_table_next_fs(tb, it, &fs) == 0) {
-		const char *target = mnt_fs_get_target(fs);
+	if (!tb)
+		return -1;
+	if (!it)
+		return rl_error_set(err, ENOMEM, "mount record");
+	while (r >= 0 && lm->table_next_fs(tb, it, &fs) == 0) {
+		const char *target = lm->fs_get_target(fs);
 
 		if (!target || !rl_path_is_under(target, rec->rootfs) ||
-		    was_there(rec, mnt_fs_get_id(fs)))
+		    was_there(rec, lm->fs_get_id(fs)))
 			continue;
-		r = unmount_checked(target, mnt_fs_get_id(fs), err);
+		r = unmount_checked(target, lm->fs_get_id(fs), err);
 		done |= r > 0;
 	}
-	mnt_free_iter(it);
+	lm->free_iter(it);
 	return r < 0 ? -1 : done;
 }
 

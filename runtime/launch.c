@@ -27,6 +27,7 @@
 #include "runtime/fg.h"
 #include "runtime/hooks.h"
 #include "runtime/log.h"
+#include "runtime/mnt.h"
 #include "runtime/lsm.h"
 #include "runtime/netdev.h"
 #include "runtime/process.h"
@@ -422,6 +423,10 @@ int rl_launch_prepare(struct rl_launch *c, struct rl_error *err)
 	struct timespec ts;
 
 	if (rl_container_check_id(c->o->id, err) < 0)
+		return -1;
+	/* Here, before the child exists: it may use libmount, never load it
+	 * (mnt.h). */
+	if (!rl_mnt(err))
 		return -1;
 	if (c->o->preserve_fds < 0)
 		return rl_error_set(err, 0, "--preserve-fds: must not be negative");

@@ -3,10 +3,11 @@
 #include "mountopt.h"
 
 #include <errno.h>
-#include <libmount/libmount.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+
+#include "runtime/mnt.h"
 
 #define PROP_MASK (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE)
 
@@ -106,12 +107,13 @@ static bool named(const char *name, size_t namesz, const char *want)
 
 /* One option: VFS flag, propagation, recursive attr, OCI extension,
  * userspace-only (dropped) or fs data, in that order. */
-static int one_option(struct rl_mountopt *m, const char *opt, size_t optlen, const char *name,
-		      size_t namesz, bool has_value, struct rl_error *err)
+static int one_option(const struct rl_mnt *lm, struct rl_mountopt *m, const char *opt,
+		      size_t optlen, const char *name, size_t namesz, bool has_value,
+		      struct rl_error *err)
 {
 	const struct libmnt_optmap *ent;
 
-	ent = map_find(mnt_get_builtin_optmap(MNT_LINUX_MAP), name, namesz, has_value);
+	ent = map_find(lm->get_builtin_optmap(MNT_LINUX_MAP), name, namesz, has_value);
 	if (ent && (ent->id & PROP_MASK)) {
 		if (m->n_prop == RL_MOUNTOPT_MAX_PROP)
 			return rl_error_set(err, 0, "option \"%.*s\": too many propagation options",
@@ -142,7 +144,7 @@ static int one_option(struct rl_mountopt *m, const char *opt, size_t optlen, con
 	}
 	/* "defaults", "nofail", "x-*" ... mean something to mount(8) and
 	 * fstab only; the kernel would reject them as fs data. */
-	if (map_find(mnt_get_builtin_optmap(MNT_USERSPACE_MAP), name, namesz, has_value))
+	if (map_find(lm->get_builtin_optmap(MNT_USERSPACE_MAP), name, namesz, has_value))
 		return 0;
 	if (append_data(&m->data, opt, optlen) < 0)
 		return rl_error_set(err, ENOMEM, "option \"%.*s\"", (int)optlen, opt);
@@ -151,7 +153,8 @@ static int one_option(struct rl_mountopt *m, const char *opt, size_t optlen, con
 
 /* An element may itself hold several comma-separated options (and quoted
  * values, as SELinux contexts do); libmount's tokenizer handles both. */
-static int one_element(struct rl_mountopt *m, const char *elem, struct rl_error *err)
+static int one_element(const struct rl_mnt *lm, struct rl_mountopt *m, const char *elem,
+		       struct rl_error *err)
 {
 	char *copy = strdup(elem);
 	char *p = copy, *name, *value;
@@ -160,12 +163,12 @@ static int one_element(struct rl_mountopt *m, const char *elem, struct rl_error 
 
 	if (!copy)
 		return rl_error_set(err, ENOMEM, "option \"%s\"", elem);
-	while ((rc = mnt_optstr_next_option(&p, &name, &namesz, &value, &valuesz)) == 0) {
+	while ((rc = lm->optstr_next_option(&p, &name, &namesz, &value, &valuesz)) == 0) {
 		size_t optlen = value ? (size_t)(value + valuesz - name) : namesz;
 
 		if (namesz == 0)
 			continue;
-		ret = one_option(m, name, optlen, name, namesz, value != NULL, err);
+		ret = one_option(lm, m, name, optlen, name, namesz, value != NULL, err);
 		if (ret < 0)
 			break;
 	}
@@ -177,11 +180,14 @@ static int one_element(struct rl_mountopt *m, const char *elem, struct rl_error 
 
 int rl_mountopt_parse(const struct rl_strv *options, struct rl_mountopt *out, struct rl_error *err)
 {
+	const struct rl_mnt *lm = rl_mnt(err);
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
+	if (!lm)
+		return -1;
 	for (i = 0; options && i < options->n; i++) {
-		if (one_element(out, options->v[i], err) < 0) {
+		if (one_element(lm, out, options->v[i], err) < 0) {
 			rl_mountopt_free(out);
 			return -1;
 		}
@@ -197,11 +203,12 @@ void rl_mountopt_free(struct rl_mountopt *m)
 
 int rl_mountopt_propagation(const char *name, unsigned long *flag)
 {
+	const struct rl_mnt *lm = rl_mnt(NULL);
 	const struct libmnt_optmap *ent;
 
-	if (!name)
+	if (!name || !lm)
 		return -1;
-	ent = map_find(mnt_get_builtin_optmap(MNT_LINUX_MAP), name, strlen(name), false);
+	ent = map_find(lm->get_builtin_optmap(MNT_LINUX_MAP), name, strlen(name), false);
 	if (!ent || !(ent->id & PROP_MASK))
 		return -1;
 	*flag = (unsigned long)ent->id;
@@ -212,7 +219,8 @@ int rl_mountopt_propagation(const char *name, unsigned long *flag)
  * "idmap" and "ridmap"; `rlite features` sorts them. */
 const char *rl_mountopt_name(size_t i)
 {
-	const struct libmnt_optmap *ent = mnt_get_builtin_optmap(MNT_LINUX_MAP);
+	const struct rl_mnt *lm = rl_mnt(NULL);
+	const struct libmnt_optmap *ent = lm ? lm->get_builtin_optmap(MNT_LINUX_MAP) : NULL;
 	const size_t n_rec = sizeof(rec_opts) / sizeof(rec_opts[0]);
 
 	for (; ent && ent->name; ent++) {

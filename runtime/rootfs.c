@@ -15,7 +15,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libmount/libmount.h>
 #include <limits.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
@@ -33,6 +32,7 @@
 #include "copyup.h"
 #include "dev.h"
 #include "fault.h"
+#include "mnt.h"
 #include "mountopt.h"
 #include "procfs.h"
 #include "safepath.h"
@@ -52,12 +52,6 @@ struct target {
 	const char *src;  /* as written in config.json */
 	const char *dest; /* as written in config.json */
 };
-
-static void mnt_tablep(struct libmnt_table **t)
-{
-	mnt_unref_table(*t);
-}
-#define _rl_mnt_table_ __attribute__((cleanup(mnt_tablep)))
 
 static void mountoptp(struct rl_mountopt *m)
 {
@@ -503,18 +497,22 @@ static int root_propagation(const struct rl_config *cfg, unsigned long *flag, st
  * pivot_root(2) refuses a new root whose parent mount is shared. */
 static int parent_private(const char *rootfs, struct rl_error *err)
 {
-	_rl_mnt_table_ struct libmnt_table *tb = mnt_new_table_from_file("/proc/self/mountinfo");
-	struct libmnt_fs *fs = tb ? mnt_table_find_mountpoint(tb, rootfs, MNT_ITER_BACKWARD) : NULL;
+	const struct rl_mnt *lm = rl_mnt(err);
+	struct libmnt_table *tb = lm ? lm->new_table_from_file("/proc/self/mountinfo") : NULL;
+	struct libmnt_fs *fs = tb ? lm->table_find_mountpoint(tb, rootfs, MNT_ITER_BACKWARD) : NULL;
 	unsigned long prop = 0;
+	int r = 0;
 
+	if (!lm)
+		return -1;
 	if (!fs)
-		return rl_error_set(err, errno ? errno : ENOENT, "find the mount of \"%s\"",
-				    rootfs);
-	if (mnt_fs_get_propagation(fs, &prop) == 0 && !(prop & MS_SHARED))
-		return 0;
-	if (mount(NULL, mnt_fs_get_target(fs), NULL, MS_PRIVATE, NULL) < 0)
-		return rl_error_set(err, errno, "make \"%s\" private", mnt_fs_get_target(fs));
-	return 0;
+		r = rl_error_set(err, errno ? errno : ENOENT, "find the mount of \"%s\"", rootfs);
+	else if (lm->fs_get_propagation(fs, &prop) == 0 && !(prop & MS_SHARED))
+		r = 0;
+	else if (mount(NULL, lm->fs_get_target(fs), NULL, MS_PRIVATE, NULL) < 0)
+		r = rl_error_set(err, errno, "make \"%s\" private", lm->fs_get_target(fs));
+	lm->unref_table(tb);
+	return r;
 }
 
 /* Propagation types given to the new root only at the very end

@@ -17,7 +17,7 @@ teardown() {
 	[[ "${lines[1]}" =~ ^commit:\ [A-Za-z0-9._+-]+$ ]]
 	[[ "$output" =~ (^|$'\n')spec:\ 1\.[0-9]+\.[0-9]+($'\n'|$) ]]
 	[[ "$output" == *$'\n'yajl:\ * ]]
-	[[ "$output" == *$'\n'libmount:\ * ]]
+	[[ "$output" =~ ($'\n')libmount:\ [0-9]+\.[0-9]+ ]]
 	[[ "$output" == *$'\n'libseccomp:\ * ]]
 	[ -z "$stderr" ]
 }

@@ -837,3 +837,21 @@ pidfd_wait_exited() {
 	[[ "$output" != *ran* ]]
 	rr_assert_nothing_left
 }
+
+# libmount (and the blkid, selinux and pcre2 it pulls in) is loaded when a
+# command first needs it, not linked: run maps it once, in the process it
+# re-executed into (not before the re-execution); commands that mount
+# nothing never map it.
+@test "run: libmount is loaded once, after the re-execution; list and state never load it" {
+	rr_sh 'true'
+	run -0 --separate-stderr env LD_DEBUG=files RR_TAG="$RR_ID" timeout -k 5 "$RR_GUARD" \
+		"$RLITE_BIN" --root "$RR_STATE" run --bundle "$RR_BUNDLE" "$RR_ID"
+	grep 'file=libmount' <<<"$stderr" || true
+	[ "$(grep -c 'file=libmount\.so\.1 .*dynamically loaded' <<<"$stderr")" = 1 ]
+	! grep -q 'file=libmount.*needed by' <<<"$stderr"
+	run -0 --separate-stderr env LD_DEBUG=files "$RLITE_BIN" --root "$RR_STATE" list
+	! grep -q 'libmount' <<<"$stderr"
+	run -1 --separate-stderr env LD_DEBUG=files "$RLITE_BIN" --root "$RR_STATE" state "$RR_ID"
+	! grep -q 'libmount' <<<"$stderr"
+	[[ "$stderr" == *"does not exist"* ]]
+}

@@ -4,7 +4,6 @@
  * the runtime's own tables, every name listed accepted by the parser, and
  * nothing listed that rlite ignores or refuses. */
 #include <errno.h>
-#include <libmount.h>
 #include <seccomp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <yajl/yajl_tree.h>
 
 #include "runtime/features.h"
+#include "runtime/mnt.h"
 #include "runtime/mountopt.h"
 #include "runtime/seccomp.h"
 #include "runtime/shim.h"
@@ -411,10 +411,12 @@ static void check_parser_accepts(yajl_val d)
  * up as fs data and nothing is refused or ignored). */
 static void check_mount_options(yajl_val mo)
 {
-	const struct libmnt_optmap *ent = mnt_get_builtin_optmap(MNT_LINUX_MAP);
+	const struct rl_mnt *lm = rl_mnt(NULL);
+	const struct libmnt_optmap *ent = lm ? lm->get_builtin_optmap(MNT_LINUX_MAP) : NULL;
 	const char *const never[] = {"remount", "nofail", "x-foo", "mode=755", NULL};
 	bool all = true;
 
+	ok(ent != NULL, "libmount loaded, its table of options read");
 	for (; ent && ent->name; ent++)
 		if (strcmp(ent->name, "remount") != 0 && !in_array(mo, ent->name)) {
 			printf("# not listed: %s\n", ent->name);
