@@ -67,14 +67,14 @@ const char *rl_rfc3339_nano(int64_t sec, long nsec, char *buf, size_t len)
 {
 	struct tm tm;
 	time_t t = (time_t)sec;
-	size_t n;
+	int n;
 
 	if (len < 40 || nsec < 0 || nsec > 999999999 || !gmtime_r(&t, &tm))
 		return NULL;
-	n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (n == 0 || (size_t)snprintf(buf + n, len - n, ".%09ldZ", nsec) >= len - n)
-		return NULL;
-	return buf;
+	/* not strftime: it reads the local time zone (/etc/localtime) */
+	n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900,
+		     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, nsec);
+	return n > 0 && (size_t)n < len ? buf : NULL;
 }
 
 const char *rl_signal_name(int sig, char *buf, size_t len)
