@@ -520,13 +520,15 @@ int rl_cg_load(int dirfd, struct rl_cgroup *cg, struct rl_error *err)
 
 /* ---- joining ------------------------------------------------------------------ */
 
-int rl_cg_open_join(const struct rl_cgroup *cg, int *fds, struct rl_error *err)
+int rl_cg_open_join(const struct rl_cgroup *cg, bool no_v2, int *fds, struct rl_error *err)
 {
 	char path[PATH_MAX];
 
 	for (size_t i = 0; i < cg->n; i++)
 		fds[i] = -1;
 	for (size_t i = 0; i < cg->n; i++) {
+		if (no_v2 && cg->d[i].v2)
+			continue;
 		rl_cg_dir_path(&cg->d[i], cg->d[i].v2 ? "cgroup.procs" : "tasks", path,
 			       sizeof(path));
 		fds[i] = open(path, O_WRONLY | O_CLOEXEC);
@@ -534,7 +536,8 @@ int rl_cg_open_join(const struct rl_cgroup *cg, int *fds, struct rl_error *err)
 			int e = errno;
 
 			for (size_t j = 0; j < i; j++)
-				close(fds[j]);
+				if (fds[j] >= 0)
+					close(fds[j]);
 			return rl_error_set(err, e, "cgroup %s: open", path);
 		}
 	}

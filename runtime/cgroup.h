@@ -213,8 +213,8 @@ int rl_cg_record_parse(const char *text, size_t len, struct rl_cgroup *cg, struc
  * the process only because the joiner is single-threaded, as every rlite
  * process is.  A v2 directory's is cgroup.procs (cgroup.threads cannot
  * leave the threaded domain): clone3 puts the child there instead where it
- * can (rl_cg_v2_fd). */
-int rl_cg_open_join(const struct rl_cgroup *cg, int *fds, struct rl_error *err);
+ * can (rl_cg_v2_fd); no_v2 when it already has, -1 there. */
+int rl_cg_open_join(const struct rl_cgroup *cg, bool no_v2, int *fds, struct rl_error *err);
 /* In the joining process: writes "0" (itself) to each fd >= 0 and closes it. */
 int rl_cg_join_fds(const struct rl_cgroup *cg, int *fds, struct rl_error *err);
 /* Moves process pid into every directory (its cgroup.procs). */

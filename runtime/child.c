@@ -336,8 +336,8 @@ static int child_cgroups(struct rl_launch *c, struct rl_error *err)
 {
 	if (!c->cg_fds)
 		return 0; /* none, or late (child_cgroups_late) */
-	for (size_t i = 0; c->cg_into && i < c->cg.n; i++)
-		if (c->cg.d[i].v2 && c->cg_fds[i] >= 0) {
+	for (size_t i = 0; i < c->cg.n; i++)
+		if (!rl_launch_joins(c, i) && c->cg_fds[i] >= 0) {
 			close(c->cg_fds[i]);
 			c->cg_fds[i] = -1;
 		}
@@ -357,31 +357,25 @@ static int child_cgroups(struct rl_launch *c, struct rl_error *err)
 static int child_cgroups_late(void *arg, struct rl_error *err)
 {
 	struct rl_launch *c = arg;
-	int got[RL_SYNC_MAX_FDS], *fds, r;
+	int got[RL_SYNC_MAX_FDS], fds[RL_SYNC_MAX_FDS];
 	size_t n = 0, k = 0;
 
 	if (!c->cg_late || c->cg_joined)
 		return 0;
-	/* the parent's order: every directory but the v2 one we were born in */
+	if (c->cg.n > RL_SYNC_MAX_FDS)
+		return rl_error_set(err, E2BIG, "cgroups: %zu directories", c->cg.n);
+	/* in the parent's order (send_join_fds) */
 	for (size_t i = 0; i < c->cg.n; i++)
-		n += !(c->cg_into && c->cg.d[i].v2);
-	if (n > RL_SYNC_MAX_FDS)
-		return rl_error_set(err, E2BIG, "cgroups: %zu directories to join", n);
+		n += rl_launch_joins(c, i);
 	if (rl_sync_send_type(c->sync[1], RL_SYNC_CGROUP) < 0)
 		return rl_error_set(err, errno, "sync channel: send");
 	if (rl_sync_expect_fds(c->sync[1], RL_SYNC_GO, got, n, err) < 0)
 		return -1;
-	fds = calloc(c->cg.n ? c->cg.n : 1, sizeof(*fds));
-	if (!fds) {
-		for (size_t i = 0; i < n; i++)
-			close(got[i]);
-		return rl_error_set(err, ENOMEM, "cgroups");
-	}
 	for (size_t i = 0; i < c->cg.n; i++)
-		fds[i] = c->cg_into && c->cg.d[i].v2 ? -1 : got[k++];
-	r = rl_cg_join_fds(&c->cg, fds, err);
-	free(fds);
-	return r < 0 ? -1 : child_cgroups_joined(c, err);
+		fds[i] = rl_launch_joins(c, i) ? got[k++] : -1;
+	if (rl_cg_join_fds(&c->cg, fds, err) < 0)
+		return -1;
+	return child_cgroups_joined(c, err);
 }
 
 /* The rootfs, in the order runtime.md "Lifecycle" and runc give: mounts

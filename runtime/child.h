@@ -112,6 +112,13 @@ struct rl_launch {
 	struct rl_notify notify;
 };
 
+/* Whether the child joins directory i of cg by writing itself into it:
+ * every one but the v2 directory clone3 already put it into. */
+static inline bool rl_launch_joins(const struct rl_launch *c, size_t i)
+{
+	return !(c->cg_into && c->cg.d[i].v2);
+}
+
 /* The OCI state of this launch as hooks get it on stdin
  * (rl_state_to_json(..., false)): status and pid as given.  free(*json). */
 int rl_launch_state_json(const struct rl_launch *l, enum rl_status status, int pid, char **json,

@@ -329,7 +329,7 @@ static int open_cgroups(struct xc *c, struct rl_error *err)
 		return rl_error_set(err, ENOMEM, "cgroups");
 	for (size_t i = 0; i < c->cg.n; i++)
 		c->cg_fds[i] = -1;
-	if (rl_cg_open_join(&c->cg, c->cg_fds, err) < 0)
+	if (rl_cg_open_join(&c->cg, false, c->cg_fds, err) < 0)
 		return rl_error_prefix(err, c->r->cgroup ? "--cgroup" : "exec");
 	/* For clone3 CLONE_INTO_CGROUP; without it the helper joins the v2
 	 * directory through its cgroup.procs like the others. */

@@ -507,13 +507,14 @@ static const char *first_limit(const struct rl_config *cfg)
 }
 
 /* What the child writes itself into (rl_cg_open_join), opened here: the
- * kernel checks the opener, so this holds in a user namespace. */
+ * kernel checks the opener, so this holds in a user namespace.  After the
+ * clone (late mode) only what the child still joins (rl_launch_joins). */
 static int open_join(struct rl_launch *c, struct rl_error *err)
 {
 	c->cg_fds = calloc(c->cg.n, sizeof(*c->cg_fds));
 	if (!c->cg_fds)
 		return rl_error_set(err, ENOMEM, "cgroups");
-	if (rl_cg_open_join(&c->cg, c->cg_fds, err) < 0) {
+	if (rl_cg_open_join(&c->cg, c->cg_into, c->cg_fds, err) < 0) {
 		free(c->cg_fds);
 		c->cg_fds = NULL;
 		return -1;
@@ -541,18 +542,16 @@ static int open_for_child(struct rl_launch *c, struct rl_error *err)
 	return open_v2_for_clone(c, err);
 }
 
-/* Late mode, on the child's RL_SYNC_CGROUP: GO, with the fds it joins by:
- * every directory's but the v2 one clone3 put it into, in order (the
- * child skips the same ones). */
+/* Late mode, on the child's RL_SYNC_CGROUP: GO, with the fds it joins by,
+ * in order (open_join left only those, rl_launch_joins). */
 static int send_join_fds(struct rl_launch *c, struct rl_error *err)
 {
 	int fds[RL_SYNC_MAX_FDS];
 	size_t n = 0;
 
 	for (size_t i = 0; c->cg_fds && i < c->cg.n; i++)
-		if (!(c->cg_into && c->cg.d[i].v2))
-			if (n++ < RL_SYNC_MAX_FDS)
-				fds[n - 1] = c->cg_fds[i];
+		if (c->cg_fds[i] >= 0 && n++ < RL_SYNC_MAX_FDS)
+			fds[n - 1] = c->cg_fds[i];
 	if (rl_sync_send_fds(c->sync[0], RL_SYNC_GO, fds, n) < 0)
 		return rl_error_set(err, errno, "sync channel: send the cgroup fds");
 	close_cg_fds(c);

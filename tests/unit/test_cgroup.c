@@ -423,7 +423,7 @@ static void test_make_v2_first(void)
 	put(p, "");
 	snprintf(p, sizeof(p), "%s/c/cgroup.procs", h2);
 	put(p, "");
-	ok(rl_cg_open_join(&cg, fds, &e) == 0, "open what a process joins by: %s", e.msg);
+	ok(rl_cg_open_join(&cg, false, fds, &e) == 0, "open what a process joins by: %s", e.msg);
 	ok(rl_cg_join_fds(&cg, fds, &e) == 0 && fds[0] == -1 && fds[1] == -1,
 	   "join writes and closes each");
 	snprintf(p, sizeof(p), "%s/c/tasks", h1);
@@ -433,7 +433,7 @@ static void test_make_v2_first(void)
 	is_str(get(p, buf, sizeof(buf)), "0", "v2: \"0\" to cgroup.procs");
 	snprintf(p, sizeof(p), "%s/c/tasks", h1);
 	unlink(p);
-	ok(rl_cg_open_join(&cg, fds, &e) < 0 && e.errnum == ENOENT && fds[1] == -1,
+	ok(rl_cg_open_join(&cg, false, fds, &e) < 0 && e.errnum == ENOENT && fds[1] == -1,
 	   "a file that cannot be opened: an error, nothing left open: %s", e.msg);
 	snprintf(p, sizeof(p), "%s/c/cgroup.procs", h2);
 	unlink(p);
@@ -539,7 +539,7 @@ static pid_t child_in(const struct rl_cgroup *cg)
 	pid_t pid;
 	char c;
 
-	if (pipe(sync) < 0 || rl_cg_open_join(cg, fds, NULL) < 0)
+	if (pipe(sync) < 0 || rl_cg_open_join(cg, false, fds, NULL) < 0)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
