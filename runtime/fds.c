@@ -129,40 +129,72 @@ int rl_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
-int rl_send_fd(int sock, int fd, const void *payload, size_t len)
+int rl_send_fds(int sock, const int *fds, size_t n, const void *payload, size_t len)
 {
 	union {
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(RL_SEND_FDS_MAX * sizeof(int))];
 		struct cmsghdr align;
 	} u;
 	struct iovec iov = {.iov_base = (void *)payload, .iov_len = len};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 	struct cmsghdr *c;
-	ssize_t n;
+	ssize_t r;
 
-	memset(&u, 0, sizeof(u));
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	if (n > RL_SEND_FDS_MAX) {
+		errno = E2BIG;
+		return -1;
+	}
+	if (n) {
+		memset(&u, 0, sizeof(u));
+		msg.msg_control = u.buf;
+		msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(n * sizeof(int));
+		memcpy(CMSG_DATA(c), fds, n * sizeof(int));
+	}
 	/* MSG_NOSIGNAL: a peer that went away is an error, not a SIGPIPE. */
 	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-	while (n < 0 && errno == EINTR);
-	while (n >= 0 && (size_t)n < len) {
-		ssize_t m = send(sock, (const char *)payload + n, len - (size_t)n, MSG_NOSIGNAL);
+		r = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	while (r < 0 && errno == EINTR);
+	while (r >= 0 && (size_t)r < len) {
+		ssize_t m = send(sock, (const char *)payload + r, len - (size_t)r, MSG_NOSIGNAL);
 
 		if (m < 0 && errno == EINTR)
 			continue;
 		if (m < 0)
 			return -1;
-		n += m;
+		r += m;
 	}
-	return n < 0 ? -1 : 0;
+	return r < 0 ? -1 : 0;
+}
+
+int rl_send_fd(int sock, int fd, const void *payload, size_t len)
+{
+	return rl_send_fds(sock, &fd, 1, payload, len);
+}
+
+size_t rl_take_fds(struct msghdr *msg, int *fds, size_t max)
+{
+	size_t n = 0;
+
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+		for (size_t i = 0; i < k; i++, n++) {
+			int fd;
+
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (n < max)
+				fds[n] = fd;
+			else
+				close(fd);
+		}
+	}
+	return n;
 }
 
 int rl_unix_connect(const char *path, const char *what, struct rl_error *err)

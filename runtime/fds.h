@@ -24,10 +24,19 @@ int rl_fds_prepare(int n_keep, int keep_fd, int procfd, struct rl_error *err);
  * set (EAGAIN on a non-blocking fd that is full). */
 int rl_write_all(int fd, const void *buf, size_t len);
 
-/* Sends fd over the AF_UNIX socket sock as one SCM_RIGHTS message whose
- * data is payload (non-empty); a payload the socket does not take whole in
- * the first message follows on the stream.  0, or -1 with errno set. */
+/* Sends n fds (at most RL_SEND_FDS_MAX, else E2BIG; none when n is 0)
+ * over the AF_UNIX socket sock as one SCM_RIGHTS message whose data is
+ * payload (non-empty); a payload the socket does not take whole in the
+ * first message follows on the stream.  0, or -1 with errno set. */
+#define RL_SEND_FDS_MAX 64
+int rl_send_fds(int sock, const int *fds, size_t n, const void *payload, size_t len);
+/* rl_send_fds of one fd. */
 int rl_send_fd(int sock, int fd, const void *payload, size_t len);
+
+struct msghdr;
+/* The fds of the SCM_RIGHTS messages in a received msg, at most max into
+ * fds; any beyond max are closed at once.  Returns how many came in all. */
+size_t rl_take_fds(struct msghdr *msg, int *fds, size_t max);
 
 /* Connects an AF_UNIX stream socket (O_CLOEXEC) to path and returns it.
  * `what` names the socket in errors ("--console-socket: connect to

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "runtime/fault.h"
+#include "runtime/fds.h"
 
 int rl_sync_pair(int fds[2], int min_fd, struct rl_error *err)
 {
@@ -107,34 +108,9 @@ int rl_sync_fork_report(int fd, const char *what, struct rl_error *err)
 
 int rl_sync_send_fds(int fd, enum rl_sync_type type, const int *fds, size_t n)
 {
-	union {
-		char buf[CMSG_SPACE(RL_SYNC_MAX_FDS * sizeof(int))];
-		struct cmsghdr align;
-	} u;
 	struct rl_sync_msg m = {.type = type};
-	struct iovec iov = {.iov_base = &m, .iov_len = offsetof(struct rl_sync_msg, text) + 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-	struct cmsghdr *c;
-	ssize_t r;
 
-	if (n > RL_SYNC_MAX_FDS) {
-		errno = E2BIG;
-		return -1;
-	}
-	if (n) {
-		memset(&u, 0, sizeof(u));
-		msg.msg_control = u.buf;
-		msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
-		c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(n * sizeof(int));
-		memcpy(CMSG_DATA(c), fds, n * sizeof(int));
-	}
-	do
-		r = sendmsg(fd, &msg, MSG_NOSIGNAL);
-	while (r < 0 && errno == EINTR);
-	return r < 0 ? -1 : 0;
+	return rl_send_fds(fd, fds, n, &m, offsetof(struct rl_sync_msg, text) + 1);
 }
 
 /* One message, and the fds that came with it (at most max into fds, *nfds
@@ -160,21 +136,7 @@ static int recv_msg(int fd, struct rl_sync_msg *m, int *fds, size_t max, size_t 
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return rl_error_set(err, errno, "read the sync channel");
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-		size_t k = c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS
-			       ? (c->cmsg_len - CMSG_LEN(0)) / sizeof(int)
-			       : 0;
-
-		for (size_t i = 0; i < k; i++, (*nfds)++) {
-			int f;
-
-			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			if (*nfds < max)
-				fds[*nfds] = f;
-			else
-				close(f);
-		}
-	}
+	*nfds = rl_take_fds(&msg, fds, max);
 	if (msg.msg_flags & MSG_CTRUNC)
 		(*nfds)++; /* never what the caller expects */
 	return n == 0 ? 0 : (int)n;

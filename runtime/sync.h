@@ -49,7 +49,7 @@ int rl_sync_expect(int fd, enum rl_sync_type type, struct rl_error *err);
 
 /* A message of type (no text) with n fds attached (SCM_RIGHTS, at most
  * RL_SYNC_MAX_FDS); the caller keeps its own copies.  0 or -1 (errno). */
-#define RL_SYNC_MAX_FDS 64
+#define RL_SYNC_MAX_FDS 64 /* RL_SEND_FDS_MAX */
 int rl_sync_send_fds(int fd, enum rl_sync_type type, const int *fds, size_t n);
 /* rl_sync_expect for such a message: exactly n fds into fds (O_CLOEXEC),
  * else -1 with err set and none of them kept. */

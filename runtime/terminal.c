@@ -83,30 +83,6 @@ int rl_console_send(int sock, int fd, const char *name, struct rl_error *err)
 	return 0;
 }
 
-/* The fds of the SCM_RIGHTS messages in msg, at most max into fds; any
- * beyond max are closed at once.  Returns how many came in all. */
-static int take_fds(struct msghdr *msg, int *fds, int max)
-{
-	int n = 0;
-
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-
-		for (size_t i = 0; i < k; i++, n++) {
-			int fd;
-
-			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			if (n < max)
-				fds[n] = fd;
-			else
-				close(fd);
-		}
-	}
-	return n;
-}
-
 int rl_console_recv(int sock, int *master, struct rl_error *err)
 {
 	union {
@@ -121,7 +97,7 @@ int rl_console_recv(int sock, int *master, struct rl_error *err)
 			     .msg_controllen = sizeof(u.buf)};
 	int fds[4];
 	ssize_t n;
-	int nfds;
+	size_t nfds;
 
 	*master = -1;
 	do
@@ -129,7 +105,7 @@ int rl_console_recv(int sock, int *master, struct rl_error *err)
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return rl_error_set(err, errno, "console socket: receive the pty master");
-	nfds = take_fds(&msg, fds, 4);
+	nfds = rl_take_fds(&msg, fds, 4);
 	if (n == 0 && nfds == 0)
 		return rl_error_set(err, 0,
 				    "console socket: closed before the pty master was sent");
@@ -137,10 +113,10 @@ int rl_console_recv(int sock, int *master, struct rl_error *err)
 		*master = fds[0];
 		return 0;
 	}
-	for (int i = 0; i < nfds && i < 4; i++)
+	for (size_t i = 0; i < nfds && i < 4; i++)
 		close(fds[i]);
 	return rl_error_set(err, EBADMSG,
-			    "console socket: expected one fd and a name, got %d fd(s) and %zd "
+			    "console socket: expected one fd and a name, got %zu fd(s) and %zd "
 			    "byte(s)",
 			    nfds, n);
 }
