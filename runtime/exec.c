@@ -332,7 +332,7 @@ static int open_cgroups(struct xc *c, struct rl_error *err)
 	if (rl_cg_open_join(&c->cg, false, c->cg_fds, err) < 0)
 		return rl_error_prefix(err, c->r->cgroup ? "--cgroup" : "exec");
 	/* For clone3 CLONE_INTO_CGROUP; without it the helper joins the v2
-	 * directory through its cgroup.procs like the others. */
+	 * directory through its cgroup.procs (the v1 ones through tasks). */
 	c->cg_v2fd = rl_cg_v2_fd(&c->cg, NULL);
 	return 0;
 }
