@@ -33,7 +33,7 @@
  *   fill   untimed: create + start + wait for containers FIRST..N-1 (ids
  *          IDPREFIX-q-NAME-K), leaving them stopped, for `query`.
  *   query  `list` and `state IDPREFIX-q-NAME-0` once per round, with N
- *          containers present: list.N.ms, state.N.ms.
+ *          containers present: list.N.ms, state.N.ms and their .maxrss_kb.
  *   density  for each runtime in turn, N detached containers of the bundle
  *          (-b: one whose process sleeps): `run --detach --bundle B ID`
  *          of each, one after another (dens.N.start_s, the total, and
@@ -651,6 +651,7 @@ static void mode_fill(void)
 static void mode_query(void)
 {
 	struct series list[MAX_RT] = {0}, state[MAX_RT] = {0};
+	struct series lrss[MAX_RT] = {0}, srss[MAX_RT] = {0};
 	char key[64];
 
 	for (int r = 0; r < opt.rounds; r++) {
@@ -665,6 +666,8 @@ static void mode_query(void)
 			run_one(&s, &opt.rt[i], scmd, 0);
 			series_add(&list[i], ms_between(&l.t0, &l.t1));
 			series_add(&state[i], ms_between(&s.t0, &s.t1));
+			series_add(&lrss[i], (double)l.ru.ru_maxrss);
+			series_add(&srss[i], (double)s.ru.ru_maxrss);
 		}
 	}
 	for (int i = 0; i < opt.nrt; i++) {
@@ -672,6 +675,10 @@ static void mode_query(void)
 		series_print(key, opt.rt[i].name, &list[i]);
 		snprintf(key, sizeof(key), "state.%d.ms", opt.n);
 		series_print(key, opt.rt[i].name, &state[i]);
+		snprintf(key, sizeof(key), "list.%d.maxrss_kb", opt.n);
+		series_print(key, opt.rt[i].name, &lrss[i]);
+		snprintf(key, sizeof(key), "state.%d.maxrss_kb", opt.n);
+		series_print(key, opt.rt[i].name, &srss[i]);
 	}
 }
 

@@ -58,6 +58,9 @@ def change($a; $b):
   row("start.maxrss_kb"; "start"; true),
   row("delete.maxrss_kb"; "delete"; true),
   row("exec.maxrss_kb"; "exec"; true),
+  ($counts[-1:][] as $n
+   | row("list.\($n).maxrss_kb"; "list, N=\($n)"; true),
+     row("state.\($n).maxrss_kb"; "state, N=\($n)"; true)),
   head("   resident while a detached container runs (rlite run --detach, sleep 1000)"),
   row("shim.vmrss_kb"; "pid-1 shim VmRSS"; false),
   row("shim.private_dirty_kb"; "pid-1 shim Private_Dirty"; false),
