@@ -7,7 +7,9 @@
 #
 # Knobs (environment): ROUNDS (sequential, lifecycle, list/state rounds),
 # COLD_ROUNDS, PAR_ROUNDS, MEM_ROUNDS, ORPHAN_ROUNDS, BREAKDOWN_ROUNDS, COUNTS ("10 100
-# 1000"), PAR ("2 8 32"), DENSITY (detached containers of the density run,
+# 1000"), PAR ("2 8 32"), RLITE_BASE (a second rlite binary, e.g. the build of
+# the commit before a change: measured in the same interleaved rounds as
+# "base", with its breakdown and density), DENSITY (detached containers of the density run,
 # 1000; 0: none), DENSITY_PODMAN (1: podman, conmon and crun there too; 0:
 # not), TIMEOUT (seconds a command may take), RLITE_BIN, ORPHANS_BIN (the
 # static orphans helper of the tests), BENCH_JSON (default build/bench.json,
@@ -110,6 +112,10 @@ PAR=${PAR:-2 8 32}
 TIMEOUT=${TIMEOUT:-30}
 runtimes=(rlite runc crun)
 declare -A bin=([rlite]=$RLITE_BIN [runc]=$(command -v runc) [crun]=$(command -v crun))
+if [ -n "${RLITE_BASE:-}" ]; then
+	runtimes=(rlite base runc crun)
+	bin[base]=$RLITE_BASE
+fi
 
 # ---- work directory, ids, cleanup ---------------------------------------------
 work=$(mktemp -d /tmp/rlbench.XXXXXX)
@@ -174,11 +180,16 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+named() { # NAME=BINARY of every runtime, the driver's operands
+	local name
+	for name in "${runtimes[@]}"; do printf '%s\n' "$name=${bin[$name]}"; done
+}
+
 drive() { # drive MODE ARGS...: the driver with the common options
-	local mode=$1
+	local mode=$1 names
 	shift
-	"$driver" "$mode" -t "$TIMEOUT" -w "$work" -b "$work/bundle" -i "$prefix" "$@" \
-		"rlite=${bin[rlite]}" "runc=${bin[runc]}" "crun=${bin[crun]}"
+	mapfile -t names < <(named)
+	"$driver" "$mode" -t "$TIMEOUT" -w "$work" -b "$work/bundle" -i "$prefix" "$@" "${names[@]}"
 }
 
 # ---- the bundle: one config.json for all three -------------------------------
@@ -258,9 +269,13 @@ detached_memory() {
 # Where one rlite run of the bundle goes, step by step, under perf trace
 # (tests/bench/breakdown): printed here, the medians into the results.
 breakdown() {
-	"$top/tests/bench/breakdown" -n "$BREAKDOWN_ROUNDS" -r "$work/breakdown" -i "$prefix-bd" \
-		-j "$results" "${bin[rlite]}" "$work/bundle" | sed 's/^/  /' ||
-		failed+=("breakdown: see above")
+	local name
+	for name in rlite ${bin[base]:+base}; do
+		[ "$name" = rlite ] || say "  $name: ${bin[$name]}"
+		"$top/tests/bench/breakdown" -n "$BREAKDOWN_ROUNDS" -r "$work/breakdown-$name" \
+			-i "$prefix-bd" -j "$results" -l "$name" "${bin[$name]}" "$work/bundle" |
+			sed 's/^/  /' || failed+=("breakdown of $name: see above")
+	done
 }
 
 orphan_reaping() {
@@ -331,7 +346,8 @@ list_state() {
 # conmon and crun) runs the same rootfs, imported as an image, through
 # tests/bench/podman-as-runc.
 density() {
-	local names=("rlite=${bin[rlite]}" "runc=${bin[runc]}" "crun=${bin[crun]}") rc=0
+	local names rc=0
+	mapfile -t names < <(named)
 	if [ "$DENSITY_PODMAN" = 1 ]; then
 		export RLBENCH_PODMAN=$work/podman RLBENCH_PODMAN_IMAGE=localhost/${prefix,,}:latest
 		mkdir -p "$RLBENCH_PODMAN"
@@ -357,9 +373,11 @@ density() {
 # ---- the report --------------------------------------------------------------
 versions() {
 	jq -n --arg rlite "$("${bin[rlite]}" --version | head -1)" \
+		--arg base "$([ -z "${bin[base]:-}" ] || "${bin[base]}" --version | head -1)" \
 		--arg runc "$(runc --version | head -1)" --arg crun "$(crun --version | head -1)" \
 		--arg commit "$(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)" \
-		'{rlite: $rlite, rlite_commit: $commit, runc: $runc, crun: $crun}'
+		'{rlite: $rlite, rlite_commit: $commit, runc: $runc, crun: $crun}
+		  + if $base == "" then {} else {base: $base} end'
 }
 
 write_json() {

@@ -26,7 +26,7 @@ def change($a; $b):
 | def head($t): "", $t;
   def row($key; $title; $ratios):
 	($cur.figures[$key] // {}) as $f
-	| ["rlite", "runc", "crun", "podman", "floor"][] as $rt
+	| ["rlite", "base", "runc", "crun", "podman", "floor"][] as $rt
 	| select($f[$rt] != null)
 	| $f[$rt] as $s
 	| [($title | pad(30)), ($rt | pad(6)), ($s.median | num | lpad(9)),
