@@ -135,9 +135,9 @@ int rl_signal_parse(const char *s, int *sig, struct rl_error *err)
  * detached container that stopped without a record of its end: whether
  * its monitor is gone (killed: nobody will ever record it).  Only true
  * when st was loaded under the lock, which the monitor needs to record. */
-static void make_live(struct rl_state *st)
+static void make_live(struct rl_state *st, const struct rl_pidset *live)
 {
-	st->status = rl_state_status(st);
+	st->status = rl_state_status_in(st, live);
 	if (st->status != RL_STATUS_STOPPED)
 		return;
 	st->pid = 0;
@@ -154,18 +154,29 @@ int rl_container_state(const char *root, const char *id, struct rl_state **out,
 	if (rl_state_lock(root_or_default(root), id, false, &lock, err) < 0 ||
 	    rl_state_load(&lock, out, err) < 0)
 		return -1;
-	make_live(*out);
+	make_live(*out, NULL);
 	return 0;
 }
 
+/* From this many containers on, list reads the pids of /proc once rather
+ * than open /proc/PID/stat of each (an init that has exited costs a failed
+ * open each otherwise). */
+#define LIST_PIDSET_MIN 16
+
 int rl_container_list(const char *root, struct rl_state_list *out, struct rl_error *err)
 {
+	struct rl_pidset live = {0};
+	bool have_live;
+
 	if (rl_state_list(root_or_default(root), out, err) < 0)
 		return -1;
+	/* Read after every state: a pid missing from it had no process
+	 * after its state was read. */
+	have_live = out->n >= LIST_PIDSET_MIN && rl_pidset_read(&live) == 0;
 	for (size_t i = 0; i < out->n; i++) {
 		struct rl_state *again = NULL;
 
-		make_live(out->states[i]);
+		make_live(out->states[i], have_live ? &live : NULL);
 		/* The listing read the file without the lock: the monitor may
 		 * have recorded the end and exited since.  Read it again under
 		 * the lock before calling it gone. */
@@ -175,6 +186,7 @@ int rl_container_list(const char *root, struct rl_state_list *out, struct rl_err
 		rl_state_free(out->states[i]);
 		out->states[i] = again;
 	}
+	rl_pidset_free(&live);
 	return 0;
 }
 
@@ -533,7 +545,7 @@ static int load_cg(const char *root, const char *id, bool exclusive, struct rl_s
 	if (rl_state_lock(root_or_default(root), id, exclusive, lock, err) < 0 ||
 	    rl_state_load(lock, st, err) < 0 || rl_cg_load(lock->fd, cg, err) < 0)
 		return -1;
-	make_live(*st);
+	make_live(*st, NULL);
 	return 0;
 }
 

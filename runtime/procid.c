@@ -1,6 +1,7 @@
 /* Process identity: (pid, start time) pairs and pidfds.  See procid.h. */
 #include "procid.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -44,6 +45,10 @@ static int read_stat(pid_t pid, char *buf, size_t size, struct rl_error *err)
 		if (n == 0)
 			break;
 		len += (size_t)n;
+		/* The kernel makes the whole line at the first read: a
+		 * complete line is the end, without a read that returns 0. */
+		if (buf[len - 1] == '\n')
+			break;
 	}
 	buf[len] = '\0';
 	return 0;
@@ -104,6 +109,64 @@ bool rl_proc_alive(pid_t pid, uint64_t start_time)
 	if (start_time == 0 || proc_stat(pid, &state, &start, NULL) < 0)
 		return false;
 	return state != 'Z' && state != 'X' && start == start_time;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int rl_pidset_read(struct rl_pidset *s)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	size_t cap = 0;
+	int saved;
+
+	*s = (struct rl_pidset){0};
+	if (!d)
+		return -1;
+	while ((errno = 0, de = readdir(d))) {
+		char *end = NULL;
+		long pid;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		pid = strtol(de->d_name, &end, 10);
+		if (*end || pid <= 0)
+			continue;
+		if (s->n == cap) {
+			pid_t *v = reallocarray(s->v, cap ? cap * 2 : 256, sizeof(*v));
+
+			if (!v)
+				break; /* errno ENOMEM */
+			s->v = v;
+			cap = cap ? cap * 2 : 256;
+		}
+		s->v[s->n++] = (pid_t)pid;
+	}
+	saved = errno;
+	closedir(d);
+	if (saved) {
+		rl_pidset_free(s);
+		errno = saved;
+		return -1;
+	}
+	qsort(s->v, s->n, sizeof(*s->v), cmp_pid);
+	return 0;
+}
+
+bool rl_pidset_has(const struct rl_pidset *s, pid_t pid)
+{
+	return bsearch(&pid, s->v, s->n, sizeof(*s->v), cmp_pid) != NULL;
+}
+
+void rl_pidset_free(struct rl_pidset *s)
+{
+	free(s->v);
+	*s = (struct rl_pidset){0};
 }
 
 static int not_running(struct rl_error *err)

@@ -25,6 +25,18 @@ int rl_proc_start_time(pid_t pid, uint64_t *ticks, struct rl_error *err);
  * the init from a stranger that got its pid. */
 bool rl_proc_alive(pid_t pid, uint64_t start_time);
 
+/* The pids in /proc (thread-group leaders, as the kernel lists them),
+ * sorted: one pass over the directory, where asking about many pids one
+ * by one costs an open each.  A pid absent from the set had no process
+ * when the set was read.  0, or -1 with errno set and the set empty. */
+struct rl_pidset {
+	pid_t *v;
+	size_t n;
+};
+int rl_pidset_read(struct rl_pidset *s);
+bool rl_pidset_has(const struct rl_pidset *s, pid_t pid);
+void rl_pidset_free(struct rl_pidset *s);
+
 /* A pidfd (O_CLOEXEC, as pidfd_open always sets) for the process
  * (pid, start_time).  The start time is checked again after the fd is
  * open: from then on the fd pins that very process, so if the check passes

@@ -616,15 +616,53 @@ static int placeholder(int fd, const char *name, struct rl_state **out)
 	return 0;
 }
 
+/* The state.json fds of the listing, closed FD_BATCH at a time: fds opened
+ * one after another are mostly consecutive numbers, and one close_range
+ * closes each run of consecutive ones in the batch (one system call where
+ * a close of each costs one per entry).  A run holds only fds of the
+ * batch, so nothing else is ever closed. */
+#define FD_BATCH 64
+
+struct fd_batch {
+	int v[FD_BATCH];
+	size_t n;
+};
+
+static int cmp_fd(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+static void fd_batch_close(struct fd_batch *b)
+{
+	qsort(b->v, b->n, sizeof(b->v[0]), cmp_fd);
+	for (size_t i = 0, j; i < b->n; i = j) {
+		for (j = i + 1; j < b->n && b->v[j] == b->v[j - 1] + 1; j++)
+			;
+		if (j - i == 1 || syscall(SYS_close_range, b->v[i], b->v[j - 1], 0) < 0)
+			for (size_t k = i; k < j; k++) /* close_range: Linux 5.9 */
+				close(b->v[k]);
+	}
+	b->n = 0;
+}
+
+static void fd_batch_add(struct fd_batch *b, int fd)
+{
+	if (b->n == FD_BATCH)
+		fd_batch_close(b);
+	b->v[b->n++] = fd;
+}
+
 /* Most entries need no lock.  state.json is only ever replaced by rename,
  * so a read without the lock sees a whole file, and a stored status other
  * than creating or created is not one correct() changes.  So ROOT/ID/
  * state.json is read with one openat2 (below ROOT, no symlink on the way)
- * and one read, without opening, locking and checking ROOT/ID first: 3
- * system calls an entry where the locked way makes 9.  NULL: the entry
+ * and one read, without opening, locking and checking ROOT/ID first, and
+ * its fd goes to fds, closed with others: 2 system calls an entry where
+ * the locked way makes 9.  NULL: the entry
  * takes the locked way (no state.json, one that does not parse or is
  * another id's, or a status to correct), which also says what is wrong. */
-static struct rl_state *list_fast(int rootfd, const char *name)
+static struct rl_state *list_fast(int rootfd, const char *name, struct fd_batch *fds)
 {
 	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
 			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
@@ -633,12 +671,13 @@ static struct rl_state *list_fast(int rootfd, const char *name)
 	_state_free_ struct rl_state *st = NULL;
 	struct rl_state *out;
 	struct rl_error e = {0};
-	_rl_fd_ int fd = -1;
 	char text[8192];
 	ssize_t len;
+	int fd;
 
 	if (snprintf(path, sizeof(path), "%s/" RL_STATE_FILE, name) >= (int)sizeof(path))
 		return NULL;
+	/* EMFILE too: the locked way closes the batch first. */
 	fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
 	if (fd < 0)
 		return NULL;
@@ -646,6 +685,7 @@ static struct rl_state *list_fast(int rootfd, const char *name)
 	 * cut short, the JSON would not parse and the locked way reads it
 	 * again, to its end. */
 	len = read(fd, text, sizeof(text));
+	fd_batch_add(fds, fd);
 	if (len <= 0 || (size_t)len == sizeof(text) ||
 	    rl_state_parse(text, (size_t)len, path, &st, &e) < 0)
 		return NULL;
@@ -659,8 +699,8 @@ static struct rl_state *list_fast(int rootfd, const char *name)
 
 /* One entry of the root.  Returns -1 only when out of memory: whatever is
  * wrong with the entry itself becomes a warning. */
-static int list_entry(int rootfd, const char *dir, const char *name, struct rl_state_list *l,
-		      struct rl_error *err)
+static int list_entry(int rootfd, const char *dir, const char *name, struct fd_batch *fds,
+		      struct rl_state_list *l, struct rl_error *err)
 {
 	struct rl_error e = {0};
 	_state_free_ struct rl_state *st = NULL;
@@ -669,9 +709,11 @@ static int list_entry(int rootfd, const char *dir, const char *name, struct rl_s
 
 	if (rl_id_validate(name, &e) < 0)
 		return add_warning(l, err, "skipping \"%s\": %s", dir, e.msg);
-	st = list_fast(rootfd, name);
+	st = list_fast(rootfd, name, fds);
 	if (st)
 		return add_state(l, &st, err);
+	/* The locked way needs fds of its own, under whatever limit. */
+	fd_batch_close(fds);
 	fd = openat(rootfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0 && errno == ENOENT)
 		return 0; /* deleted since readdir */
@@ -748,15 +790,17 @@ static int read_names(DIR *d, const char *root, char ***out, size_t *n_out, stru
 static int list_names(int rootfd, const char *root, char **names, size_t n, struct rl_state_list *l,
 		      struct rl_error *err)
 {
-	for (size_t i = 0; i < n; i++) {
+	struct fd_batch fds = {.n = 0};
+	int r = 0;
+
+	for (size_t i = 0; i < n && r == 0; i++) {
 		_free_ char *dir = join(root, names[i]);
 
-		if (!dir)
-			return rl_error_set(err, ENOMEM, "list \"%s\"", root);
-		if (list_entry(rootfd, dir, names[i], l, err) < 0)
-			return -1;
+		r = dir ? list_entry(rootfd, dir, names[i], &fds, l, err)
+			: rl_error_set(err, ENOMEM, "list \"%s\"", root);
 	}
-	return 0;
+	fd_batch_close(&fds);
+	return r;
 }
 
 int rl_state_list(const char *root, struct rl_state_list *out, struct rl_error *err)
@@ -801,14 +845,20 @@ void rl_state_list_free(struct rl_state_list *l)
 
 /* ---- status ------------------------------------------------------------- */
 
-enum rl_status rl_state_status(const struct rl_state *st)
+enum rl_status rl_state_status_in(const struct rl_state *st, const struct rl_pidset *live)
 {
 	/* Not a live container's status to correct: broken until deleted,
 	 * and creating (its creator at work, read without the lock) before
 	 * there is an init to look at. */
 	if (st->status == RL_STATUS_BROKEN || (st->status == RL_STATUS_CREATING && st->pid == 0))
 		return st->status;
-	if (st->pid > 0 && rl_proc_alive(st->pid, st->init_start_time))
+	if (st->pid > 0 && (!live || rl_pidset_has(live, st->pid)) &&
+	    rl_proc_alive(st->pid, st->init_start_time))
 		return st->status;
 	return RL_STATUS_STOPPED;
+}
+
+enum rl_status rl_state_status(const struct rl_state *st)
+{
+	return rl_state_status_in(st, NULL);
 }

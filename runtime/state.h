@@ -174,5 +174,10 @@ void rl_state_list_free(struct rl_state_list *l);
  * not have been released: nobody can tell, and a second start would wait
  * for an answer that never comes). */
 enum rl_status rl_state_status(const struct rl_state *st);
+/* The same, with the pids of /proc read once for many states: an init
+ * whose pid is not in live is not alive, without a look at /proc.  live
+ * must have been read after st was. */
+struct rl_pidset;
+enum rl_status rl_state_status_in(const struct rl_state *st, const struct rl_pidset *live);
 
 #endif

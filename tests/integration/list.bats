@@ -101,6 +101,57 @@ teardown() {
 	[ -z "$output" ]
 }
 
+# From 16 containers on, list reads the pids of /proc once instead of
+# looking up each init: it must tell running from stopped exactly as
+# `state` does for each one.
+@test "list of 20: each status and pid the same as state gives" {
+	rr_sh 'while [ ! -e /mnt/host/go ]; do sleep 0.05; done'
+	local id i want pid json
+	for i in 1 2 3; do
+		lc_create "$RR_ID-r$i"
+		[ "$status" -eq 0 ]
+		lc_rlite start "$RR_ID-r$i"
+	done
+	rr_sh 'true'
+	for i in $(seq 1 17); do
+		lc_create "$RR_ID-s$i"
+		[ "$status" -eq 0 ]
+		lc_rlite start "$RR_ID-s$i"
+	done
+	for i in $(seq 1 17); do
+		lc_wait_status stopped "$RR_ID-s$i"
+	done
+
+	json=$(lc_rlite list --format json)
+	[ "$(jq length <<<"$json")" -eq 20 ]
+	for i in 1 2 3; do
+		id=$RR_ID-r$i
+		[ "$(jq -r --arg i "$id" '.[] | select(.id == $i) | .status' <<<"$json")" = running ]
+		pid=$(jq -r --arg i "$id" '.[] | select(.id == $i) | .pid' <<<"$json")
+		[ "$pid" -gt 0 ]
+		[ "$pid" = "$(lc_rlite state "$id" | jq -r .pid)" ]
+		kill -0 "$pid"
+	done
+	for i in $(seq 1 17); do
+		id=$RR_ID-s$i
+		[ "$(jq -r --arg i "$id" '.[] | select(.id == $i) | "\(.status) \(.pid)"' <<<"$json")" = "stopped 0" ]
+	done
+
+	# once the running ones end, list says so, as state does
+	touch "$RR_HOST/go"
+	for i in 1 2 3; do
+		lc_wait_status stopped "$RR_ID-r$i"
+	done
+	json=$(lc_rlite list --format json)
+	[ "$(jq -r '[.[] | select(.status == "stopped" and .pid == 0)] | length' <<<"$json")" -eq 20 ]
+	for i in 1 2 3; do
+		lc_rlite delete "$RR_ID-r$i"
+	done
+	for i in $(seq 1 17); do
+		lc_rlite delete "$RR_ID-s$i"
+	done
+}
+
 @test "list: an entry with a corrupt state.json is reported and skipped" {
 	rr_sh 'exec sleep 100000'
 	local good=$RR_ID-good bad=$RR_ID-bad

@@ -130,6 +130,33 @@ static void test_start_time(void)
 	ok(!rl_proc_alive(0, 1) && !rl_proc_alive(-1, 1), "pid 0 and -1 are never alive");
 }
 
+static bool sorted_pids(const struct rl_pidset *s)
+{
+	for (size_t i = 1; i < s->n; i++)
+		if (s->v[i - 1] >= s->v[i])
+			return false;
+	return true;
+}
+
+static void test_pidset(void)
+{
+	struct rl_pidset s = {0};
+	int go = -1;
+	pid_t pid = fork_waiting(&go, NULL);
+
+	ok(rl_pidset_read(&s) == 0 && s.n > 1, "the pids of /proc: %zu", s.n);
+	ok(sorted_pids(&s), "  sorted, each once");
+	ok(rl_pidset_has(&s, getpid()) && rl_pidset_has(&s, getppid()), "  self and parent in it");
+	ok(pid > 0 && rl_pidset_has(&s, pid), "  a child in it");
+	ok(!rl_pidset_has(&s, 0) && !rl_pidset_has(&s, -1), "  no pid 0 or -1");
+	rl_pidset_free(&s);
+	ok(s.n == 0 && !s.v, "  freed: empty");
+	close(go);
+	waitpid(pid, NULL, 0);
+	ok(rl_pidset_read(&s) == 0 && !rl_pidset_has(&s, pid), "a reaped child: not in it");
+	rl_pidset_free(&s);
+}
+
 static void test_pidfd(void)
 {
 	struct rl_error err = {0};
@@ -257,6 +284,7 @@ int main(void)
 	/* A child that never ends would hang the test: end with a failure. */
 	alarm(600);
 	test_start_time();
+	test_pidset();
 	test_pidfd();
 	test_pidfd_exit();
 	test_exit_signal();

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -93,13 +94,16 @@ static struct rl_state sample(const char *id)
 	return st;
 }
 
-/* Creates id under root with a sample state saved; 0 on success. */
-static int make_container(const char *root, const char *id)
+/* Creates id under root with a sample state of status s saved; 0 on
+ * success. */
+static int make_container_as(const char *root, const char *id, enum rl_status s)
 {
 	struct rl_state_lock lock = RL_STATE_LOCK_INIT;
 	struct rl_state st = sample(id);
 	struct rl_error err = {0};
 	int r = rl_state_create(root, id, NULL, &lock, &err);
+
+	st.status = s;
 
 	if (r == 0)
 		r = rl_state_save(&lock, &st, &err);
@@ -107,6 +111,11 @@ static int make_container(const char *root, const char *id)
 		printf("# make_container %s: %s\n", id, err.msg);
 	rl_state_unlock(&lock);
 	return r;
+}
+
+static int make_container(const char *root, const char *id)
+{
+	return make_container_as(root, id, RL_STATUS_CREATED);
 }
 
 /* ---- ids, root ------------------------------------------------------------ */
@@ -508,6 +517,8 @@ static double ms_since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
 }
 
+static void list_fds(void);
+
 static void test_list_many(void)
 {
 	enum { N = 1000 };
@@ -537,6 +548,72 @@ static void test_list_many(void)
 	}
 	ok(sorted, "  in id order");
 	rl_state_list_free(&l);
+	list_fds();
+}
+
+static int open_fds(void)
+{
+	int n = 0;
+
+	for (int fd = 0; fd < 4096; fd++)
+		n += fcntl(fd, F_GETFD) >= 0;
+	return n;
+}
+
+/* The listing closes its state.json fds in batches: with fds of the
+ * caller's among and above them, under a low RLIMIT_NOFILE, nothing of the
+ * caller's is closed, nothing of the listing's stays open, and every
+ * container is listed, those read without the lock (stopped) and those
+ * read under it (created) alike. */
+static void list_fds(void)
+{
+	const size_t n = 300;
+	const char *root = root_path("fds");
+	struct rl_state_list l = {0};
+	struct rl_error err = {0};
+	struct rlimit old, low;
+	int a, b, keep, before, high, r, made = 0;
+	char id[16];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(id, sizeof(id), "f%03zu", i);
+		made += make_container_as(root, id,
+					  i % 7 ? RL_STATUS_STOPPED : RL_STATUS_CREATED) == 0;
+	}
+	is_int(made, n, "%zu containers, one in 7 created, the others stopped", n);
+	a = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	b = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	keep = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	/* two free fds below keep: the listing's first fds take them, then
+	 * go on above it */
+	close(a);
+	close(b);
+	before = open_fds();
+	r = rl_state_list(root, &l, &err);
+	ok(r == 0 && l.n == n && l.n_warnings == 0,
+	   "list with a fd of the caller's among its own: %zu listed, %zu warnings", l.n,
+	   l.n_warnings);
+	rl_state_list_free(&l);
+	ok(fcntl(keep, F_GETFD) >= 0, "  the caller's fd is still open");
+	is_int(open_fds(), before, "  no fd of the listing left open");
+
+	high = dup2(keep, 200);
+	getrlimit(RLIMIT_NOFILE, &old);
+	low = old;
+	low.rlim_cur = (rlim_t)before + 20; /* far fewer than one batch */
+	ok(high == 200 && setrlimit(RLIMIT_NOFILE, &low) == 0, "RLIMIT_NOFILE down to %d",
+	   (int)low.rlim_cur);
+	r = rl_state_list(root, &l, &err);
+	ok(r == 0 && l.n == n && l.n_warnings == 0, "  list: %zu listed, %zu warnings (%s)", l.n,
+	   l.n_warnings, r < 0 ? err.msg : l.n_warnings ? l.warnings[0] : "");
+	rl_state_list_free(&l);
+	setrlimit(RLIMIT_NOFILE, &old);
+	ok(fcntl(keep, F_GETFD) >= 0 && fcntl(high, F_GETFD) >= 0,
+	   "  the caller's fds are still open");
+	is_int(open_fds(), before + 1, "  no fd of the listing left open");
+	close(high);
+	close(keep);
 }
 
 static void test_status(void)
@@ -557,6 +634,26 @@ static void test_status(void)
 	is_int(rl_state_status(&st), RL_STATUS_STOPPED, "recycled pid: stopped");
 	st.pid = 0;
 	is_int(rl_state_status(&st), RL_STATUS_STOPPED, "no init: stopped");
+
+	/* with the pids of /proc read once, as list does */
+	st.pid = getpid();
+	st.init_start_time = t;
+	st.status = RL_STATUS_RUNNING;
+	{
+		struct rl_pidset live = {0}, none = {0};
+
+		ok(rl_pidset_read(&live) == 0, "read the pids of /proc");
+		is_int(rl_state_status_in(&st, &live), RL_STATUS_RUNNING,
+		       "  live init in the set: running as stored");
+		is_int(rl_state_status_in(&st, &none), RL_STATUS_STOPPED,
+		       "  an init missing from the set: stopped, whatever /proc says now");
+		st.init_start_time = t + 1;
+		is_int(rl_state_status_in(&st, &live), RL_STATUS_STOPPED,
+		       "  in the set with another start time (recycled pid): stopped");
+		st.status = RL_STATUS_BROKEN;
+		is_int(rl_state_status_in(&st, &none), RL_STATUS_BROKEN, "  broken stays broken");
+		rl_pidset_free(&live);
+	}
 }
 
 /* ---- interrupted creates: record strictness, broken entries ------------- */
