@@ -759,7 +759,6 @@ static _Noreturn void shim_main(const struct rl_shim_opts *opts, struct prep *p,
 	struct rl_shim_opts copy = *opts, *o = &copy;
 	struct shim s = {.o = o, .sfd = p->sfd, .child = child, .code = 1};
 	struct rl_error e = {0};
-	char tbuf[48];
 	ssize_t w;
 
 	close(p->ready[0]);
@@ -777,8 +776,6 @@ static _Noreturn void shim_main(const struct rl_shim_opts *opts, struct prep *p,
 	fwd_pid = child;
 	fwd_group = o->signal_group;
 	install_fault_handlers();
-	/* gmtime_r reads the zone file on its first call: do it now. */
-	rl_rfc3339_nano(0, 0, tbuf, sizeof(tbuf));
 	if (lockdown(&s, p, &e) < 0) {
 		/* The child reports it over the sync channel and exits; so do
 		 * we, with its status, from the loop. */

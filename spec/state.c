@@ -63,17 +63,40 @@ int rl_status_from_name(const char *name)
 	return -1;
 }
 
+/* The UTC date of a day count from 1970-01-01, by arithmetic alone
+ * (days counted in 400-year eras of 146097 days, years starting on March 1
+ * so that the leap day is the last of a year).  Not gmtime_r: its first
+ * call reads the local time zone, /etc/localtime, which is work for
+ * nothing here, and after pivot_root a file of the image's. */
+static void civil(int64_t days, int64_t *y, int *m, int *d)
+{
+	int64_t z = days + 719468; /* days from 0000-03-01 */
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;					  /* [0, 146096] */
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);		  /* [0, 365] */
+	int64_t mp = (5 * doy + 2) / 153;				  /* March is 0 */
+
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
 const char *rl_rfc3339_nano(int64_t sec, long nsec, char *buf, size_t len)
 {
-	struct tm tm;
-	time_t t = (time_t)sec;
-	int n;
+	int64_t days = sec / 86400, rem = sec % 86400, y;
+	int m, d, n;
 
-	if (len < 40 || nsec < 0 || nsec > 999999999 || !gmtime_r(&t, &tm))
+	if (rem < 0) {
+		rem += 86400;
+		days--;
+	}
+	civil(days, &y, &m, &d);
+	/* RFC 3339 years have four digits */
+	if (len < 40 || nsec < 0 || nsec > 999999999 || y < 0 || y > 9999)
 		return NULL;
-	/* not strftime: it reads the local time zone (/etc/localtime) */
-	n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900,
-		     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, nsec);
+	n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", (int)y, m, d,
+		     (int)(rem / 3600), (int)(rem % 3600 / 60), (int)(rem % 60), nsec);
 	return n > 0 && (size_t)n < len ? buf : NULL;
 }
 

@@ -842,6 +842,31 @@ pidfd_wait_exited() {
 # command first needs it, not linked: run maps it once, in the process it
 # re-executed into (not before the re-execution); commands that mount
 # nothing never map it.
+# glibc's gmtime_r and strftime read the zone file (TZ, else /etc/localtime)
+# on their first call; rlite formats its UTC times by arithmetic.  A TZ that
+# names a FIFO nobody writes would block the first such read for ever.
+@test "run: no time zone is looked up (TZ naming a FIFO does not block it)" {
+	local d0 d1 created
+	rr_sh 'true'
+	mkfifo "$RR_DIR/zone"
+	d0=$(date -u +%Y-%m-%d)
+	# create's stdio goes to the container: files, not bats' pipes
+	env TZ=":$RR_DIR/zone" RR_TAG="$RR_ID" timeout -k 5 20 \
+		"$RLITE_BIN" --root "$RR_STATE" --debug --log "$RR_DIR/log" create \
+		--bundle "$RR_BUNDLE" "$RR_ID" </dev/null >"$RR_DIR/create.out" 2>&1
+	run -0 env TZ=":$RR_DIR/zone" timeout -k 5 20 "$RLITE_BIN" --root "$RR_STATE" \
+		--debug --log "$RR_DIR/log" start "$RR_ID"
+	created=$(env TZ=":$RR_DIR/zone" timeout -k 5 20 "$RLITE_BIN" --root "$RR_STATE" \
+		state "$RR_ID" | jq -r .created)
+	run -0 env TZ=":$RR_DIR/zone" timeout -k 5 20 "$RLITE_BIN" --root "$RR_STATE" \
+		delete --force "$RR_ID"
+	d1=$(date -u +%Y-%m-%d)
+	echo "created $created, today $d0 / $d1"
+	[[ "$created" =~ ^($d0|$d1)T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\.[0-9]{9}Z$ ]]
+	# the debug log's times too
+	grep -Eq "($d0|$d1)T[0-2][0-9]:[0-5][0-9]:[0-6][0-9]\.[0-9]{9}Z" "$RR_DIR/log"
+}
+
 @test "run: libmount is loaded once, after the re-execution; list and state never load it" {
 	rr_sh 'true'
 	run -0 --separate-stderr env LD_DEBUG=files RR_TAG="$RR_ID" timeout -k 5 "$RR_GUARD" \

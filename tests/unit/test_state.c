@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "spec/state.h"
 #include "tests/unit/tap.h"
@@ -73,6 +74,34 @@ static void test_rfc3339(void)
 	       "2026-11-22T02:49:26.123456789Z", "a time with nanoseconds");
 	is_str(rl_rfc3339_nano(951782400, 5, buf, sizeof(buf)), "2000-02-29T00:00:00.000000005Z",
 	       "leap day, nanoseconds zero-padded");
+	is_str(rl_rfc3339_nano(-1, 0, buf, sizeof(buf)), "1969-12-31T23:59:59.000000000Z",
+	       "a second before the epoch");
+	is_str(rl_rfc3339_nano(253402300799, 0, buf, sizeof(buf)), "9999-12-31T23:59:59.000000000Z",
+	       "the last second of year 9999");
+	ok(rl_rfc3339_nano(253402300800, 0, buf, sizeof(buf)) == NULL, "year 10000 refused");
+	ok(rl_rfc3339_nano(-62167219201, 0, buf, sizeof(buf)) == NULL, "year -1 refused");
+	{
+		/* every day from 1600 to 2500 (centuries, leap and not), at a
+		 * time of day that moves, against the C library's gmtime_r */
+		int bad = 0;
+		int64_t first = -11676096000, last = 16725225600;
+
+		for (int64_t t = first; t <= last && bad < 3; t += 86400 + 37) {
+			time_t tt = (time_t)t;
+			struct tm tm;
+			char want[40];
+
+			gmtime_r(&tt, &tm);
+			snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.000000000Z",
+				 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+				 tm.tm_sec);
+			if (!rl_rfc3339_nano(t, 0, buf, sizeof(buf)) || strcmp(buf, want) != 0) {
+				printf("# %lld: got %s, want %s\n", (long long)t, buf, want);
+				bad++;
+			}
+		}
+		is_int(bad, 0, "1600-2500, a day and 37 s apart: the same date and time as gmtime_r");
+	}
 	ok(rl_rfc3339_nano(0, 1000000000, buf, sizeof(buf)) == NULL, "nsec out of range refused");
 	ok(rl_rfc3339_nano(0, 0, buf, 20) == NULL, "short buffer refused");
 }
