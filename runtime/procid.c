@@ -154,13 +154,14 @@ int rl_pidset_read(struct rl_pidset *s)
 		errno = saved;
 		return -1;
 	}
-	qsort(s->v, s->n, sizeof(*s->v), cmp_pid);
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_pid);
 	return 0;
 }
 
 bool rl_pidset_has(const struct rl_pidset *s, pid_t pid)
 {
-	return bsearch(&pid, s->v, s->n, sizeof(*s->v), cmp_pid) != NULL;
+	return s->n && bsearch(&pid, s->v, s->n, sizeof(*s->v), cmp_pid) != NULL;
 }
 
 void rl_pidset_free(struct rl_pidset *s)
