@@ -20,6 +20,7 @@
 
 #include "runtime/procid.h"
 #include "runtime/state.h"
+#include "tests/unit/fds.h"
 #include "tests/unit/tap.h"
 
 static char scratch[] = "/tmp/rlite-state-test-XXXXXX";
@@ -549,15 +550,6 @@ static void test_list_many(void)
 	ok(sorted, "  in id order");
 	rl_state_list_free(&l);
 	list_fds();
-}
-
-static int open_fds(void)
-{
-	int n = 0;
-
-	for (int fd = 0; fd < 4096; fd++)
-		n += fcntl(fd, F_GETFD) >= 0;
-	return n;
 }
 
 /* The listing closes its state.json fds in batches: with fds of the

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "runtime/sync.h"
+#include "tests/unit/fds.h"
 #include "tap.h"
 
 static bool same_file(int a, int b)
@@ -18,15 +19,6 @@ static bool same_file(int a, int b)
 
 	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
 	       sa.st_ino == sb.st_ino;
-}
-
-static int open_fds(void)
-{
-	int n = 0;
-
-	for (int fd = 0; fd < 1024; fd++)
-		n += fcntl(fd, F_GETFD) >= 0;
-	return n;
 }
 
 static void test_plain(void)
