@@ -665,8 +665,8 @@ static void fd_batch_add(struct fd_batch *b, int fd)
 static struct rl_state *list_fast(int rootfd, const char *name, struct fd_batch *fds)
 {
 	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
-			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
-					  RESOLVE_NO_MAGICLINKS};
+			       .resolve =
+				   RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS};
 	char path[NAME_MAX + sizeof("/" RL_STATE_FILE)];
 	_state_free_ struct rl_state *st = NULL;
 	struct rl_state *out;

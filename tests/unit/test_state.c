@@ -93,14 +93,15 @@ static void test_rfc3339(void)
 
 			gmtime_r(&tt, &tm);
 			snprintf(want, sizeof(want), "%04d-%02d-%02dT%02d:%02d:%02d.000000000Z",
-				 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-				 tm.tm_sec);
+				 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+				 tm.tm_min, tm.tm_sec);
 			if (!rl_rfc3339_nano(t, 0, buf, sizeof(buf)) || strcmp(buf, want) != 0) {
 				printf("# %lld: got %s, want %s\n", (long long)t, buf, want);
 				bad++;
 			}
 		}
-		is_int(bad, 0, "1600-2500, a day and 37 s apart: the same date and time as gmtime_r");
+		is_int(bad, 0,
+		       "1600-2500, a day and 37 s apart: the same date and time as gmtime_r");
 	}
 	ok(rl_rfc3339_nano(0, 1000000000, buf, sizeof(buf)) == NULL, "nsec out of range refused");
 	ok(rl_rfc3339_nano(0, 0, buf, 20) == NULL, "short buffer refused");
