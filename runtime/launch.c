@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "runtime/caps.h"
 #include "runtime/check.h"
 #include "runtime/clone.h"
 #include "runtime/fault.h"
@@ -428,6 +429,8 @@ int rl_launch_prepare(struct rl_launch *c, struct rl_error *err)
 	 * (mnt.h). */
 	if (!rl_mnt(err))
 		return -1;
+	/* Asked once, here: the shim and the workload's process inherit it. */
+	rl_caps_kernel_last();
 	if (c->o->preserve_fds < 0)
 		return rl_error_set(err, 0, "--preserve-fds: must not be negative");
 	if (load_bundle(c, err) < 0 || rl_container_check_config(c->cfg, &c->plan, err) < 0 ||
