@@ -659,9 +659,9 @@ static void fd_batch_add(struct fd_batch *b, int fd)
  * state.json is read with one openat2 (below ROOT, no symlink on the way)
  * and one read, without opening, locking and checking ROOT/ID first, and
  * its fd goes to fds, closed with others: 2 system calls an entry where
- * the locked way makes 9.  NULL: the entry
- * takes the locked way (no state.json, one that does not parse or is
- * another id's, or a status to correct), which also says what is wrong. */
+ * the locked way makes 9.  NULL: the entry takes the locked way (no
+ * state.json, one that does not parse or is another id's, or a status to
+ * correct), which also says what is wrong. */
 static struct rl_state *list_fast(int rootfd, const char *name, struct fd_batch *fds)
 {
 	struct open_how how = {.flags = O_RDONLY | O_CLOEXEC,
