@@ -12,7 +12,9 @@
  * with stdin and stdout on /dev/null and stderr in WORKDIR/err/NAME.err.
  * Rounds are interleaved: round 1 of every runtime, then round 2 of every
  * runtime, so a drift of the machine (page cache, cpu frequency, a cron job)
- * spreads over all of them alike.
+ * spreads over all of them alike; and each round starts with the next
+ * runtime (rlite, runc, crun; then runc, crun, rlite; ...), so that none
+ * always has the same place in the round.
  *
  * Modes, and the figures they print (one JSON object a line on stdout:
  * {"key", "runtime", "n", "median", "min", "max"}):
@@ -431,6 +433,14 @@ static void drop_caches(void)
 	close(fd);
 }
 
+/* The runtime in a place of round r: each round starts one runtime
+ * further on, so that over the rounds each one takes every place alike
+ * (the first after the floor, the one after a slow one...). */
+static int turn(int r, int place)
+{
+	return (r + place) % opt.nrt;
+}
+
 /* run and cold: `run` of the bundle per runtime and round, and the floor;
  * cold drops the caches before each and reports no memory figure. */
 static void mode_run(bool cold)
@@ -441,7 +451,8 @@ static void mode_run(bool cold)
 
 	snprintf(errpath, sizeof(errpath), "%s/err/floor.err", opt.work);
 	for (int r = 0; r < opt.rounds; r++) {
-		for (int i = 0; i < opt.nrt; i++) {
+		for (int place = 0; place < opt.nrt; place++) {
+			int i = turn(r, place);
 			struct job j = {0};
 			const char *cmd[] = {"run", "--bundle", opt.bundle, j.id, NULL};
 
@@ -522,7 +533,8 @@ static void mode_life(void)
 	struct series ms[MAX_RT][3] = {0}, rss[MAX_RT][3] = {0};
 
 	for (int r = 0; r < opt.rounds; r++) {
-		for (int i = 0; i < opt.nrt; i++) {
+		for (int place = 0; place < opt.nrt; place++) {
+			int i = turn(r, place);
 			struct job t[3] = {0};
 			char id[128];
 			const char *del[] = {"delete", id, NULL};
@@ -556,7 +568,8 @@ static void mode_par(void)
 	if (opt.n < 1 || opt.n > MAX_PAR)
 		die("-n: 1 .. %d", MAX_PAR);
 	for (int r = 0; r < opt.rounds; r++) {
-		for (int i = 0; i < opt.nrt; i++) {
+		for (int place = 0; place < opt.nrt; place++) {
+			int i = turn(r, place);
 			struct timespec first, last;
 
 			for (int k = 0; k < opt.n; k++) {
@@ -619,7 +632,8 @@ static void mode_exec(void)
 		run_one(&st, &opt.rt[i], start, 0);
 	}
 	for (int r = 0; r < opt.rounds; r++)
-		for (int i = 0; i < opt.nrt; i++) {
+		for (int place = 0; place < opt.nrt; place++) {
+			int i = turn(r, place);
 			struct job j = {0};
 			const char *cmd[] = {"exec", ids[i], "/bin/true", NULL};
 
@@ -655,7 +669,8 @@ static void mode_query(void)
 	char key[64];
 
 	for (int r = 0; r < opt.rounds; r++) {
-		for (int i = 0; i < opt.nrt; i++) {
+		for (int place = 0; place < opt.nrt; place++) {
+			int i = turn(r, place);
 			struct job l = {0}, s = {0};
 			char id[128];
 			const char *lcmd[] = {"list", NULL};
