@@ -4,7 +4,8 @@
 #   $density the density run's container count (0: none)
 #   $par     the parallel counts, as "2 8 32"
 # One row per figure and runtime: median, min, max, the median's ratio to
-# crun's and to runc's, and its change against the previous run.
+# crun's and to runc's (and to base's, with RLITE_BASE: for every figure
+# base has), and its change against the previous run.
 
 def num:
 	if . == null then "-"
@@ -22,6 +23,7 @@ def change($a; $b):
 
 . as $cur
 | ($prev[0].figures // {}) as $old
+| ($cur.versions.base != null) as $hasbase
 | ($par | split(" ") | map(select(. != "") | tonumber)) as $pars
 | def head($t): "", $t;
   def row($key; $title; $ratios):
@@ -33,10 +35,12 @@ def change($a; $b):
 	   ($s.min | num | lpad(9)), ($s.max | num | lpad(9)),
 	   (if $ratios then ratio($s.median; $f.crun.median) else "-" end | lpad(7)),
 	   (if $ratios then ratio($s.median; $f.runc.median) else "-" end | lpad(7)),
+	   (if $hasbase then ratio($s.median; $f.base.median) | lpad(7) else empty end),
 	   (change($s.median; $old[$key][$rt].median) | lpad(8))]
 	| join(" ");
   ([("" | pad(30)), ("" | pad(6)), ("median" | lpad(9)), ("min" | lpad(9)),
-    ("max" | lpad(9)), ("x crun" | lpad(7)), ("x runc" | lpad(7)), ("vs prev" | lpad(8))]
+    ("max" | lpad(9)), ("x crun" | lpad(7)), ("x runc" | lpad(7)),
+    (if $hasbase then "x base" | lpad(7) else empty end), ("vs prev" | lpad(8))]
    | join(" ")),
   head("1. run: create+start+wait+delete of /bin/true, ms (6. floor: unshare, no runtime)"),
   row("run.ms"; "run"; true),
