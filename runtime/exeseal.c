@@ -15,6 +15,7 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "runtime/log.h"
@@ -22,6 +23,14 @@
 
 #ifndef MFD_EXEC
 #define MFD_EXEC 0x0010U /* Linux 6.3, uapi linux/memfd.h */
+#endif
+#ifndef STATX_MNT_ID_UNIQUE
+#define STATX_MNT_ID_UNIQUE 0x4000U /* Linux 6.8, uapi linux/stat.h */
+#endif
+/* statmount(2), Linux 6.8: the number is the same on every architecture
+ * but alpha and mips, which keep their own offsets. */
+#if !defined(SYS_statmount) && !defined(__alpha__) && !defined(__mips__)
+#define SYS_statmount 457
 #endif
 
 extern char **environ;
@@ -65,8 +74,10 @@ static int set_mark(struct rl_error *err)
 	return 0;
 }
 
-/* 1 when the mount with this id is in our mount namespace, 0 when not. */
-static int mount_attached(uint64_t id, struct rl_error *err)
+/* 1 when the mount with this id (the old kind, reused) is in our mount
+ * namespace, 0 when not: one line of /proc/self/mountinfo each.  A host
+ * with thousands of mounts makes that milliseconds. */
+static int mountinfo_has(uint64_t id, struct rl_error *err)
 {
 	FILE *f = fopen("/proc/self/mountinfo", "re");
 	char *line = NULL;
@@ -86,11 +97,50 @@ static int mount_attached(uint64_t id, struct rl_error *err)
 	return found;
 }
 
+/* The same asked of the kernel by the mount's unique id (Linux 6.8):
+ * statmount(2) looks for it in our mount namespace alone, so ENOENT is
+ * "not attached here".  -1 when it cannot tell (an older kernel, a
+ * caller's seccomp filter, EPERM). */
+static int statmount_has(uint64_t unique_id)
+{
+#ifdef SYS_statmount
+	struct {
+		uint32_t size, spare;
+		uint64_t mnt_id, param;
+	} req = {.size = 24, .mnt_id = unique_id, .param = 1 /* STATMOUNT_SB_BASIC */};
+	uint64_t buf[128]; /* struct statmount without its strings: 512 bytes */
+
+	if (syscall(SYS_statmount, &req, buf, sizeof(buf), 0) == 0)
+		return 1;
+	if (errno == ENOENT)
+		return 0;
+#else
+	(void)unique_id;
+#endif
+	return -1;
+}
+
+/* 1 when the mount exe is on is attached to our mount namespace, 0 when
+ * not (a detached copy). */
+static int exe_mount_attached(int exe, struct rl_error *err)
+{
+	struct statx sx;
+	int r;
+
+	if (statx(exe, "", AT_EMPTY_PATH, STATX_MNT_ID_UNIQUE, &sx) == 0 &&
+	    (sx.stx_mask & STATX_MNT_ID_UNIQUE) && (r = statmount_has(sx.stx_mnt_id)) >= 0)
+		return r;
+	if (statx(exe, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0)
+		return rl_error_set(err, errno, "statx /proc/self/exe");
+	if (!(sx.stx_mask & STATX_MNT_ID)) /* before Linux 5.8: cannot tell */
+		return 1;
+	return mountinfo_has(sx.stx_mnt_id, err);
+}
+
 /* Which view of the binary exe (an fd of /proc/self/exe) is. */
 static int view_of(int exe, struct rl_error *err)
 {
 	struct statvfs sv;
-	struct statx sx;
 	int seals = fcntl(exe, F_GET_SEALS), r;
 
 	/* a memfd, whose seals count; EINVAL for any other file */
@@ -100,11 +150,7 @@ static int view_of(int exe, struct rl_error *err)
 		return rl_error_set(err, errno, "statvfs /proc/self/exe");
 	if (!(sv.f_flag & ST_RDONLY))
 		return VIEW_WRITABLE;
-	if (statx(exe, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0)
-		return rl_error_set(err, errno, "statx /proc/self/exe");
-	if (!(sx.stx_mask & STATX_MNT_ID)) /* before Linux 5.8: cannot tell */
-		return VIEW_WRITABLE;
-	r = mount_attached(sx.stx_mnt_id, err);
+	r = exe_mount_attached(exe, err);
 	return r < 0 ? -1 : r ? VIEW_WRITABLE : VIEW_MOUNT;
 }
 

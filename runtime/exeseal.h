@@ -32,8 +32,11 @@
  *
  * Whether the running binary is such a view is read from the file itself,
  * not believed: /proc/self/exe is a memfd with those seals, or it is on a
- * read-only mount (ST_RDONLY) that is not in this process's mount namespace
- * (its mount id is not in /proc/self/mountinfo).  A binary installed on a
+ * read-only mount (ST_RDONLY) that is not in this process's mount namespace:
+ * statmount(2) of its unique mount id finds none (Linux 6.8), or, where
+ * statmount cannot answer, its mount id is not in /proc/self/mountinfo
+ * (whose reading costs a millisecond or more on a host with thousands of
+ * mounts, on every create, run and exec).  A binary installed on a
  * read-only file system is re-executed all the same: a mount attached to a
  * namespace can be made writable again (a remount on the host), and an fd
  * a container kept would write then.  The variable
