@@ -46,7 +46,9 @@ ft_rlite() {
 
 # ft_fault POINT COMMAND...: the fault build runs `rlite --root R COMMAND`
 # with RLITE_FAULT=POINT; status and output (a file: a container keeps
-# its stdio).  The point must have been reached.
+# its stdio).  The point must be reached: a point of the monitor's
+# (monitor.running, .exited, .recorded) comes after `run -d` returned, so
+# it is waited for (RR_DEADLINE), not looked for once.
 ft_fault() {
 	local point=$1
 	shift
@@ -56,7 +58,7 @@ ft_fault() {
 		status=$?
 	output=$(cat "$RR_DIR/fault.out")
 	echo "--- $point: $* -> $status: $output"
-	if ! grep -q "^$point " "$FT_LOG" 2>/dev/null; then
+	if ! rr_wait_for grep -q "^$point " "$FT_LOG" 2>/dev/null; then
 		echo "fault point $point was never reached"
 		return 1
 	fi
