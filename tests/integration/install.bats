@@ -38,7 +38,10 @@ teardown() {
 	[ -x "$L/bin/rlite" ]
 	run -0 "$L/bin/rlite" --version
 	[[ "${lines[0]}" =~ ^rlite\ version\ [0-9.]+$ ]]
-	[ "$output" = "$("$TOP/rlite" --version)" ]
+	# the binary under test: make check-san builds and installs only the
+	# sanitizer build (SANITIZE=1 reaches rl_make), and there is no
+	# $TOP/rlite in a fresh tree
+	[ "$output" = "$("$RLITE_BIN" --version)" ]
 	run -0 "$L/bin/rlite" --help
 	[[ "$output" == usage:\ rlite* ]]
 }
