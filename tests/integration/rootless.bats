@@ -128,11 +128,19 @@ rl_args() {
 	[[ "$output" == *"container does not exist"* ]]
 }
 
+# rl_sleep_shown: the container's pid 2 is named sleep.  busybox's
+# `exec sleep` is an execve of /proc/self/exe: the kernel names the
+# process "exe" until busybox renames it, a moment later.
+rl_sleep_shown() {
+	rl_as exec "$RR_ID" ps -o pid,comm | grep -q '^ *2 sleep$'
+}
+
 @test "run -d, exec, logs, kill, delete as the user: the monitor and the shim work rootless" {
 	rl_args '["sh","-c","echo started; exec sleep 1000"]'
 	run -0 rl_as run -d --bundle "$RR_BUNDLE" "$RR_ID"
 	[ -z "$output" ]
 	rr_wait_for sh -c "grep -q started '$RR_STATE/$RR_ID/container.log'"
+	rr_wait_for rl_sleep_shown
 	run -0 rl_as exec "$RR_ID" sh -c 'cat /proc/self/uid_map; ps -o pid,comm'
 	echo "$output"
 	read -r a b c <<<"${lines[0]}"
