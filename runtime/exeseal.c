@@ -121,17 +121,24 @@ static int statmount_has(uint64_t unique_id)
 }
 
 /* 1 when the mount exe is on is attached to our mount namespace, 0 when
- * not (a detached copy). */
+ * not (a detached copy).  One statx asks for both ids: a kernel before
+ * 6.8 ignores STATX_MNT_ID_UNIQUE and gives the old one; only where
+ * statmount cannot answer is the old id asked for again. */
 static int exe_mount_attached(int exe, struct rl_error *err)
 {
+	unsigned want = STATX_MNT_ID | STATX_MNT_ID_UNIQUE;
 	struct statx sx;
 	int r;
 
-	if (statx(exe, "", AT_EMPTY_PATH, STATX_MNT_ID_UNIQUE, &sx) == 0 &&
-	    (sx.stx_mask & STATX_MNT_ID_UNIQUE) && (r = statmount_has(sx.stx_mnt_id)) >= 0)
-		return r;
-	if (statx(exe, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0)
+	if (statx(exe, "", AT_EMPTY_PATH, want, &sx) < 0)
 		return rl_error_set(err, errno, "statx /proc/self/exe");
+	if (sx.stx_mask & STATX_MNT_ID_UNIQUE) {
+		r = statmount_has(sx.stx_mnt_id);
+		if (r >= 0)
+			return r;
+		if (statx(exe, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0)
+			return rl_error_set(err, errno, "statx /proc/self/exe");
+	}
 	if (!(sx.stx_mask & STATX_MNT_ID)) /* before Linux 5.8: cannot tell */
 		return 1;
 	return mountinfo_has(sx.stx_mnt_id, err);
