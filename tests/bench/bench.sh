@@ -29,6 +29,7 @@ if [ "${QUICK:-0}" = 1 ]; then quick_suffix=.quick; fi
 BENCH_JSON=${BENCH_JSON:-$top/build/bench$quick_suffix.json}
 driver=$top/build/bench/rlbench
 ORPHANS_BIN=${ORPHANS_BIN:-$top/build/tests/helpers/orphans}
+KFLOOR_BIN=${KFLOOR_BIN:-$top/build/bench/kfloor}
 DEB_BENCH=(runc crun jq busybox-static util-linux gcc linux-perf)
 DENSITY_PODMAN=${DENSITY_PODMAN:-1}
 if [ "$DENSITY_PODMAN" = 1 ]; then DEB_BENCH+=(podman conmon); fi
@@ -64,6 +65,11 @@ prepare() {
 		mkdir -p "$(dirname "$ORPHANS_BIN")"
 		cc -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o "$ORPHANS_BIN" \
 			"$top/tests/integration/helpers/orphans.c" || die "cannot build $ORPHANS_BIN"
+	fi
+	if [ ! -x "$KFLOOR_BIN" ] || [ "$top/tests/bench/kfloor.c" -nt "$KFLOOR_BIN" ]; then
+		mkdir -p "$(dirname "$KFLOOR_BIN")"
+		cc -std=gnu11 -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -static -o "$KFLOOR_BIN" \
+			"$top/tests/bench/kfloor.c" || die "cannot build $KFLOOR_BIN"
 	fi
 }
 
@@ -426,10 +432,10 @@ say "bundle: $work/bundle (busybox, runc spec, /bin/true, no terminal)"
 drive run -r 1 >/dev/null || exit 1
 say "  config.json accepted by ${runtimes[*]} (one warm-up run each)"
 
-say "1. sequential run, 6. floor"
-drive_or_fail run -r "$ROUNDS" -f "$work/bundle/rootfs/bin/true"
+say "1. sequential run, 6. floors"
+drive_or_fail run -r "$ROUNDS" -f "$work/bundle/rootfs/bin/true" -K "$KFLOOR_BIN"
 say "1b. cold run: the kernel's caches dropped before each"
-drive_or_fail cold -r "$COLD_ROUNDS" -f "$work/bundle/rootfs/bin/true"
+drive_or_fail cold -r "$COLD_ROUNDS" -f "$work/bundle/rootfs/bin/true" -K "$KFLOOR_BIN"
 say "2. create / start / delete"
 drive_or_fail life -r "$ROUNDS"
 say "2b. exec of /bin/true into a running container"

@@ -21,7 +21,9 @@
  *
  *   run    `run --bundle B ID` of the bundle (/bin/true) once per round:
  *          run.ms, run.maxrss_kb.  With -f TRUE also the floor:
- *          `unshare -p -f -m -u -i -n TRUE`, no runtime at all, as "floor".
+ *          `unshare -p -f -m -u -i -n TRUE`, no runtime at all, as "floor";
+ *          with -K KFLOOR also `KFLOOR BUNDLE/rootfs` (kfloor.c: the
+ *          kernel's part of the whole bundle's run), as "kfloor".
  *   cold   as run, but with the kernel's caches dropped before each
  *          command (untimed: sync, then 3 to /proc/sys/vm/drop_caches), so
  *          the runtime, its libraries and the rootfs come from the disk
@@ -119,6 +121,7 @@ static struct {
 	int first;
 	int timeout;
 	const char *floor_true;
+	const char *kfloor;
 	const char *work;
 	const char *bundle;
 	const char *prefix;
@@ -150,8 +153,8 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: rlbench run|cold|life|par|exec|fill|query|density [-r ROUNDS] [-n N]\n"
-		"         [-k FIRST] [-t SECONDS] [-f TRUE] [-x HOOK] -w WORKDIR -b BUNDLE\n"
-		"         -i IDPREFIX [-s SET]\n"
+		"         [-k FIRST] [-t SECONDS] [-f TRUE] [-K KFLOOR] [-x HOOK] -w WORKDIR\n"
+		"         -b BUNDLE -i IDPREFIX [-s SET]\n"
 		"         NAME=RUNTIME...\n"
 		"       rlbench stats KEY NAME < numbers\n");
 	exit(2);
@@ -405,13 +408,21 @@ static void run_one(struct job *j, const struct rt *rt, const char *const *cmd, 
 }
 
 static const struct rt floor_rt = {.name = "floor", .bin = "/usr/bin/unshare", .log = "/dev/null"};
+static const struct rt kfloor_rt = {.name = "kfloor", .log = "/dev/null"};
 
-/* The floor: the bundle's namespaces and its /bin/true, no runtime. */
-static void run_floor(struct job *j, const char *errpath)
+/* The floors, no runtime: 0, the bundle's namespaces and its /bin/true
+ * (unshare); 1, kfloor's system calls for the whole bundle (kfloor.c). */
+static void run_floor(int which, struct job *j, const char *errpath)
 {
-	*j = (struct job){.rt = &floor_rt,
-			  .argv = {(char *)floor_rt.bin, "-p", "-f", "-m", "-u", "-i", "-n",
-				   (char *)opt.floor_true, NULL}};
+	static char rootfs[PATH_MAX];
+
+	snprintf(rootfs, sizeof(rootfs), "%s/rootfs", opt.bundle);
+	if (which == 0)
+		*j = (struct job){.rt = &floor_rt,
+				  .argv = {(char *)floor_rt.bin, "-p", "-f", "-m", "-u", "-i", "-n",
+					   (char *)opt.floor_true, NULL}};
+	else
+		*j = (struct job){.rt = &kfloor_rt, .argv = {(char *)opt.kfloor, rootfs, NULL}};
 	job_spawn(j, errpath);
 	wait_jobs(j, 1, 0);
 	if (job_failed(j)) {
@@ -441,12 +452,13 @@ static int turn(int r, int place)
 	return (r + place) % opt.nrt;
 }
 
-/* run and cold: `run` of the bundle per runtime and round, and the floor;
- * cold drops the caches before each and reports no memory figure. */
+/* run and cold: `run` of the bundle per runtime and round, and the
+ * floors; cold drops the caches before each and reports no memory figure. */
 static void mode_run(bool cold)
 {
-	struct series ms[MAX_RT + 1] = {0}, rss[MAX_RT + 1] = {0};
+	struct series ms[MAX_RT + 2] = {0}, rss[MAX_RT + 2] = {0};
 	const char *key = cold ? "cold.run.ms" : "run.ms";
+	const char *floor[2] = {opt.floor_true, opt.kfloor};
 	char errpath[PATH_MAX];
 
 	snprintf(errpath, sizeof(errpath), "%s/err/floor.err", opt.work);
@@ -464,21 +476,23 @@ static void mode_run(bool cold)
 			series_add(&ms[i], ms_between(&j.t0, &j.t1));
 			series_add(&rss[i], (double)j.ru.ru_maxrss);
 		}
-		if (opt.floor_true) {
+		for (int f = 0; f < 2; f++) {
 			struct job j = {0};
 
+			if (!floor[f])
+				continue;
 			if (cold)
 				drop_caches();
-			run_floor(&j, errpath);
-			series_add(&ms[opt.nrt], ms_between(&j.t0, &j.t1));
-			series_add(&rss[opt.nrt], (double)j.ru.ru_maxrss);
+			run_floor(f, &j, errpath);
+			series_add(&ms[opt.nrt + f], ms_between(&j.t0, &j.t1));
+			series_add(&rss[opt.nrt + f], (double)j.ru.ru_maxrss);
 		}
 	}
-	for (int i = 0; i <= opt.nrt; i++) {
-		const char *name = i < opt.nrt ? opt.rt[i].name : "floor";
+	for (int i = 0; i < opt.nrt + 2; i++) {
+		const char *name = i < opt.nrt ? opt.rt[i].name : i == opt.nrt ? "floor" : "kfloor";
 
-		if (i == opt.nrt && !opt.floor_true)
-			break;
+		if (i >= opt.nrt && !floor[i - opt.nrt])
+			continue;
 		series_print(key, name, &ms[i]);
 		if (!cold)
 			series_print("run.maxrss_kb", name, &rss[i]);
@@ -860,7 +874,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	optind = 2;
-	while ((c = getopt(argc, argv, "r:n:k:t:f:x:w:b:i:s:")) != -1) {
+	while ((c = getopt(argc, argv, "r:n:k:t:f:K:x:w:b:i:s:")) != -1) {
 		switch (c) {
 		case 'r':
 			opt.rounds = int_arg(optarg, "-r");
@@ -876,6 +890,9 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			opt.floor_true = optarg;
+			break;
+		case 'K':
+			opt.kfloor = optarg;
 			break;
 		case 'x':
 			opt.hook = optarg;

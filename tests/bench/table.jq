@@ -28,7 +28,7 @@ def change($a; $b):
 | def head($t): "", $t;
   def row($key; $title; $ratios):
 	($cur.figures[$key] // {}) as $f
-	| ["rlite", "base", "runc", "crun", "podman", "floor"][] as $rt
+	| ["rlite", "base", "runc", "crun", "podman", "floor", "kfloor"][] as $rt
 	| select($f[$rt] != null)
 	| $f[$rt] as $s
 	| [($title | pad(30)), ($rt | pad(6)), ($s.median | num | lpad(9)),
@@ -42,7 +42,7 @@ def change($a; $b):
     ("max" | lpad(9)), ("x crun" | lpad(7)), ("x runc" | lpad(7)),
     (if $hasbase then "x base" | lpad(7) else empty end), ("vs prev" | lpad(8))]
    | join(" ")),
-  head("1. run: create+start+wait+delete of /bin/true, ms (6. floor: unshare, no runtime)"),
+  head("1. run: create+start+wait+delete of /bin/true, ms (6. floor: unshare; kfloor: the kernel's part of this run)"),
   row("run.ms"; "run"; true),
   head("1b. run, cold: page cache, dentries and inodes dropped before each, ms"),
   row("cold.run.ms"; "run, cold"; true),
