@@ -141,6 +141,13 @@ static void conductor_cleanup(struct conductor *c)
 	}
 }
 
+/* Recorded for start and delete, which then read the config again only
+ * to run such hooks (spec/state.h). */
+static struct rl_opt_bool later_hooks(const struct rl_config *cfg, enum rl_hook_kind kind)
+{
+	return (struct rl_opt_bool){.set = true, .v = cfg->hooks[kind].n > 0};
+}
+
 /* state.json with status, under the lock taken at reservation.  The
  * strings are borrowed from the launch; annotations are lent by the
  * config for the moment of the write. */
@@ -155,7 +162,9 @@ static int record(struct conductor *c, enum rl_status status, struct rl_error *e
 			      .rootfs = l->rootfs,
 			      .created = l->created,
 			      .owner = l->owner,
-			      .annotations = l->cfg->annotations};
+			      .annotations = l->cfg->annotations,
+			      .poststart_hooks = later_hooks(l->cfg, RL_HOOK_POSTSTART),
+			      .poststop_hooks = later_hooks(l->cfg, RL_HOOK_POSTSTOP)};
 	int r;
 
 	if (rl_proc_start_time(l->init, &st.init_start_time, err) < 0)
@@ -205,7 +214,9 @@ static int reserve(struct conductor *c, struct rl_error *err)
 				 .bundle = l->bundle,
 				 .rootfs = l->rootfs,
 				 .created = l->created,
-				 .owner = l->owner};
+				 .owner = l->owner,
+				 .poststart_hooks = later_hooks(l->cfg, RL_HOOK_POSTSTART),
+				 .poststop_hooks = later_hooks(l->cfg, RL_HOOK_POSTSTOP)};
 
 	c->root = root_of(l->o);
 	return rl_state_create(c->root, l->o->id, &first, &l->lock, err);

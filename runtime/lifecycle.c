@@ -261,6 +261,13 @@ static int release_init(const struct rl_state_lock *lock, int pidfd, struct rl_e
 	}
 }
 
+/* Whether a recorded container may have hooks of a kind: the config had
+ * some at create, or its state does not say (an older rlite's). */
+static bool later_hooks(const struct rl_opt_bool *had)
+{
+	return !had->set || had->v;
+}
+
 /* Hooks that only warn (poststop), from a recorded container:
  * its config is read again from the bundle. */
 static void hooks_warn(const struct rl_state *st, enum rl_hook_kind kind, const char *json)
@@ -385,9 +392,12 @@ int rl_container_start(const char *root, const char *id, struct rl_error *err)
 	 * answered "0" right before its execve), before start returns.
 	 * Unlocked: a hook may well ask `rlite state` about us. */
 	rl_state_unlock(&lock);
-	json = state_json(st, RL_STATUS_RUNNING);
-	r = json ? poststart(st, json, err) : 0;
-	free(json);
+	r = 0;
+	if (later_hooks(&st->poststart_hooks)) {
+		json = state_json(st, RL_STATUS_RUNNING);
+		r = json ? poststart(st, json, err) : 0;
+		free(json);
+	}
 	/* runtime-spec 1.3: a failing poststart hook stops the container. */
 	if (r < 0) {
 		rl_pidfd_signal(pidfd, SIGKILL, NULL);
@@ -807,7 +817,7 @@ int rl_container_delete(const char *root, const char *id, bool force, struct rl_
 	if (st->monitor_pid && rl_monitor_stop(st->monitor_pid, st->monitor_start_time, err) < 0)
 		return -1;
 	st->pid = 0;
-	json = state_json(st, RL_STATUS_STOPPED);
+	json = later_hooks(&st->poststop_hooks) ? state_json(st, RL_STATUS_STOPPED) : NULL;
 	r = rl_state_remove(&lock, err);
 	rl_state_unlock(&lock);
 	/* runtime.md step 13: poststop, once the container is deleted. */

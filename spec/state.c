@@ -25,6 +25,8 @@
 #define K_KILL_SIGNAL	"rlite.killSignal"
 #define K_MONITOR_PID	"rlite.monitorPid"
 #define K_MONITOR_START "rlite.monitorStartTime"
+#define K_POSTSTART	"rlite.poststartHooks"
+#define K_POSTSTOP	"rlite.poststopHooks"
 /* Shown by `state` only, never stored: derived from the above. */
 #define K_EXIT_SIGNAL  "rlite.exitSignal"
 #define K_STOPPED_BY   "rlite.stoppedBy"
@@ -154,6 +156,10 @@ static int write_private(yajl_gen g, const struct rl_state *st)
 		return -1;
 	if (st->monitor_pid && (rl_gen_key_i64(g, K_MONITOR_PID, st->monitor_pid) < 0 ||
 				rl_gen_key_u64(g, K_MONITOR_START, st->monitor_start_time) < 0))
+		return -1;
+	if (st->poststart_hooks.set && rl_gen_key_bool(g, K_POSTSTART, st->poststart_hooks.v) < 0)
+		return -1;
+	if (st->poststop_hooks.set && rl_gen_key_bool(g, K_POSTSTOP, st->poststop_hooks.v) < 0)
 		return -1;
 	return 0;
 }
@@ -326,6 +332,9 @@ static int parse_private(struct rl_jctx *c, yajl_val root, struct rl_state *st)
 	if (parse_int(c, root, K_MONITOR_PID, 0, INT_MAX, false, &v, NULL) < 0)
 		return -1;
 	st->monitor_pid = (int)v;
+	if (rl_jbool_opt2(c, root, "", K_POSTSTART, &st->poststart_hooks) < 0 ||
+	    rl_jbool_opt2(c, root, "", K_POSTSTOP, &st->poststop_hooks) < 0)
+		return -1;
 	return parse_u64(c, root, K_MONITOR_START, &st->monitor_start_time);
 }
 

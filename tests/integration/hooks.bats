@@ -302,6 +302,60 @@ poststop stopped" ]
 	"$RLITE_BIN" --root "$RR_STATE" delete "$RR_ID"
 }
 
+# hk_create: create the bundle's container (its stdio files, not bats'
+# pipes).
+hk_create() {
+	status=0
+	timeout -k 5 "$RR_GUARD" env RR_TAG="$RR_ID" "$RLITE_BIN" --root "$RR_STATE" create \
+		--bundle "$RR_BUNDLE" "$RR_ID" </dev/null >"$RR_DIR/create.out" 2>&1 || status=$?
+	cat "$RR_DIR/create.out"
+	[ "$status" -eq 0 ]
+}
+
+hk_running() {
+	[ "$("$RLITE_BIN" --root "$RR_STATE" state "$RR_ID" | jq -r .status)" = running ]
+}
+
+# create records whether the config had poststart and poststop hooks; start
+# and delete read the bundle's config again only to run those, so a
+# config.json changed or removed after create no longer matters to them
+# (runc keeps the config it was created with).
+@test "hooks: without poststart and poststop hooks, start and delete do not read config.json again" {
+	rr_sh 'sleep 100000'
+	hk_create
+	echo '{ not json' >"$RR_BUNDLE/config.json"
+	run "$RLITE_BIN" --root "$RR_STATE" start "$RR_ID"
+	echo "start: $status $output"
+	[ "$status" -eq 0 ]
+	hk_running
+	rm "$RR_BUNDLE/config.json"
+	run "$RLITE_BIN" --root "$RR_STATE" delete --force "$RR_ID"
+	echo "delete: $status $output"
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ ! -e "$RR_STATE/$RR_ID" ]
+}
+
+# A state file of an older rlite has no such record: start reads the
+# config to know, and runs the poststart hooks it finds there.
+@test "hooks: a state without the record reads config.json at start, as before" {
+	hk_host poststart
+	rr_sh 'sleep 100000'
+	hk_create
+	jq -e 'has("rlite.poststartHooks") and has("rlite.poststopHooks")' \
+		"$RR_STATE/$RR_ID/state.json"
+	jq 'del(."rlite.poststartHooks", ."rlite.poststopHooks")' "$RR_STATE/$RR_ID/state.json" \
+		>"$RR_DIR/old-state.json"
+	cat "$RR_DIR/old-state.json" >"$RR_STATE/$RR_ID/state.json"
+	rr_jq '.hooks = {poststart: [{path: ($d + "/poststart.sh")}]}' --arg d "$HK_DIR"
+	run "$RLITE_BIN" --root "$RR_STATE" start "$RR_ID"
+	echo "start: $status $output"
+	hk_show_log
+	[ "$status" -eq 0 ]
+	[ "$(cat "$HK_LOG")" = "poststart running" ]
+	"$RLITE_BIN" --root "$RR_STATE" delete --force "$RR_ID"
+}
+
 @test "hooks: a failing poststop hook only warns; later hooks still run" {
 	hk_host poststop 5
 	cat >"$HK_DIR/poststop2.sh" <<-EOF

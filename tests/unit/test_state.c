@@ -31,6 +31,8 @@ static struct rl_state sample(void)
 	    .kill_signal = SIGKILL,
 	    .monitor_pid = 4240,
 	    .monitor_start_time = 123400,
+	    .poststart_hooks = {.set = true, .v = false},
+	    .poststop_hooks = {.set = true, .v = true},
 	};
 	return st;
 }
@@ -145,6 +147,8 @@ static void test_private_roundtrip(void)
 	       strstr(out, "\"rlite.killSignal\": 9") &&
 	       strstr(out, "\"rlite.monitorPid\": 4240") &&
 	       strstr(out, "\"rlite.monitorStartTime\": 123400") &&
+	       strstr(out, "\"rlite.poststartHooks\": false") &&
+	       strstr(out, "\"rlite.poststopHooks\": true") &&
 	       strstr(out, "\"rlite.finished\": \"2026-11-22T03:00:00.000000001Z\""),
 	   "private keys present in the state file");
 	ok(rl_state_parse(out, strlen(out), "state.json", &got, &err) == 0, "state file parsed: %s",
@@ -164,6 +168,8 @@ static void test_private_roundtrip(void)
 		is_str(got->finished, "2026-11-22T03:00:00.000000001Z", "finished");
 		is_int(got->monitor_pid, 4240, "monitorPid");
 		ok(got->monitor_start_time == 123400, "monitorStartTime");
+		ok(got->poststart_hooks.set && !got->poststart_hooks.v, "poststartHooks false");
+		ok(got->poststop_hooks.set && got->poststop_hooks.v, "poststopHooks true");
 		ok(rl_state_to_json(got, true, &again, NULL, &err) == 0, "written again");
 		is_str(again, out, "state file round-trips byte for byte");
 	}
@@ -183,7 +189,8 @@ static void test_parse_minimal(void)
 	   "a state without private keys is accepted");
 	if (st) {
 		ok(!st->has_exit_status && st->monitor_pid == 0 && st->init_start_time == 0 &&
-		       !st->finished && st->exit_signal == 0 && st->kill_signal == 0,
+		       !st->finished && st->exit_signal == 0 && st->kill_signal == 0 &&
+		       !st->poststart_hooks.set && !st->poststop_hooks.set,
 		   "missing private keys are unset");
 		is_str(st->owner, "", "missing owner is empty");
 		ok(st->rootfs == NULL && st->created == NULL, "missing rootfs/created are NULL");
@@ -238,6 +245,9 @@ static const struct bad bad_states[] = {
     {"{\"ociVersion\":\"1\",\"id\":\"x\",\"pid\":1,\"status\":\"created\",\"bundle\":\"/b\","
      "\"rlite.killSignal\":\"TERM\"}",
      "state.json: rlite.killSignal: must be an integer"},
+    {"{\"ociVersion\":\"1\",\"id\":\"x\",\"pid\":1,\"status\":\"created\",\"bundle\":\"/b\","
+     "\"rlite.poststartHooks\":1}",
+     "state.json: rlite.poststartHooks: must be a boolean"},
 };
 
 static void test_parse_errors(void)
