@@ -25,8 +25,7 @@
 #define K_KILL_SIGNAL	"rlite.killSignal"
 #define K_MONITOR_PID	"rlite.monitorPid"
 #define K_MONITOR_START "rlite.monitorStartTime"
-#define K_POSTSTART	"rlite.poststartHooks"
-#define K_POSTSTOP	"rlite.poststopHooks"
+#define K_HOOKS		"rlite.hooks"
 /* Shown by `state` only, never stored: derived from the above. */
 #define K_EXIT_SIGNAL  "rlite.exitSignal"
 #define K_STOPPED_BY   "rlite.stoppedBy"
@@ -142,6 +141,19 @@ const char *rl_state_exit_cell(const struct rl_state *st, char *buf, size_t len)
 
 /* ---- writer ---------------------------------------------------------- */
 
+/* One key for both kinds, an array of the kinds the config had: every
+ * key costs `list` a little, for each container it lists. */
+static int write_hooks(yajl_gen g, const struct rl_state *st)
+{
+	if (!st->poststart_hooks.set)
+		return 0;
+	if (rl_gen_key(g, K_HOOKS) < 0 || yajl_gen_array_open(g) != yajl_gen_status_ok ||
+	    (st->poststart_hooks.v && rl_gen_str(g, "poststart") < 0) ||
+	    (st->poststop_hooks.v && rl_gen_str(g, "poststop") < 0))
+		return -1;
+	return yajl_gen_array_close(g) == yajl_gen_status_ok ? 0 : -1;
+}
+
 static int write_private(yajl_gen g, const struct rl_state *st)
 {
 	if (rl_gen_key_u64(g, K_INIT_START, st->init_start_time) < 0)
@@ -157,11 +169,7 @@ static int write_private(yajl_gen g, const struct rl_state *st)
 	if (st->monitor_pid && (rl_gen_key_i64(g, K_MONITOR_PID, st->monitor_pid) < 0 ||
 				rl_gen_key_u64(g, K_MONITOR_START, st->monitor_start_time) < 0))
 		return -1;
-	if (st->poststart_hooks.set && rl_gen_key_bool(g, K_POSTSTART, st->poststart_hooks.v) < 0)
-		return -1;
-	if (st->poststop_hooks.set && rl_gen_key_bool(g, K_POSTSTOP, st->poststop_hooks.v) < 0)
-		return -1;
-	return 0;
+	return write_hooks(g, st);
 }
 
 /* How it ended, for people and scripts (rl_state_show_json). */
@@ -305,6 +313,30 @@ fail:
 	return -1;
 }
 
+static int parse_hooks(struct rl_jctx *c, yajl_val root, struct rl_state *st)
+{
+	yajl_val v = rl_jget(root, K_HOOKS);
+	char p[RL_JPATH_MAX];
+
+	if (!v)
+		return 0;
+	if (rl_jexpect_array(c, v, K_HOOKS) < 0)
+		return -1;
+	st->poststart_hooks = st->poststop_hooks = (struct rl_opt_bool){.set = true};
+	for (size_t i = 0; i < v->u.array.len; i++) {
+		const char *kind = YAJL_GET_STRING(v->u.array.values[i]);
+
+		if (kind && strcmp(kind, "poststart") == 0)
+			st->poststart_hooks.v = true;
+		else if (kind && strcmp(kind, "poststop") == 0)
+			st->poststop_hooks.v = true;
+		else
+			return rl_jerr(c, rl_jpath_idx(p, K_HOOKS, i),
+				       "must be \"poststart\" or \"poststop\"");
+	}
+	return 0;
+}
+
 /* rlite's own keys: all optional (a state file from an older rlite lacks
  * some), but strictly typed when present. */
 static int parse_private(struct rl_jctx *c, yajl_val root, struct rl_state *st)
@@ -332,8 +364,7 @@ static int parse_private(struct rl_jctx *c, yajl_val root, struct rl_state *st)
 	if (parse_int(c, root, K_MONITOR_PID, 0, INT_MAX, false, &v, NULL) < 0)
 		return -1;
 	st->monitor_pid = (int)v;
-	if (rl_jbool_opt2(c, root, "", K_POSTSTART, &st->poststart_hooks) < 0 ||
-	    rl_jbool_opt2(c, root, "", K_POSTSTOP, &st->poststop_hooks) < 0)
+	if (parse_hooks(c, root, st) < 0)
 		return -1;
 	return parse_u64(c, root, K_MONITOR_START, &st->monitor_start_time);
 }

@@ -47,9 +47,11 @@ struct rl_state {
 	int kill_signal;	  /* the last signal `rlite kill` sent the init, or 0 */
 	int monitor_pid;	  /* detached containers: the monitor, else 0 */
 	uint64_t monitor_start_time;
-	/* Whether the config had poststart and poststop hooks at create:
-	 * start and delete read the bundle's config again only to run them.
-	 * Not set (a state file of an older rlite): they read it to know. */
+	/* Whether the config had poststart and poststop hooks at create
+	 * (stored as "rlite.hooks", the list of those it had; both set or
+	 * neither): start and delete read the bundle's config again only to
+	 * run them.  Not set (a state file of an older rlite): they read it
+	 * to know. */
 	struct rl_opt_bool poststart_hooks, poststop_hooks;
 
 	/* Never stored: set by the runtime for `state` and `list`.  Why a

@@ -164,6 +164,7 @@ FOO=bar" ]
 	[ "$(cat "$HK_LOG")" = "prestart created
 createRuntime created
 createContainer created" ]
+	jq -e '."rlite.hooks" == ["poststart", "poststop"]' "$RR_STATE/$RR_ID/state.json"
 	run "$RLITE_BIN" --root "$RR_STATE" start "$RR_ID"
 	echo "start: $status $output"
 	hk_show_log
@@ -323,6 +324,7 @@ hk_running() {
 @test "hooks: without poststart and poststop hooks, start and delete do not read config.json again" {
 	rr_sh 'sleep 100000'
 	hk_create
+	jq -e '."rlite.hooks" == []' "$RR_STATE/$RR_ID/state.json"
 	echo '{ not json' >"$RR_BUNDLE/config.json"
 	run "$RLITE_BIN" --root "$RR_STATE" start "$RR_ID"
 	echo "start: $status $output"
@@ -342,10 +344,8 @@ hk_running() {
 	hk_host poststart
 	rr_sh 'sleep 100000'
 	hk_create
-	jq -e 'has("rlite.poststartHooks") and has("rlite.poststopHooks")' \
-		"$RR_STATE/$RR_ID/state.json"
-	jq 'del(."rlite.poststartHooks", ."rlite.poststopHooks")' "$RR_STATE/$RR_ID/state.json" \
-		>"$RR_DIR/old-state.json"
+	jq -e '."rlite.hooks" == []' "$RR_STATE/$RR_ID/state.json"
+	jq 'del(."rlite.hooks")' "$RR_STATE/$RR_ID/state.json" >"$RR_DIR/old-state.json"
 	cat "$RR_DIR/old-state.json" >"$RR_STATE/$RR_ID/state.json"
 	rr_jq '.hooks = {poststart: [{path: ($d + "/poststart.sh")}]}' --arg d "$HK_DIR"
 	run "$RLITE_BIN" --root "$RR_STATE" start "$RR_ID"

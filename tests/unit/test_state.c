@@ -147,8 +147,7 @@ static void test_private_roundtrip(void)
 	       strstr(out, "\"rlite.killSignal\": 9") &&
 	       strstr(out, "\"rlite.monitorPid\": 4240") &&
 	       strstr(out, "\"rlite.monitorStartTime\": 123400") &&
-	       strstr(out, "\"rlite.poststartHooks\": false") &&
-	       strstr(out, "\"rlite.poststopHooks\": true") &&
+	       strstr(out, "\"rlite.hooks\": [\n    \"poststop\"\n  ]") &&
 	       strstr(out, "\"rlite.finished\": \"2026-11-22T03:00:00.000000001Z\""),
 	   "private keys present in the state file");
 	ok(rl_state_parse(out, strlen(out), "state.json", &got, &err) == 0, "state file parsed: %s",
@@ -168,14 +167,48 @@ static void test_private_roundtrip(void)
 		is_str(got->finished, "2026-11-22T03:00:00.000000001Z", "finished");
 		is_int(got->monitor_pid, 4240, "monitorPid");
 		ok(got->monitor_start_time == 123400, "monitorStartTime");
-		ok(got->poststart_hooks.set && !got->poststart_hooks.v, "poststartHooks false");
-		ok(got->poststop_hooks.set && got->poststop_hooks.v, "poststopHooks true");
+		ok(got->poststart_hooks.set && !got->poststart_hooks.v, "poststart: none recorded");
+		ok(got->poststop_hooks.set && got->poststop_hooks.v, "poststop: recorded");
 		ok(rl_state_to_json(got, true, &again, NULL, &err) == 0, "written again");
 		is_str(again, out, "state file round-trips byte for byte");
 	}
 	free(again);
 	free(out);
 	rl_state_free(got);
+}
+
+/* "rlite.hooks" round-trips each of the four cases; a stored [] is a
+ * record of none, which is not the same as no record. */
+static void test_hooks_record(void)
+{
+	static const struct {
+		bool start, stop;
+		const char *text;
+	} cases[] = {
+	    {false, false, "\"rlite.hooks\": [\n\n  ]"},
+	    {true, false, "\"rlite.hooks\": [\n    \"poststart\"\n  ]"},
+	    {false, true, "\"rlite.hooks\": [\n    \"poststop\"\n  ]"},
+	    {true, true, "\"rlite.hooks\": [\n    \"poststart\",\n    \"poststop\"\n  ]"},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct rl_state st = sample(), *got = NULL;
+		struct rl_error err = {0};
+		char *out = NULL;
+
+		st.poststart_hooks = (struct rl_opt_bool){.set = true, .v = cases[i].start};
+		st.poststop_hooks = (struct rl_opt_bool){.set = true, .v = cases[i].stop};
+		if (!ok(rl_state_to_json(&st, true, &out, NULL, &err) == 0 && strstr(out, cases[i].text),
+			"poststart %d, poststop %d: written as expected", cases[i].start,
+			cases[i].stop))
+			printf("#   %s\n", out ? out : err.msg);
+		ok(out && rl_state_parse(out, strlen(out), "state.json", &got, &err) == 0 &&
+		       got->poststart_hooks.set && got->poststop_hooks.set &&
+		       got->poststart_hooks.v == cases[i].start && got->poststop_hooks.v == cases[i].stop,
+		   "and read back");
+		rl_state_free(got);
+		free(out);
+	}
 }
 
 static void test_parse_minimal(void)
@@ -246,8 +279,11 @@ static const struct bad bad_states[] = {
      "\"rlite.killSignal\":\"TERM\"}",
      "state.json: rlite.killSignal: must be an integer"},
     {"{\"ociVersion\":\"1\",\"id\":\"x\",\"pid\":1,\"status\":\"created\",\"bundle\":\"/b\","
-     "\"rlite.poststartHooks\":1}",
-     "state.json: rlite.poststartHooks: must be a boolean"},
+     "\"rlite.hooks\":true}",
+     "state.json: rlite.hooks: must be an array"},
+    {"{\"ociVersion\":\"1\",\"id\":\"x\",\"pid\":1,\"status\":\"created\",\"bundle\":\"/b\","
+     "\"rlite.hooks\":[\"poststop\",\"prestart\"]}",
+     "state.json: rlite.hooks[1]: must be \"poststart\" or \"poststop\""},
 };
 
 static void test_parse_errors(void)
@@ -393,6 +429,7 @@ int main(void)
 	test_rfc3339();
 	test_write_oci();
 	test_private_roundtrip();
+	test_hooks_record();
 	test_parse_minimal();
 	test_parse_errors();
 	test_show();
