@@ -148,8 +148,8 @@ static int write_hooks(yajl_gen g, const struct rl_state *st)
 	if (!st->poststart_hooks.set)
 		return 0;
 	if (rl_gen_key(g, K_HOOKS) < 0 || yajl_gen_array_open(g) != yajl_gen_status_ok ||
-	    (st->poststart_hooks.v && rl_gen_str(g, "poststart") < 0) ||
-	    (st->poststop_hooks.v && rl_gen_str(g, "poststop") < 0))
+	    (st->poststart_hooks.v && rl_gen_str(g, rl_hook_name(RL_HOOK_POSTSTART)) < 0) ||
+	    (st->poststop_hooks.v && rl_gen_str(g, rl_hook_name(RL_HOOK_POSTSTOP)) < 0))
 		return -1;
 	return yajl_gen_array_close(g) == yajl_gen_status_ok ? 0 : -1;
 }
@@ -316,6 +316,7 @@ fail:
 static int parse_hooks(struct rl_jctx *c, yajl_val root, struct rl_state *st)
 {
 	yajl_val v = rl_jget(root, K_HOOKS);
+	const char *start = rl_hook_name(RL_HOOK_POSTSTART), *stop = rl_hook_name(RL_HOOK_POSTSTOP);
 	char p[RL_JPATH_MAX];
 
 	if (!v)
@@ -326,13 +327,13 @@ static int parse_hooks(struct rl_jctx *c, yajl_val root, struct rl_state *st)
 	for (size_t i = 0; i < v->u.array.len; i++) {
 		const char *kind = YAJL_GET_STRING(v->u.array.values[i]);
 
-		if (kind && strcmp(kind, "poststart") == 0)
+		if (kind && strcmp(kind, start) == 0)
 			st->poststart_hooks.v = true;
-		else if (kind && strcmp(kind, "poststop") == 0)
+		else if (kind && strcmp(kind, stop) == 0)
 			st->poststop_hooks.v = true;
 		else
-			return rl_jerr(c, rl_jpath_idx(p, K_HOOKS, i),
-				       "must be \"poststart\" or \"poststop\"");
+			return rl_jerr(c, rl_jpath_idx(p, K_HOOKS, i), "must be \"%s\" or \"%s\"",
+				       start, stop);
 	}
 	return 0;
 }
