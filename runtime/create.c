@@ -143,9 +143,9 @@ static void conductor_cleanup(struct conductor *c)
 
 /* Recorded for start and delete, which then read the config again only
  * to run such hooks (spec/state.h). */
-static struct rl_opt_bool later_hooks(const struct rl_config *cfg, enum rl_hook_kind kind)
+static bool later_hooks(const struct rl_config *cfg, enum rl_hook_kind kind)
 {
-	return (struct rl_opt_bool){.set = true, .v = cfg->hooks[kind].n > 0};
+	return cfg->hooks[kind].n > 0;
 }
 
 /* state.json with status, under the lock taken at reservation.  The
@@ -163,6 +163,7 @@ static int record(struct conductor *c, enum rl_status status, struct rl_error *e
 			      .created = l->created,
 			      .owner = l->owner,
 			      .annotations = l->cfg->annotations,
+			      .hooks_recorded = true,
 			      .poststart_hooks = later_hooks(l->cfg, RL_HOOK_POSTSTART),
 			      .poststop_hooks = later_hooks(l->cfg, RL_HOOK_POSTSTOP)};
 	int r;
@@ -215,6 +216,7 @@ static int reserve(struct conductor *c, struct rl_error *err)
 				 .rootfs = l->rootfs,
 				 .created = l->created,
 				 .owner = l->owner,
+				 .hooks_recorded = true,
 				 .poststart_hooks = later_hooks(l->cfg, RL_HOOK_POSTSTART),
 				 .poststop_hooks = later_hooks(l->cfg, RL_HOOK_POSTSTOP)};
 

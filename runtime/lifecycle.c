@@ -263,9 +263,9 @@ static int release_init(const struct rl_state_lock *lock, int pidfd, struct rl_e
 
 /* Whether a recorded container may have hooks of a kind: the config had
  * some at create, or its state does not say (an older rlite's). */
-static bool later_hooks(const struct rl_opt_bool *had)
+static bool later_hooks(const struct rl_state *st, bool had)
 {
-	return !had->set || had->v;
+	return !st->hooks_recorded || had;
 }
 
 /* Hooks that only warn (poststop), from a recorded container:
@@ -393,7 +393,7 @@ int rl_container_start(const char *root, const char *id, struct rl_error *err)
 	 * Unlocked: a hook may well ask `rlite state` about us. */
 	rl_state_unlock(&lock);
 	r = 0;
-	if (later_hooks(&st->poststart_hooks)) {
+	if (later_hooks(st, st->poststart_hooks)) {
 		json = state_json(st, RL_STATUS_RUNNING);
 		r = json ? poststart(st, json, err) : 0;
 		free(json);
@@ -817,7 +817,7 @@ int rl_container_delete(const char *root, const char *id, bool force, struct rl_
 	if (st->monitor_pid && rl_monitor_stop(st->monitor_pid, st->monitor_start_time, err) < 0)
 		return -1;
 	st->pid = 0;
-	json = later_hooks(&st->poststop_hooks) ? state_json(st, RL_STATUS_STOPPED) : NULL;
+	json = later_hooks(st, st->poststop_hooks) ? state_json(st, RL_STATUS_STOPPED) : NULL;
 	r = rl_state_remove(&lock, err);
 	rl_state_unlock(&lock);
 	/* runtime.md step 13: poststop, once the container is deleted. */

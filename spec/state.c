@@ -145,11 +145,11 @@ const char *rl_state_exit_cell(const struct rl_state *st, char *buf, size_t len)
  * key costs `list` a little, for each container it lists. */
 static int write_hooks(yajl_gen g, const struct rl_state *st)
 {
-	if (!st->poststart_hooks.set)
+	if (!st->hooks_recorded)
 		return 0;
 	if (rl_gen_key(g, K_HOOKS) < 0 || yajl_gen_array_open(g) != yajl_gen_status_ok ||
-	    (st->poststart_hooks.v && rl_gen_str(g, rl_hook_name(RL_HOOK_POSTSTART)) < 0) ||
-	    (st->poststop_hooks.v && rl_gen_str(g, rl_hook_name(RL_HOOK_POSTSTOP)) < 0))
+	    (st->poststart_hooks && rl_gen_str(g, rl_hook_name(RL_HOOK_POSTSTART)) < 0) ||
+	    (st->poststop_hooks && rl_gen_str(g, rl_hook_name(RL_HOOK_POSTSTOP)) < 0))
 		return -1;
 	return yajl_gen_array_close(g) == yajl_gen_status_ok ? 0 : -1;
 }
@@ -323,14 +323,14 @@ static int parse_hooks(struct rl_jctx *c, yajl_val root, struct rl_state *st)
 		return 0;
 	if (rl_jexpect_array(c, v, K_HOOKS) < 0)
 		return -1;
-	st->poststart_hooks = st->poststop_hooks = (struct rl_opt_bool){.set = true};
+	st->hooks_recorded = true;
 	for (size_t i = 0; i < v->u.array.len; i++) {
 		const char *kind = YAJL_GET_STRING(v->u.array.values[i]);
 
 		if (kind && strcmp(kind, start) == 0)
-			st->poststart_hooks.v = true;
+			st->poststart_hooks = true;
 		else if (kind && strcmp(kind, stop) == 0)
-			st->poststop_hooks.v = true;
+			st->poststop_hooks = true;
 		else
 			return rl_jerr(c, rl_jpath_idx(p, K_HOOKS, i), "must be \"%s\" or \"%s\"",
 				       start, stop);

@@ -48,11 +48,11 @@ struct rl_state {
 	int monitor_pid;	  /* detached containers: the monitor, else 0 */
 	uint64_t monitor_start_time;
 	/* Whether the config had poststart and poststop hooks at create
-	 * (stored as "rlite.hooks", the list of those it had; both set or
-	 * neither): start and delete read the bundle's config again only to
-	 * run them.  Not set (a state file of an older rlite): they read it
-	 * to know. */
-	struct rl_opt_bool poststart_hooks, poststop_hooks;
+	 * (stored as "rlite.hooks", the list of those it had): start and
+	 * delete read the bundle's config again only to run them.  Not
+	 * recorded (a state file of an older rlite): they read it to know. */
+	bool hooks_recorded;
+	bool poststart_hooks, poststop_hooks;
 
 	/* Never stored: set by the runtime for `state` and `list`.  Why a
 	 * stopped container that had a monitor has no exit status ("monitor

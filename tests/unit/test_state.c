@@ -31,8 +31,9 @@ static struct rl_state sample(void)
 	    .kill_signal = SIGKILL,
 	    .monitor_pid = 4240,
 	    .monitor_start_time = 123400,
-	    .poststart_hooks = {.set = true, .v = false},
-	    .poststop_hooks = {.set = true, .v = true},
+	    .hooks_recorded = true,
+	    .poststart_hooks = false,
+	    .poststop_hooks = true,
 	};
 	return st;
 }
@@ -167,8 +168,8 @@ static void test_private_roundtrip(void)
 		is_str(got->finished, "2026-11-22T03:00:00.000000001Z", "finished");
 		is_int(got->monitor_pid, 4240, "monitorPid");
 		ok(got->monitor_start_time == 123400, "monitorStartTime");
-		ok(got->poststart_hooks.set && !got->poststart_hooks.v, "poststart: none recorded");
-		ok(got->poststop_hooks.set && got->poststop_hooks.v, "poststop: recorded");
+		ok(got->hooks_recorded && !got->poststart_hooks, "poststart: none recorded");
+		ok(got->hooks_recorded && got->poststop_hooks, "poststop: recorded");
 		ok(rl_state_to_json(got, true, &again, NULL, &err) == 0, "written again");
 		is_str(again, out, "state file round-trips byte for byte");
 	}
@@ -196,15 +197,17 @@ static void test_hooks_record(void)
 		struct rl_error err = {0};
 		char *out = NULL;
 
-		st.poststart_hooks = (struct rl_opt_bool){.set = true, .v = cases[i].start};
-		st.poststop_hooks = (struct rl_opt_bool){.set = true, .v = cases[i].stop};
-		if (!ok(rl_state_to_json(&st, true, &out, NULL, &err) == 0 && strstr(out, cases[i].text),
+		st.hooks_recorded = true;
+		st.poststart_hooks = cases[i].start;
+		st.poststop_hooks = cases[i].stop;
+		if (!ok(rl_state_to_json(&st, true, &out, NULL, &err) == 0 &&
+			    strstr(out, cases[i].text),
 			"poststart %d, poststop %d: written as expected", cases[i].start,
 			cases[i].stop))
 			printf("#   %s\n", out ? out : err.msg);
 		ok(out && rl_state_parse(out, strlen(out), "state.json", &got, &err) == 0 &&
-		       got->poststart_hooks.set && got->poststop_hooks.set &&
-		       got->poststart_hooks.v == cases[i].start && got->poststop_hooks.v == cases[i].stop,
+		       got->hooks_recorded && got->poststart_hooks == cases[i].start &&
+		       got->poststop_hooks == cases[i].stop,
 		   "and read back");
 		rl_state_free(got);
 		free(out);
@@ -223,7 +226,7 @@ static void test_parse_minimal(void)
 	if (st) {
 		ok(!st->has_exit_status && st->monitor_pid == 0 && st->init_start_time == 0 &&
 		       !st->finished && st->exit_signal == 0 && st->kill_signal == 0 &&
-		       !st->poststart_hooks.set && !st->poststop_hooks.set,
+		       !st->hooks_recorded,
 		   "missing private keys are unset");
 		is_str(st->owner, "", "missing owner is empty");
 		ok(st->rootfs == NULL && st->created == NULL, "missing rootfs/created are NULL");
