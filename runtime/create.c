@@ -141,32 +141,35 @@ static void conductor_cleanup(struct conductor *c)
 	}
 }
 
-/* Recorded for start and delete, which then read the config again only
- * to run such hooks (spec/state.h). */
-static bool later_hooks(const struct rl_config *cfg, enum rl_hook_kind kind)
+/* What every state.json of the container has, from the first (creating)
+ * on: the strings are borrowed from the launch.  The hooks that start and
+ * delete run are recorded, so that they read the config again only to
+ * run such hooks (spec/state.h). */
+static struct rl_state state_of(struct rl_launch *l, enum rl_status status)
 {
-	return cfg->hooks[kind].n > 0;
+	return (struct rl_state){.oci_version = (char *)RL_OCI_VERSION,
+				 .id = (char *)l->o->id,
+				 .status = status,
+				 .bundle = l->bundle,
+				 .rootfs = l->rootfs,
+				 .created = l->created,
+				 .owner = l->owner,
+				 .hooks_recorded = true,
+				 .poststart_hooks = l->cfg->hooks[RL_HOOK_POSTSTART].n > 0,
+				 .poststop_hooks = l->cfg->hooks[RL_HOOK_POSTSTOP].n > 0};
 }
 
-/* state.json with status, under the lock taken at reservation.  The
- * strings are borrowed from the launch; annotations are lent by the
- * config for the moment of the write. */
+/* state.json with status and the init, under the lock taken at
+ * reservation.  Annotations are lent by the config for the moment of the
+ * write. */
 static int record(struct conductor *c, enum rl_status status, struct rl_error *err)
 {
 	struct rl_launch *l = &c->l;
-	struct rl_state st = {.oci_version = (char *)RL_OCI_VERSION,
-			      .id = (char *)l->o->id,
-			      .status = status,
-			      .pid = l->init,
-			      .bundle = l->bundle,
-			      .rootfs = l->rootfs,
-			      .created = l->created,
-			      .owner = l->owner,
-			      .annotations = l->cfg->annotations,
-			      .hooks_recorded = true,
-			      .poststart_hooks = later_hooks(l->cfg, RL_HOOK_POSTSTART),
-			      .poststop_hooks = later_hooks(l->cfg, RL_HOOK_POSTSTOP)};
+	struct rl_state st = state_of(l, status);
 	int r;
+
+	st.pid = l->init;
+	st.annotations = l->cfg->annotations;
 
 	if (rl_proc_start_time(l->init, &st.init_start_time, err) < 0)
 		return rl_error_prefix(err, "container init");
@@ -209,16 +212,7 @@ static int make_fifo(struct rl_launch *l, struct rl_error *err)
 static int reserve(struct conductor *c, struct rl_error *err)
 {
 	struct rl_launch *l = &c->l;
-	struct rl_state first = {.oci_version = (char *)RL_OCI_VERSION,
-				 .id = (char *)l->o->id,
-				 .status = RL_STATUS_CREATING,
-				 .bundle = l->bundle,
-				 .rootfs = l->rootfs,
-				 .created = l->created,
-				 .owner = l->owner,
-				 .hooks_recorded = true,
-				 .poststart_hooks = later_hooks(l->cfg, RL_HOOK_POSTSTART),
-				 .poststop_hooks = later_hooks(l->cfg, RL_HOOK_POSTSTOP)};
+	struct rl_state first = state_of(l, RL_STATUS_CREATING);
 
 	c->root = root_of(l->o);
 	return rl_state_create(c->root, l->o->id, &first, &l->lock, err);
