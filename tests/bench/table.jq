@@ -52,6 +52,10 @@ def change($a; $b):
   row("delete.ms"; "delete (stopped)"; true),
   head("2b. exec of /bin/true into a running container, ms"),
   row("exec.ms"; "exec"; true),
+  head("2c. lifecycle commands with podman's seccomp profile (containers-common's seccomp.json), ms"),
+  row("seccomp.create.ms"; "create"; true),
+  row("seccomp.start.ms"; "start (/bin/true then exits)"; true),
+  row("seccomp.delete.ms"; "delete (stopped)"; true),
   head("3. parallel run, containers/s (higher is better)"),
   ($pars[] as $n
    | row("par.\($n).per_s"; "\($n) at once"; true),
