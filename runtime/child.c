@@ -172,22 +172,30 @@ static bool wants_notify(const struct rl_seccomp *s)
 	return false;
 }
 
+struct rl_state rl_launch_state(const struct rl_launch *l, enum rl_status status, int pid)
+{
+	return (struct rl_state){.oci_version = (char *)RL_OCI_VERSION,
+				 .id = (char *)l->o->id,
+				 .status = status,
+				 .pid = pid,
+				 .bundle = l->bundle,
+				 .rootfs = l->rootfs,
+				 .created = (char *)l->created,
+				 .owner = l->owner,
+				 .hooks_recorded = true,
+				 .poststart_hooks = l->cfg->hooks[RL_HOOK_POSTSTART].n > 0,
+				 .poststop_hooks = l->cfg->hooks[RL_HOOK_POSTSTOP].n > 0};
+}
+
 /* For the hooks the parent runs (launch.c, create.c) and those the child
  * runs (child_hooks). */
 int rl_launch_state_json(const struct rl_launch *l, enum rl_status status, int pid, char **json,
 			 struct rl_error *err)
 {
-	struct rl_state st = {.oci_version = (char *)RL_OCI_VERSION,
-			      .id = (char *)l->o->id,
-			      .status = status,
-			      .pid = pid,
-			      .bundle = l->bundle,
-			      .rootfs = l->rootfs,
-			      .created = (char *)l->created,
-			      .owner = l->owner,
-			      .annotations = l->cfg->annotations};
+	struct rl_state st = rl_launch_state(l, status, pid);
 	size_t len = 0;
 
+	st.annotations = l->cfg->annotations;
 	return rl_state_to_json(&st, false, json, &len, err) < 0 ? -1 : 0;
 }
 
@@ -475,14 +483,7 @@ _Noreturn void rl_child_run(struct rl_launch *c)
 {
 	/* for a seccomp agent: the filter is loaded once `start` or run has
 	 * released the container, so it is "created" */
-	struct rl_state agent = {.oci_version = (char *)RL_OCI_VERSION,
-				 .id = (char *)c->o->id,
-				 .status = RL_STATUS_CREATED,
-				 .bundle = c->bundle,
-				 .rootfs = c->rootfs,
-				 .created = c->created,
-				 .owner = c->owner,
-				 .annotations = c->cfg->annotations};
+	struct rl_state agent = rl_launch_state(c, RL_STATUS_CREATED, 0);
 	struct rl_error e = {0};
 	struct rl_exec_opts eo = {.process = c->cfg->process,
 				  .preserve_fds = c->o->preserve_fds,
@@ -499,6 +500,7 @@ _Noreturn void rl_child_run(struct rl_launch *c)
 	char msg[RL_ERROR_MSG_MAX + 128];
 	int r, hint = 0;
 
+	agent.annotations = c->cfg->annotations;
 	/* Non-dumpable until execve (which resets it): nothing that runs in
 	 * the container without CAP_SYS_PTRACE may open /proc/<pid>/exe of
 	 * this copy of the runtime; one with it gets the read-only view the

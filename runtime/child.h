@@ -119,6 +119,12 @@ static inline bool rl_launch_joins(const struct rl_launch *c, size_t i)
 	return !(c->cg_into && c->cg.d[i].v2);
 }
 
+/* What every state of this launch has, recorded or handed out: status
+ * and pid as given, the strings borrowed from l, the hooks start and
+ * delete run (spec/state.h).  Annotations are the caller's to lend: the
+ * first, creating record has none. */
+struct rl_state rl_launch_state(const struct rl_launch *l, enum rl_status status, int pid);
+
 /* The OCI state of this launch as hooks get it on stdin
  * (rl_state_to_json(..., false)): status and pid as given.  free(*json). */
 int rl_launch_state_json(const struct rl_launch *l, enum rl_status status, int pid, char **json,

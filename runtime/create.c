@@ -141,34 +141,15 @@ static void conductor_cleanup(struct conductor *c)
 	}
 }
 
-/* What every state.json of the container has, from the first (creating)
- * on: the strings are borrowed from the launch.  The hooks that start and
- * delete run are recorded, so that they read the config again only to
- * run such hooks (spec/state.h). */
-static struct rl_state state_of(struct rl_launch *l, enum rl_status status)
-{
-	return (struct rl_state){.oci_version = (char *)RL_OCI_VERSION,
-				 .id = (char *)l->o->id,
-				 .status = status,
-				 .bundle = l->bundle,
-				 .rootfs = l->rootfs,
-				 .created = l->created,
-				 .owner = l->owner,
-				 .hooks_recorded = true,
-				 .poststart_hooks = l->cfg->hooks[RL_HOOK_POSTSTART].n > 0,
-				 .poststop_hooks = l->cfg->hooks[RL_HOOK_POSTSTOP].n > 0};
-}
-
 /* state.json with status and the init, under the lock taken at
  * reservation.  Annotations are lent by the config for the moment of the
  * write. */
 static int record(struct conductor *c, enum rl_status status, struct rl_error *err)
 {
 	struct rl_launch *l = &c->l;
-	struct rl_state st = state_of(l, status);
+	struct rl_state st = rl_launch_state(l, status, l->init);
 	int r;
 
-	st.pid = l->init;
 	st.annotations = l->cfg->annotations;
 
 	if (rl_proc_start_time(l->init, &st.init_start_time, err) < 0)
@@ -212,7 +193,7 @@ static int make_fifo(struct rl_launch *l, struct rl_error *err)
 static int reserve(struct conductor *c, struct rl_error *err)
 {
 	struct rl_launch *l = &c->l;
-	struct rl_state first = state_of(l, RL_STATUS_CREATING);
+	struct rl_state first = rl_launch_state(l, RL_STATUS_CREATING, 0);
 
 	c->root = root_of(l->o);
 	return rl_state_create(c->root, l->o->id, &first, &l->lock, err);
